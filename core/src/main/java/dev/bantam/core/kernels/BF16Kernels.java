@@ -1,0 +1,42 @@
+package dev.bantam.core.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.bantam.core.kernels.Vec.F;
+import static dev.bantam.core.kernels.Vec.I;
+import static dev.bantam.core.kernels.Vec.L;
+import static dev.bantam.core.kernels.Vec.LE;
+import static dev.bantam.core.kernels.Vec.S;
+
+/** bfloat16: the upper 16 bits of a float32. */
+public final class BF16Kernels implements WeightKernels {
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
+    static float toFloat(short bits) {
+        return Float.intBitsToFloat(bits << 16);
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = toFloat(src.get(SHORT, offset + 2L * i));
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector wv = ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0)
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = wv.fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += toFloat(w.get(SHORT, offset + 2L * i)) * x[xOff + i];
+        return sum;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.bantam.core.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.bantam.core.kernels.Vec.B;
+import static dev.bantam.core.kernels.Vec.F;
+import static dev.bantam.core.kernels.Vec.L;
+import static dev.bantam.core.kernels.Vec.LE;
+
+/** Q8_0: blocks of 32 int8 values with one fp16 scale (34 bytes). */
+public final class Q8_0Kernels implements WeightKernels {
+    private static final int BLOCK = 32;
+    private static final int BLOCK_BYTES = 34;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = Float.float16ToFloat(src.get(SHORT, block));
+            for (int j = 0; j < BLOCK; j++) {
+                dst[dstOff + b * BLOCK + j] = src.get(ValueLayout.JAVA_BYTE, block + 2 + j) * d;
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        if (BLOCK % L != 0) return scalarDot(w, offset, x, xOff, n);
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            FloatVector blockSum = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK; j += L) {
+                FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, w, block + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
+                blockSum = q.fma(FloatVector.fromArray(F, x, xOff + b * BLOCK + j), blockSum);
+            }
+            acc = blockSum.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT, block))), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float blockSum = 0;
+            for (int j = 0; j < BLOCK; j++) blockSum += w.get(ValueLayout.JAVA_BYTE, block + 2 + j) * x[xOff + b * BLOCK + j];
+            sum += blockSum * Float.float16ToFloat(w.get(SHORT, block));
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.bantam.core.model;
+
+import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.kernels.ThreadPool;
+import dev.bantam.core.tokenizer.Tokenizer;
+import dev.bantam.core.tokenizer.Tokenizers;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A loaded model: its mapped GGUF file, configuration, weights, tokenizer and a thread pool.
+ * {@link #newSession(int)} gives an independent KV cache over the shared weights.
+ */
+public final class Model implements AutoCloseable {
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final Tokenizer tokenizer;
+    private final ThreadPool pool;
+    private final Transformer transformer;
+
+    private Model(GgufFile file, ModelConfig config, Weights weights, Tokenizer tokenizer, ThreadPool pool) {
+        this.file = file;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.pool = pool;
+        this.transformer = new Transformer(config, weights, pool);
+    }
+
+    /** Loads a GGUF model with one worker thread per available core. */
+    public static Model load(Path path) throws IOException {
+        return load(path, Runtime.getRuntime().availableProcessors());
+    }
+
+    public static Model load(Path path, int threads) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        try {
+            String name = path.getFileName().toString();
+            Tokenizer tokenizer = Tokenizers.fromGguf(file.metadata(), name);
+            ModelConfig config = ModelConfig.from(name, file.metadata(), tokenizer.vocabSize());
+            Weights weights = Weights.load(file, config);
+            return new Model(file, config, weights, tokenizer, new ThreadPool(threads));
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() { return config; }
+    public Tokenizer tokenizer() { return tokenizer; }
+    public GgufFile file() { return file; }
+    public int threads() { return pool.threads(); }
+
+    /** A session whose KV cache holds up to {@code contextSize} positions (≤ the model's context length). */
+    public Session newSession(int contextSize) {
+        if (contextSize < 1 || contextSize > config.contextLength()) {
+            throw new IllegalArgumentException("context size %d is outside 1..%d (the model's context length)"
+                    .formatted(contextSize, config.contextLength()));
+        }
+        return new Session(transformer, new KvCache(config, contextSize));
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        file.close();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.bantam.core.model;
+
+import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.gguf.GgufFormatException;
+import dev.bantam.core.tensor.TensorView;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tensors of a model, looked up by their GGUF names and checked against the config's shapes.
+ * Matrices stay in the mapped file; norm weights and biases (small, 1-D) are copied to float32.
+ */
+public record Weights(
+        TensorView tokenEmbedding,
+        TensorView positionEmbedding,
+        Norm outputNorm,
+        TensorView output,
+        List<Layer> layers) {
+
+    /** A normalization's scale and (LayerNorm only) shift. */
+    public record Norm(float[] weight, float[] bias) {}
+
+    /** A linear layer: weight matrix, optional bias. */
+    public record Linear(TensorView weight, float[] bias) {}
+
+    /** One transformer block. For gpt2 {@code qkv} is fused and {@code q/k/v} are null; gate is null without SwiGLU. */
+    public record Layer(Norm attnNorm, Linear q, Linear k, Linear v, Linear qkv, Linear attnOut,
+                        Norm ffnNorm, Linear gate, Linear up, Linear down) {}
+
+    public static Weights load(GgufFile file, ModelConfig c) {
+        var loader = new Loader(file, c);
+        return loader.load();
+    }
+
+    private record Loader(GgufFile file, ModelConfig c) {
+        Weights load() {
+            TensorView embd = matrix("token_embd.weight", c.dim(), c.vocabSize());
+            TensorView pos = c.arch().positions() == Architecture.Positions.LEARNED
+                    ? matrix("position_embd.weight", c.dim(), -1) : null;
+            TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize()) : embd;
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < c.layers(); i++) layers.add(layer("blk." + i + "."));
+            return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers));
+        }
+
+        Layer layer(String p) {
+            int d = c.dim(), kv = c.kvDim(), q = c.qDim(), ff = c.ffnDim();
+            boolean swiglu = c.arch().activation() == Architecture.Activation.SWIGLU;
+            boolean fused = c.arch().fusedQkv();
+            return new Layer(
+                    norm(p + "attn_norm"),
+                    fused ? null : linear(p + "attn_q", d, q),
+                    fused ? null : linear(p + "attn_k", d, kv),
+                    fused ? null : linear(p + "attn_v", d, kv),
+                    fused ? linear(p + "attn_qkv", d, q + 2 * kv) : null,
+                    linear(p + "attn_output", q, d),
+                    norm(p + "ffn_norm"),
+                    swiglu ? linear(p + "ffn_gate", d, ff) : null,
+                    linear(p + "ffn_up", d, ff),
+                    linear(p + "ffn_down", ff, d));
+        }
+
+        Linear linear(String name, int in, int out) {
+            return new Linear(matrix(name + ".weight", in, out), vector(name + ".bias", out));
+        }
+
+        Norm norm(String name) {
+            float[] w = vector(name + ".weight", c.dim());
+            if (w == null) throw missing(name + ".weight");
+            float[] b = c.arch().norm() == Architecture.Norm.LAYER ? vector(name + ".bias", c.dim()) : null;
+            if (c.arch().norm() == Architecture.Norm.LAYER && b == null) throw missing(name + ".bias");
+            return new Norm(w, b);
+        }
+
+        /** A 2-D tensor of shape {in, out}; out = -1 accepts any row count. */
+        TensorView matrix(String name, int in, int out) {
+            if (!file.hasTensor(name)) throw missing(name);
+            TensorView t = file.tensor(name);
+            if (t.shape().length != 2 || t.shape()[0] != in || (out >= 0 && t.shape()[1] != out)) {
+                throw new GgufFormatException("%s: tensor %s has shape %s, expected [%d, %s]"
+                        .formatted(fileName(), name, t.shapeString(), in, out >= 0 ? out : "n"));
+            }
+            if (!t.type().hasKernels()) {
+                throw new UnsupportedModelException("%s: tensor %s has weight type %s, which is not supported yet"
+                        .formatted(fileName(), name, t.type()));
+            }
+            return t;
+        }
+
+        /** A 1-D tensor of {@code n} values as float32, or null when absent. */
+        float[] vector(String name, int n) {
+            if (!file.hasTensor(name)) return null;
+            TensorView t = file.tensor(name);
+            if (t.elements() != n) {
+                throw new GgufFormatException("%s: tensor %s has %d elements, expected %d".formatted(fileName(), name, t.elements(), n));
+            }
+            if (!t.type().hasKernels()) {
+                throw new UnsupportedModelException("%s: tensor %s has weight type %s, which is not supported yet".formatted(fileName(), name, t.type()));
+            }
+            return t.toFloatArray();
+        }
+
+        GgufFormatException missing(String name) {
+            return new GgufFormatException("%s: tensor %s is missing (required by architecture %s)".formatted(fileName(), name, c.arch().name()));
+        }
+
+        String fileName() {
+            return file.path().getFileName().toString();
+        }
+    }
+}
