@@ -1,0 +1,59 @@
+package dev.bantam.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The trained default models that ship inside Bantam. A model is memory-mapped, so the first use
+ * copies it from the jar to the user's cache directory; later uses map that copy.
+ */
+public final class EmbeddedModels {
+    public static final String DEFAULT = "austen-llama-7m";
+    public static final List<String> NAMES = List.of("austen-llama-7m", "austen-gpt2-7m");
+
+    private EmbeddedModels() {}
+
+    /** The embedded model that {@code name} refers to ({@code austen-gpt2-7m}, with or without {@code -q8_0.gguf}). */
+    public static Optional<String> match(String name) {
+        String base = name.replaceFirst("\\.gguf$", "").replaceFirst("-q8_0$", "");
+        return NAMES.contains(base) ? Optional.of(base + "-q8_0.gguf") : Optional.empty();
+    }
+
+    /** Path of the embedded file, copied out of the jar on first use. */
+    public static Path extract(String fileName) throws IOException {
+        String resource = "/models/" + fileName;
+        Path target = cacheDirectory().resolve(fileName);
+        try (InputStream in = EmbeddedModels.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IOException(fileName + ": embedded model is missing from this build");
+            long expected = sizeOf(resource);
+            if (Files.isRegularFile(target) && Files.size(target) == expected) return target;
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), fileName, ".partial");
+            try {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return target;
+    }
+
+    private static long sizeOf(String resource) throws IOException {
+        var url = EmbeddedModels.class.getResource(resource);
+        var connection = url.openConnection();
+        connection.setUseCaches(false);
+        return connection.getContentLengthLong();
+    }
+
+    static Path cacheDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("bantam").resolve("models");
+    }
+}

@@ -1,0 +1,65 @@
+package dev.bantam.cli;
+
+import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.gguf.GgufTensorInfo;
+import dev.bantam.core.gguf.GgufValue;
+import dev.bantam.core.model.ModelConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Describe a GGUF file: architecture, dimensions, tokenizer, metadata and a tensor table.")
+final class InfoCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption modelOption;
+
+    @Override
+    public Integer call() throws Exception {
+        try (GgufFile f = GgufFile.open(modelOption.resolve())) {
+            var m = f.metadata();
+            var out = System.out;
+            out.printf("file:          %s (%,d bytes, GGUF v%d, alignment %d)%n", f.path(), f.fileSize(), f.version(), f.alignment());
+            String arch = m.optString("general.architecture").orElse("?");
+            out.printf("architecture:  %s%s%n", arch, m.optString("general.name").map(n -> " (" + n + ")").orElse(""));
+            try {
+                int vocab = m.optStringArray("tokenizer.ggml.tokens").map(t -> t.length).orElse(0);
+                ModelConfig c = ModelConfig.from(f.path().getFileName().toString(), m, vocab);
+                out.printf("dimensions:    d_model %d, layers %d, heads %d (kv %d, head size %d), ffn %d, vocab %d, context %d%n",
+                        c.dim(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), c.ffnDim(), c.vocabSize(), c.contextLength());
+                if (c.arch().usesRope()) out.printf("positions:     RoPE %s, theta %.0f, %d dims%n", c.arch().positions(), c.ropeTheta(), c.ropeDims());
+                out.printf("norm:          %s, eps %.1e; activation %s%n", c.arch().norm(), c.normEps(), c.arch().activation());
+            } catch (RuntimeException e) {
+                out.println("dimensions:    unavailable (" + ErrorHandling.messageFor(e) + ")");
+            }
+            out.printf("tokenizer:     %s, pre-tokenizer %s, %d tokens%n",
+                    m.optString("tokenizer.ggml.model").orElse("none"), m.optString("tokenizer.ggml.pre").orElse("default"),
+                    m.optStringArray("tokenizer.ggml.tokens").map(t -> t.length).orElse(0));
+            long params = f.tensorInfos().stream().mapToLong(GgufTensorInfo::elements).sum();
+            out.printf("parameters:    %,d; weight types: %s%n", params, typeCounts(f));
+
+            out.printf("%nmetadata (%d keys):%n", m.asMap().size());
+            for (Map.Entry<String, GgufValue> kv : m.asMap().entrySet()) {
+                out.printf("  %-42s %-8s %s%n", kv.getKey(), kv.getValue().type().name().toLowerCase(), kv.getValue().display());
+            }
+            out.printf("%ntensors (%d):%n", f.tensorInfos().size());
+            out.printf("  %4s  %-36s %-6s %-22s %12s%n", "#", "name", "type", "shape", "bytes");
+            int i = 0;
+            for (GgufTensorInfo t : f.tensorInfos()) {
+                out.printf("  %4d  %-36s %-6s %-22s %,12d%n", i++, t.name(), t.type(), Arrays.toString(t.shape()), t.byteSize());
+            }
+        }
+        return 0;
+    }
+
+    private static String typeCounts(GgufFile f) {
+        Map<String, Long> counts = f.tensorInfos().stream()
+                .collect(Collectors.groupingBy(t -> t.type().name(), TreeMap::new, Collectors.counting()));
+        return counts.entrySet().stream().map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining(", "));
+    }
+}

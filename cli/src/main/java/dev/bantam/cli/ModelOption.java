@@ -1,0 +1,47 @@
+package dev.bantam.cli;
+
+import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.model.Model;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** The {@code -m MODEL} and {@code -t THREADS} options shared by every command that loads a model. */
+public final class ModelOption {
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = EmbeddedModels.DEFAULT,
+            description = "GGUF file, or an embedded model: austen-llama-7m (default), austen-gpt2-7m.")
+    String model;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the forward pass (default: all cores).")
+    Integer threads;
+
+    /** The file the model option names: an embedded model (extracted on first use) or a path. */
+    public Path resolve() throws IOException {
+        var embedded = EmbeddedModels.match(model);
+        if (embedded.isPresent() && !Files.exists(Path.of(model))) return EmbeddedModels.extract(embedded.get());
+        Path path = Path.of(model);
+        if (!Files.exists(path)) throw new NoSuchFileException(model);
+        if (!Files.isRegularFile(path)) throw new IOException(model + ": not a regular file");
+        if (!Files.isReadable(path)) throw new java.nio.file.AccessDeniedException(model);
+        if (!GgufFile.looksLikeGguf(path)) throw new IOException(model + ": not a GGUF file (expected magic 'GGUF' at offset 0)");
+        return path;
+    }
+
+    public int threads() {
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) throw new UsageException("--threads must be >= 1, got " + n);
+        return n;
+    }
+
+    public Model load() throws IOException {
+        int n = threads();
+        Path path = resolve();
+        Progress.status("loading " + path.getFileName());
+        Model m = Model.load(path, n);
+        Progress.done();
+        return m;
+    }
+}

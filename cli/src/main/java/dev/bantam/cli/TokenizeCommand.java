@@ -1,0 +1,50 @@
+package dev.bantam.cli;
+
+import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.tokenizer.Tokenizer;
+import dev.bantam.core.tokenizer.Tokenizers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "tokenize", mixinStandardHelpOptions = true,
+        description = "Print the token ids and pieces of a text under a model's vocabulary.")
+final class TokenizeCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption modelOption;
+
+    @Option(names = "--ids", description = "Print only the ids, as a list.")
+    boolean idsOnly;
+
+    @Option(names = "--no-bos", description = "Do not add the BOS token even when the model asks for it.")
+    boolean noBos;
+
+    @Parameters(paramLabel = "TEXT", description = "The text to tokenize.")
+    String text;
+
+    @Override
+    public Integer call() throws Exception {
+        Path path = modelOption.resolve();
+        try (GgufFile f = GgufFile.open(path)) {
+            Tokenizer tokenizer = Tokenizers.fromGguf(f.metadata(), path.getFileName().toString());
+            int[] ids = tokenizer.encode(text, tokenizer.addBosByDefault() && !noBos, true);
+            if (idsOnly) {
+                System.out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(", ", "[", "]")));
+            } else {
+                for (int id : ids) System.out.printf("%6d -> '%s'%n", id, printable(tokenizer.decode(new int[] {id})));
+            }
+        }
+        return 0;
+    }
+
+    /** Shows control characters as escapes so every piece fits on its line. */
+    private static String printable(String piece) {
+        return piece.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+    }
+}

@@ -1,0 +1,47 @@
+package dev.bantam.core.generate;
+
+import dev.bantam.core.model.Session;
+import dev.bantam.core.tokenizer.Tokenizer;
+
+import java.util.function.IntConsumer;
+
+/**
+ * Autoregressive generation: prefill the prompt in one pass, then decode one token per step
+ * until an end-of-generation token or the token limit. Each token goes to the listener as soon as
+ * it is sampled, so callers can stream it.
+ */
+public final class Generator {
+    private Generator() {}
+
+    public static GenerationStats generate(Session session, Tokenizer tokenizer, int[] prompt, int maxTokens,
+                                           Sampler sampler, IntConsumer onToken) {
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
+        if (maxTokens < 1) throw new IllegalArgumentException("the number of tokens to generate must be >= 1, got " + maxTokens);
+        int room = session.contextSize() - session.position();
+        if (prompt.length > room) {
+            throw new IllegalArgumentException("the prompt has %d tokens but the context holds %d"
+                    .formatted(prompt.length, room));
+        }
+        for (int t : prompt) sampler.accept(t);
+
+        long t0 = System.nanoTime();
+        float[] logits = session.prefill(prompt);
+        long promptNanos = System.nanoTime() - t0;
+
+        int generated = 0, steps = 0;
+        long decodeNanos = 0;
+        while (true) {
+            int next = sampler.sample(logits);
+            if (tokenizer.isEndOfGeneration(next)) break;
+            sampler.accept(next);
+            onToken.accept(next);
+            generated++;
+            if (generated >= maxTokens || session.position() >= session.contextSize()) break;
+            long t1 = System.nanoTime();
+            logits = session.decode(next);
+            decodeNanos += System.nanoTime() - t1;
+            steps++;
+        }
+        return new GenerationStats(prompt.length, promptNanos, generated, steps, decodeNanos);
+    }
+}

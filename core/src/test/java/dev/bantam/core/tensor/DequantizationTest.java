@@ -1,0 +1,43 @@
+package dev.bantam.core.tensor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bantam.core.Fixtures;
+import dev.bantam.core.gguf.GgufFile;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Dequantization against llama.cpp's numpy reference (gguf-py): exact arithmetic, 1e-6 relative. */
+class DequantizationTest {
+    private static final String DIR = "tiny/llama-256/";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"F16", "BF16", "Q8_0"})
+    void firstRowsAndWholeTensorSumsMatchTheReference(String type) throws Exception {
+        JsonNode ref = Fixtures.json(DIR + "dequant.json").get("types").get(type);
+        float[] expectedRows = Fixtures.floats(Fixtures.path(DIR + ref.get("rows_0_3_file").asText()));
+        try (GgufFile f = GgufFile.open(Fixtures.path(DIR + ref.get("file").asText()))) {
+            TensorView t = f.tensor("blk.0.ffn_down.weight");
+            assertThat(t.type()).isEqualTo(WeightType.valueOf(type));
+            assertThat(new int[] {t.rows(), t.cols()}).containsExactly(ref.get("shape_rows_cols").get(0).asInt(), ref.get("shape_rows_cols").get(1).asInt());
+
+            float[] row = new float[t.cols()];
+            for (int r = 0; r < 4; r++) {
+                t.dequantizeRow(r, row);
+                for (int c = 0; c < row.length; c++) {
+                    float e = expectedRows[r * t.cols() + c];
+                    assertThat(row[c]).as("row %d col %d", r, c).isCloseTo(e, within(Math.abs(e) * 1e-6f + 1e-30f));
+                }
+            }
+            double sum = 0, absSum = 0;
+            for (float v : t.toFloatArray()) {
+                sum += v;
+                absSum += Math.abs(v);
+            }
+            assertThat(sum).isCloseTo(ref.get("sum").asDouble(), within(1e-6 * ref.get("abs_sum").asDouble()));
+            assertThat(absSum).isCloseTo(ref.get("abs_sum").asDouble(), within(1e-6 * ref.get("abs_sum").asDouble()));
+        }
+    }
+}
