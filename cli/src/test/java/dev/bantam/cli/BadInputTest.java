@@ -1,0 +1,115 @@
+package dev.bantam.cli;
+
+import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.gguf.GgufTensorInfo;
+import dev.bantam.core.gguf.GgufValue;
+import dev.bantam.core.gguf.GgufWriter;
+import dev.bantam.core.tensor.WeightType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every user mistake gets one line naming the thing, exit 2 (usage) or 1 (file), and no stack trace. */
+class BadInputTest {
+    @TempDir
+    Path tmp;
+
+    private static void assertOneLineError(CliRun run, int exitCode, String... fragments) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(exitCode);
+        String err = run.errLines().strip();
+        assertThat(err).startsWith("bantam: ").contains(fragments).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(err.lines().filter(l -> l.startsWith("bantam: ")).count()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void missingFile() {
+        assertOneLineError(CliRun.of("generate", "-m", tmp.resolve("nope.gguf").toString(), "-p", "x"), 1, "nope.gguf: no such file");
+    }
+
+    @Test
+    void directoryInsteadOfFile() {
+        assertOneLineError(CliRun.of("info", "-m", tmp.toString()), 1, "not a regular file");
+    }
+
+    @Test
+    void notAGgufFile() throws Exception {
+        Path text = Files.writeString(tmp.resolve("notes.gguf"), "just some text, not a model");
+        assertOneLineError(CliRun.of("generate", "-m", text.toString(), "-p", "x"), 1, "notes.gguf: not a GGUF file");
+    }
+
+    @Test
+    void truncatedGguf() throws Exception {
+        byte[] full = Files.readAllBytes(CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf"));
+        Path cut = Files.write(tmp.resolve("cut.gguf"), Arrays.copyOf(full, full.length / 2));
+        assertOneLineError(CliRun.of("generate", "-m", cut.toString(), "-p", "x"), 1, "cut.gguf: ", "past the end of the file");
+        Path headerOnly = Files.write(tmp.resolve("head.gguf"), Arrays.copyOf(full, 300));
+        assertOneLineError(CliRun.of("info", "-m", headerOnly.toString()), 1, "head.gguf: ", "truncated", "offset 0x");
+    }
+
+    @Test
+    void unsupportedArchitecture() throws Exception {
+        Path file = rewrite("mamba.gguf", "general.architecture", GgufValue.of("mamba"), null);
+        assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x"), 1, "unsupported architecture 'mamba'", "llama");
+    }
+
+    @Test
+    void unsupportedWeightType() throws Exception {
+        Path file = rewrite("q4.gguf", null, null, "blk.0.attn_q.weight");
+        assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x"), 1, "blk.0.attn_q.weight", "Q4_0", "not supported");
+    }
+
+    @Test
+    void promptLongerThanTheContext() {
+        assertOneLineError(CliRun.of("generate", "-p", "It is a truth universally acknowledged", "-c", "4"), 2, "the prompt has 7 tokens but the context holds 4");
+    }
+
+    @Test
+    void nonPositiveTokenCountAndBadFlags() {
+        assertOneLineError(CliRun.of("generate", "-n", "0"), 2, "-n must be >= 1");
+        assertOneLineError(CliRun.of("generate", "-n", "-5"), 2, "-n must be >= 1");
+        assertOneLineError(CliRun.of("generate", "-t", "0"), 2, "--threads must be >= 1");
+        assertOneLineError(CliRun.of("generate", "--top-p", "1.5"), 2, "--top-p");
+        assertOneLineError(CliRun.of("perplexity", "-c", "2", "-f", "x"), 2, "-c must be >= 4");
+        assertOneLineError(CliRun.of("generate", "-c", "99999"), 2, "exceeds the model's context length");
+    }
+
+    @Test
+    void unknownFlagsAndMissingArgumentsAreUsageErrors() {
+        CliRun unknown = CliRun.of("generate", "--frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown option: '--frobnicate'").contains("bantam generate --help");
+        assertThat(CliRun.of("generate", "-n", "many").exitCode()).isEqualTo(2);
+        assertThat(CliRun.of("perplexity").err()).contains("Missing required option: '--file=TEXT'");
+        assertThat(CliRun.of("nonsense").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void missingTextFileForPerplexity() {
+        assertOneLineError(CliRun.of("perplexity", "-f", tmp.resolve("absent.txt").toString()), 1, "absent.txt: no such file");
+    }
+
+    /** A copy of llama-tiny with one metadata value replaced or one tensor's type changed to Q4_0. */
+    private Path rewrite(String name, String key, GgufValue value, String q4Tensor) throws Exception {
+        Path out = tmp.resolve(name);
+        try (GgufFile in = GgufFile.open(CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf")); Arena arena = Arena.ofConfined()) {
+            GgufWriter w = new GgufWriter().putAll(in.metadata());
+            if (key != null) w.put(key, value);
+            for (GgufTensorInfo t : in.tensorInfos()) {
+                if (t.name().equals(q4Tensor)) {
+                    w.addTensor(t.name(), WeightType.Q4_0, t.shape(), arena.allocate(WeightType.Q4_0.bytesFor(t.elements())));
+                } else {
+                    w.addTensor(t.name(), t.type(), t.shape(), in.tensor(t.name()).data());
+                }
+            }
+            w.write(out);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.bantam.core.arch;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** DESIGN.md: core depends on nothing but the JDK; the layers inside it point one way. */
+class CoreDependenciesTest {
+    private static final JavaClasses CORE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.bantam.core");
+
+    @Test
+    void coreUsesOnlyTheJdk() {
+        classes().should().onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.bantam.core..", "java..", "jdk.incubator.vector..")
+                .check(CORE);
+    }
+
+    @Test
+    void kernelsAndFormatsDoNotKnowAboutModels() {
+        noClasses().that().resideInAnyPackage("dev.bantam.core.kernels..", "dev.bantam.core.gguf..", "dev.bantam.core.tensor..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.core.model..", "dev.bantam.core.generate..",
+                        "dev.bantam.core.eval..", "dev.bantam.core.tokenizer..")
+                .check(CORE);
+    }
+}
