@@ -51,6 +51,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-s", "--seed"}, paramLabel = "SEED", description = "Random seed (default: random).")
     Long seed;
 
+    @Option(names = "--no-warmup", description = "Skip the warm-up pass that lets the JIT compile the kernels before timing.")
+    boolean noWarmup;
+
     @Option(names = "--no-bos", description = "Do not add the BOS token even when the model asks for it.")
     boolean noBos;
 
@@ -70,16 +73,17 @@ final class GenerateCommand implements Callable<Integer> {
             }
             long seedValue = seed != null ? seed : new java.util.SplittableRandom().nextLong();
             var settings = new SamplerSettings(temperature, topK, topP, minP, repeatPenalty, 64, seedValue);
+            if (!noWarmup) model.warmUp();
             Session session = model.newSession(ctx);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             out.print(prompt);
             out.flush();
-            StreamingDecoder decoder = new StreamingDecoder(tokenizer);
+            StreamingDecoder decoder = new StreamingDecoder(tokenizer, false);
             GenerationStats stats = Generator.generate(session, tokenizer, tokens, maxTokens, new Sampler(settings), id -> {
-                out.print(decoder.next(id));
+                out.print(decoder.feed(id));
                 out.flush();
             });
-            out.print(decoder.finish());
+            out.print(decoder.flush());
             out.println();
             out.flush();
             System.err.printf("prompt: %d tokens, %.1f tok/s | generated: %d tokens, %.1f tok/s | %d threads, seed %d%n",

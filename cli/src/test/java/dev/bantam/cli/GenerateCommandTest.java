@@ -13,7 +13,7 @@ class GenerateCommandTest {
         assertThat(first.out()).startsWith("It is a truth universally acknowledged");
         assertThat(first.out().length()).isGreaterThan("It is a truth universally acknowledged".length() + 20);
         assertThat(second.out()).isEqualTo(first.out());
-        assertThat(first.errLines()).containsPattern("prompt: 7 tokens, [0-9.]+ tok/s \\| generated: 24 tokens, [0-9.]+ tok/s");
+        assertThat(first.errLines()).containsPattern("prompt: 10 tokens, [0-9.]+ tok/s \\| generated: 24 tokens, [0-9.]+ tok/s");
     }
 
     @Test

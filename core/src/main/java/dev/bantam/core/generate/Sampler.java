@@ -1,6 +1,5 @@
 package dev.bantam.core.generate;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -32,7 +31,7 @@ public final class Sampler {
         applyRepeatPenalty(logits);
         if (s.temperature() <= 0) return argmax(logits);
 
-        Integer[] order = candidates(logits);
+        int[] order = candidates(logits);
         int n = order.length;
         double max = logits[order[0]];
         double[] p = new double[n];
@@ -87,11 +86,18 @@ public final class Sampler {
     }
 
     /** Token ids sorted by logit, descending, cut to top-k. */
-    private Integer[] candidates(float[] logits) {
-        Integer[] ids = new Integer[logits.length];
-        for (int i = 0; i < ids.length; i++) ids[i] = i;
-        Arrays.sort(ids, (a, b) -> Float.compare(logits[b], logits[a]));
-        int k = s.topK() > 0 ? Math.min(s.topK(), ids.length) : ids.length;
-        return Arrays.copyOf(ids, k);
+    private int[] candidates(float[] logits) {
+        // sort (logit, id) pairs packed in longs: the high half orders like the float, the low half keeps the id
+        long[] keyed = new long[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            int bits = Float.floatToIntBits(logits[i]);
+            int sortable = bits >= 0 ? bits : bits ^ 0x7fffffff;
+            keyed[i] = ((long) sortable << 32) | i;
+        }
+        java.util.Arrays.sort(keyed);
+        int k = s.topK() > 0 ? Math.min(s.topK(), keyed.length) : keyed.length;
+        int[] ids = new int[k];
+        for (int i = 0; i < k; i++) ids[i] = (int) keyed[keyed.length - 1 - i];
+        return ids;
     }
 }

@@ -2,23 +2,23 @@ package dev.bantam.core.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 
 /**
- * A fixed set of threads that run one task at a time, each thread taking its own index. Workers
- * spin briefly before parking because the forward pass hands them hundreds of small tasks per
- * token: waking a parked thread costs more than most of those tasks take.
+ * A fixed set of threads for the forward pass's parallel loops. The caller always works too, and
+ * every thread claims chunks of the range from a shared counter: a worker that wakes late (parked,
+ * or descheduled on a busy machine) simply finds less left to do, so the loop never waits for a
+ * thread that has not started. Workers spin briefly before parking because the forward pass hands
+ * out hundreds of small loops per token and waking a parked thread costs more than most of them.
  */
 public final class ThreadPool implements AutoCloseable {
-    private static final int SPIN_ITERATIONS = 20_000;
+    private static final int SPIN_ITERATIONS = 50_000;
+    private static final int CHUNKS_PER_THREAD = 4;
 
     private final int threads;
     private final Worker[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile IntConsumer task;
+    private volatile Loop current;
     private volatile int generation;
     private volatile boolean closed;
-    private volatile Throwable failure;
 
     public ThreadPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -32,43 +32,56 @@ public final class ThreadPool implements AutoCloseable {
 
     public int threads() { return threads; }
 
-    /** Runs {@code body.accept(t)} for every t in [0, threads) and returns when all are done. */
-    public synchronized void run(IntConsumer body) {
-        if (threads == 1) {
-            body.accept(0);
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int start, int end);
+    }
+
+    /** Runs {@code body} over [0, n) in chunks spread across the pool; returns when all are done. */
+    public synchronized void forRanges(int n, RangeBody body) {
+        if (threads == 1 || n < 2) {
+            if (n > 0) body.run(0, n);
             return;
         }
-        failure = null;
-        task = body;
-        pending.set(threads - 1);
+        int chunk = Math.max(1, (n + threads * CHUNKS_PER_THREAD - 1) / (threads * CHUNKS_PER_THREAD));
+        Loop loop = new Loop(n, chunk, body);
+        current = loop;
         generation++;
         for (Worker w : workers) if (w.parked) LockSupport.unpark(w.thread);
-        try {
-            body.accept(0);
-        } finally {
-            while (pending.get() != 0) Thread.onSpinWait();
-        }
-        Throwable f = failure;
+        loop.work();
+        while (loop.done.get() < n) Thread.onSpinWait();
+        Throwable f = loop.failure;
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error e) throw e;
     }
 
-    /** Splits [0, n) into one contiguous range per thread and runs {@code range(start, end)} on each. */
-    public void forRanges(int n, RangeBody range) {
-        if (threads == 1 || n < 2) {
-            range.run(0, n);
-            return;
-        }
-        run(t -> {
-            int start = (int) ((long) n * t / threads);
-            int end = (int) ((long) n * (t + 1) / threads);
-            if (start < end) range.run(start, end);
-        });
-    }
+    /** One parallel loop: chunks are claimed from {@code next}; {@code done} counts finished items. */
+    private static final class Loop {
+        final int n, chunk;
+        final RangeBody body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
 
-    @FunctionalInterface
-    public interface RangeBody {
-        void run(int start, int end);
+        Loop(int n, int chunk, RangeBody body) {
+            this.n = n;
+            this.chunk = chunk;
+            this.body = body;
+        }
+
+        void work() {
+            int start;
+            while ((start = next.getAndAdd(chunk)) < n) {
+                int end = Math.min(n, start + chunk);
+                try {
+                    body.run(start, end);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    done.addAndGet(end - start);
+                }
+            }
+        }
     }
 
     @Override
@@ -78,12 +91,10 @@ public final class ThreadPool implements AutoCloseable {
     }
 
     private final class Worker implements Runnable {
-        final int index;
         final Thread thread;
         volatile boolean parked;
 
         Worker(int index) {
-            this.index = index;
             this.thread = new Thread(this, "bantam-worker-" + index);
             this.thread.setDaemon(true);
         }
@@ -104,13 +115,7 @@ public final class ThreadPool implements AutoCloseable {
                 }
                 if (closed) return;
                 seen = generation;
-                try {
-                    task.accept(index);
-                } catch (Throwable t) {
-                    failure = t;
-                } finally {
-                    pending.decrementAndGet();
-                }
+                current.work();
             }
         }
     }

@@ -60,6 +60,20 @@ public final class Model implements AutoCloseable {
         return new Session(transformer, new KvCache(config, contextSize));
     }
 
+    /**
+     * Runs a few throw-away forward passes so the JIT compiles the kernels before anything is timed,
+     * as llama.cpp's tools run a warm-up decode before their first measured one.
+     */
+    public void warmUp() {
+        Session s = newSession(Math.min(config.contextLength(), 64));
+        int[] prompt = new int[Math.min(32, s.contextSize() - 16)];
+        for (int round = 0; round < 3; round++) {
+            s.reset();
+            s.prefill(prompt);
+            for (int i = 0; i < 16 && s.position() < s.contextSize(); i++) s.decode(0);
+        }
+    }
+
     @Override
     public void close() {
         pool.close();
