@@ -39,4 +39,16 @@ public final class BF16Kernels implements WeightKernels {
         for (; i < n; i++) sum += toFloat(w.get(SHORT, offset + 2L * i)) * x[xOff + i];
         return sum;
     }
+
+    /** Round to nearest even, as llama.cpp converts; NaN stays a quiet NaN. */
+    static short fromFloat(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 64);
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        for (int i = 0; i < n; i++) dst.set(SHORT, offset + 2L * i, fromFloat(src[srcOff + i]));
+    }
 }

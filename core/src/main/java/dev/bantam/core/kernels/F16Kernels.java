@@ -34,4 +34,9 @@ public final class F16Kernels implements WeightKernels {
         for (; i < n; i++) sum += Float.float16ToFloat(w.get(SHORT, offset + 2L * i)) * x[xOff + i];
         return sum;
     }
+
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        for (int i = 0; i < n; i++) dst.set(SHORT, offset + 2L * i, Float.floatToFloat16(src[srcOff + i]));
+    }
 }

@@ -29,4 +29,9 @@ public final class F32Kernels implements WeightKernels {
         for (; i < n; i++) sum += w.get(FLOAT, offset + 4L * i) * x[xOff + i];
         return sum;
     }
+
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        MemorySegment.copy(src, srcOff, dst, FLOAT, offset, n);
+    }
 }

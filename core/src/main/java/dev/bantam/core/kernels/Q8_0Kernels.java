@@ -55,4 +55,19 @@ public final class Q8_0Kernels implements WeightKernels {
         }
         return sum;
     }
+
+    /** d = max|x| / 127, q = round(x / d), as llama.cpp's reference quantizer. */
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int base = srcOff + b * BLOCK;
+            float amax = 0;
+            for (int j = 0; j < BLOCK; j++) amax = Math.max(amax, Math.abs(src[base + j]));
+            float d = amax / 127;
+            float id = d != 0 ? 1 / d : 0;
+            dst.set(SHORT, block, Float.floatToFloat16(d));
+            for (int j = 0; j < BLOCK; j++) dst.set(ValueLayout.JAVA_BYTE, block + 2 + j, (byte) Math.round(src[base + j] * id));
+        }
+    }
 }

@@ -14,4 +14,10 @@ public interface WeightKernels {
 
     /** Dot product of {@code n} stored values at byte {@code offset} with {@code x[xOff..xOff+n)}. */
     float dot(MemorySegment w, long offset, float[] x, int xOff, int n);
+
+    /**
+     * Encodes {@code n} floats from {@code src[srcOff..]} into this type's blocks at byte
+     * {@code offset} of {@code dst} (the inverse of {@link #dequantize}, up to rounding).
+     */
+    void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n);
 }
