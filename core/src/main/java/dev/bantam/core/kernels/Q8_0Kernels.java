@@ -56,6 +56,11 @@ public final class Q8_0Kernels implements WeightKernels {
         return sum;
     }
 
+    /** C's roundf: halves round away from zero (Math.round would send -2.5 to -2). */
+    static int roundHalfAway(float x) {
+        return (int) (x < 0 ? -Math.floor(-x + 0.5f) : Math.floor(x + 0.5f));
+    }
+
     /** d = max|x| / 127, q = round(x / d), as llama.cpp's reference quantizer. */
     @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
@@ -67,7 +72,7 @@ public final class Q8_0Kernels implements WeightKernels {
             float d = amax / 127;
             float id = d != 0 ? 1 / d : 0;
             dst.set(SHORT, block, Float.floatToFloat16(d));
-            for (int j = 0; j < BLOCK; j++) dst.set(ValueLayout.JAVA_BYTE, block + 2 + j, (byte) Math.round(src[base + j] * id));
+            for (int j = 0; j < BLOCK; j++) dst.set(ValueLayout.JAVA_BYTE, block + 2 + j, (byte) roundHalfAway(src[base + j] * id));
         }
     }
 }
