@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 PerplexityCommand.class,
                 InfoCommand.class,
                 TokenizeCommand.class,
+                QuantizeCommand.class,
+                SynthCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -24,7 +24,36 @@ public final class GgufWriter {
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<Entry> tensors = new ArrayList<>();
 
-    private record Entry(String name, WeightType type, long[] shape, MemorySegment data) {}
+    private record Entry(String name, WeightType type, long[] shape, TensorData data) {}
+
+    /**
+     * A tensor's bytes, produced when the file is written: a segment of another file, or rows
+     * computed on the fly (quantization, random weights), so nothing needs the whole model in memory.
+     */
+    public interface TensorData {
+        long byteSize();
+
+        void writeTo(OutputStream out) throws IOException;
+
+        static TensorData of(MemorySegment segment) {
+            return new TensorData() {
+                @Override public long byteSize() { return segment.byteSize(); }
+                @Override public void writeTo(OutputStream out) throws IOException { copy(segment, out); }
+            };
+        }
+    }
+
+    /** Told how many tensor bytes are written so far (after each chunk): progress for long conversions. */
+    public interface Progress {
+        void update(long bytesWritten, long totalBytes, String tensor);
+    }
+
+    private Progress progress = (done, total, name) -> {};
+
+    public GgufWriter onProgress(Progress progress) {
+        this.progress = progress;
+        return this;
+    }
 
     public GgufWriter put(String key, GgufValue value) {
         metadata.put(key, value);
@@ -38,9 +67,14 @@ public final class GgufWriter {
 
     /** Adds a tensor; {@code data} must hold exactly the bytes its type and shape take. */
     public GgufWriter addTensor(String name, WeightType type, long[] shape, MemorySegment data) {
+        return addTensor(name, type, shape, TensorData.of(data));
+    }
+
+    /** Adds a tensor whose bytes are produced at write time. */
+    public GgufWriter addTensor(String name, WeightType type, long[] shape, TensorData data) {
         long elements = 1;
         for (long d : shape) elements *= d;
-        if (shape[0] % type.blockSize != 0 || data.byteSize() != type.bytesFor(elements)) {
+        if (shape.length == 0 || shape.length > 4 || shape[0] % type.blockSize != 0 || data.byteSize() != type.bytesFor(elements)) {
             throw new IllegalArgumentException("tensor %s: %d bytes do not match type %s and shape %s"
                     .formatted(name, data.byteSize(), type, java.util.Arrays.toString(shape)));
         }
@@ -87,11 +121,26 @@ public final class GgufWriter {
             offset = GgufHeaderParser.alignUp(offset + t.data.byteSize(), alignment);
         }
         out.pad(alignment);
+        long dataStart = out.position, total = offset;
         for (Entry t : tensors) {
-            out.segment(t.data);
+            long before = out.position;
+            t.data.writeTo(out.counting(() -> progress.update(out.position - dataStart, total, t.name)));
+            if (out.position - before != t.data.byteSize()) {
+                throw new IllegalStateException("tensor %s wrote %d bytes, expected %d".formatted(t.name, out.position - before, t.data.byteSize()));
+            }
             out.pad(alignment);
+            progress.update(out.position - dataStart, total, t.name);
         }
         out.flush();
+    }
+
+    private static void copy(MemorySegment s, OutputStream out) throws IOException {
+        byte[] chunk = new byte[1 << 20];
+        for (long off = 0; off < s.byteSize(); off += chunk.length) {
+            int n = (int) Math.min(chunk.length, s.byteSize() - off);
+            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, chunk, 0, n);
+            out.write(chunk, 0, n);
+        }
     }
 
     private static void writeValue(LittleEndianOutput out, GgufValueType type, Object v) throws IOException {
@@ -142,14 +191,16 @@ public final class GgufWriter {
             bytes(b);
         }
 
-        void segment(MemorySegment s) throws IOException {
-            byte[] chunk = new byte[1 << 20];
-            for (long off = 0; off < s.byteSize(); off += chunk.length) {
-                int n = (int) Math.min(chunk.length, s.byteSize() - off);
-                MemorySegment.copy(s, ValueLayout.JAVA_BYTE, off, chunk, 0, n);
-                out.write(chunk, 0, n);
-                position += n;
-            }
+        /** The underlying stream, counting what passes through it and calling {@code afterChunk} after each block write. */
+        OutputStream counting(Runnable afterChunk) {
+            return new OutputStream() {
+                @Override public void write(int b) throws IOException { out.write(b); position++; }
+                @Override public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    position += len;
+                    afterChunk.run();
+                }
+            };
         }
 
         void pad(int alignment) throws IOException {

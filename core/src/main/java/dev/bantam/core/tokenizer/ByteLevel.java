@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * vocabularies can be stored as strings. Bytes 0x21-0x7E, 0xA1-0xAC and 0xAE-0xFF map to
  * themselves; the other 68 bytes map to U+0100 upward, in byte order.
  */
-final class ByteLevel {
+public final class ByteLevel {
     private static final char[] BYTE_TO_CHAR = new char[256];
     /** Indexed by char; -1 where the char is not the image of a byte. */
     private static final int[] CHAR_TO_BYTE = new int[0x200];
@@ -38,7 +38,7 @@ final class ByteLevel {
         return new String(out);
     }
 
-    static char charOf(int b) { return BYTE_TO_CHAR[b & 0xFF]; }
+    public static char charOf(int b) { return BYTE_TO_CHAR[b & 0xFF]; }
 
     /**
      * The bytes a byte-level token string stands for. A char outside the table (not produced by
