@@ -5,13 +5,14 @@ import dev.bantam.core.tensor.TensorView;
 /**
  * Matrix products of a stored weight matrix (rows = outputs) with float32 activations, split
  * over output rows on the pool. Decode uses the per-type dot kernel straight from the mapped
- * file; prefill dequantizes each weight row once per tile of tokens and reuses it for all of them.
+ * file; prefill dequantizes four weight rows at a time, once per tile of tokens, and multiplies them
+ * with four tokens at a time in registers.
  */
 public final class MatMul {
     /** Below this many multiply-adds the pool's hand-off costs more than it saves. */
     private static final long PARALLEL_THRESHOLD = 1 << 16;
     /** Tokens per tile: the tile's activations stay in L2 while every weight row streams past. */
-    private static final int TOKEN_TILE = 32;
+    private static final int TOKEN_TILE = 64;
 
     private MatMul() {}
 
@@ -41,19 +42,25 @@ public final class MatMul {
         long rowBytes = w.rowBytes();
         WeightKernels k = w.type().kernels();
         var data = w.data();
-        pool.forRanges(rows, (start, end) -> {
-            float[] row = new float[cols];
-            float[] four = new float[4];
+        int groups = (rows + 3) / 4;
+        pool.forRanges(groups, (g0, g1) -> {
+            float[] four = new float[4 * cols];
+            float[] tile = new float[16];
             for (int t0 = 0; t0 < tokens; t0 += TOKEN_TILE) {
                 int t1 = Math.min(tokens, t0 + TOKEN_TILE);
-                for (int r = start; r < end; r++) {
-                    k.dequantize(data, r * rowBytes, row, 0, cols);
+                for (int g = g0; g < g1; g++) {
+                    int r0 = 4 * g, nr = Math.min(4, rows - r0);
+                    for (int j = 0; j < nr; j++) k.dequantize(data, (r0 + j) * rowBytes, four, j * cols, cols);
                     int t = t0;
-                    for (; t + 4 <= t1; t += 4) {
-                        FloatOps.dot4(row, x, t * cols, cols, cols, four);
-                        for (int j = 0; j < 4; j++) out[(t + j) * rows + r] = four[j];
+                    if (nr == 4) {
+                        for (; t + 4 <= t1; t += 4) {
+                            FloatOps.dot4x4(four, x, t * cols, cols, cols, tile);
+                            for (int j = 0; j < 16; j++) out[(t + j % 4) * rows + r0 + j / 4] = tile[j];
+                        }
                     }
-                    for (; t < t1; t++) out[t * rows + r] = FloatOps.dot(row, 0, x, t * cols, cols);
+                    for (; t < t1; t++) {
+                        for (int j = 0; j < nr; j++) out[t * rows + r0 + j] = FloatOps.dot(four, j * cols, x, t * cols, cols);
+                    }
                 }
             }
         });

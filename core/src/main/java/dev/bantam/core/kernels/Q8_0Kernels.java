@@ -20,6 +20,17 @@ public final class Q8_0Kernels implements WeightKernels {
 
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        if (BLOCK % L == 0) {
+            for (int b = 0; b < n / BLOCK; b++) {
+                long block = offset + (long) b * BLOCK_BYTES;
+                FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(src.get(SHORT, block)));
+                for (int j = 0; j < BLOCK; j += L) {
+                    ((FloatVector) ByteVector.fromMemorySegment(B, src, block + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0))
+                            .mul(d).intoArray(dst, dstOff + b * BLOCK + j);
+                }
+            }
+            return;
+        }
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(src.get(SHORT, block));
