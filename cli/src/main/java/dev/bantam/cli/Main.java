@@ -27,6 +27,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.bantam.core.kernels.VectorSupport.warning().ifPresent(w -> System.err.println("bantam: warning: " + w));
         System.exit(run(args));
     }
 
