@@ -107,7 +107,8 @@ class GoldenLogitsTest {
      */
     @ParameterizedTest
     @CsvSource({"llama-tiny,bf16", "llama-tiny,q8_0", "gpt2-tiny,bf16", "gpt2-tiny,q8_0", "qwen2-tiny,bf16", "qwen2-tiny,q8_0",
-            "llama-256,bf16", "llama-256,q8_0"})
+            "llama-256,bf16", "llama-256,q8_0", "llama-256,q4_0", "llama-256,q4_1", "llama-256,q5_0", "llama-256,q5_1",
+            "llama-256,q4_k", "llama-256,q5_k", "llama-256,q6_k"})
     void reducedPrecisionAgreesWithItsOwnWeightsDequantized(String model, String type) throws Exception {
         String dir = "tiny/" + model + "/";
         Path quantized = Fixtures.path(dir + model + "-" + type + ".gguf");

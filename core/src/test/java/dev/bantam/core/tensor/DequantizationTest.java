@@ -14,7 +14,7 @@ class DequantizationTest {
     private static final String DIR = "tiny/llama-256/";
 
     @ParameterizedTest
-    @ValueSource(strings = {"F16", "BF16", "Q8_0"})
+    @ValueSource(strings = {"F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void firstRowsAndWholeTensorSumsMatchTheReference(String type) throws Exception {
         JsonNode ref = Fixtures.json(DIR + "dequant.json").get("types").get(type);
         float[] expectedRows = Fixtures.floats(Fixtures.path(DIR + ref.get("rows_0_3_file").asText()));

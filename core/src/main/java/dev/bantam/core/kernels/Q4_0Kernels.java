@@ -1,0 +1,105 @@
+package dev.bantam.core.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.bantam.core.kernels.QuantSearch.SHORT;
+import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.Vec.B;
+import static dev.bantam.core.kernels.Vec.F;
+import static dev.bantam.core.kernels.Vec.L;
+import static dev.bantam.core.kernels.Vec.LE;
+
+/**
+ * Q4_0: blocks of 32 values as 4-bit levels q with one fp16 scale d, value (q − 8)·d (18 bytes).
+ * Byte j of qs holds element j in its low nibble and element j + 16 in its high nibble.
+ */
+public final class Q4_0Kernels implements WeightKernels {
+    private static final int BLOCK = 32;
+    private static final int BLOCK_BYTES = 18;
+    /** The vector paths take L bytes of qs at a time, so L must divide the 16 bytes. */
+    private static final boolean VECTOR = 16 % L == 0;
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        if (!VECTOR) {
+            QuantSearch.dequantizeByBlocks(Q4_0Kernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            return;
+        }
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            FloatVector d = FloatVector.broadcast(F, half(src, block));
+            int out = dstOff + b * BLOCK;
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q = ByteVector.fromMemorySegment(B, src, block + 2 + j, LE);
+                toFloat(q.and((byte) 0x0F).sub((byte) 8)).mul(d).intoArray(dst, out + j);
+                toFloat(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).mul(d).intoArray(dst, out + 16 + j);
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            FloatVector sum = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                // levels are re-centred while still bytes: one subtract per 16 values, not per float
+                ByteVector q = ByteVector.fromMemorySegment(B, w, block + 2 + j, LE);
+                sum = toFloat(q.and((byte) 0x0F).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + j), sum);
+                sum = toFloat(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + j), sum);
+            }
+            acc = sum.fma(FloatVector.broadcast(F, half(w, block)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static FloatVector toFloat(ByteVector q) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
+        float d = half(src, block);
+        for (int j = 0; j < 16; j++) {
+            int q = src.get(ValueLayout.JAVA_BYTE, block + 2 + j) & 0xFF;
+            dst[off + j] = ((q & 15) - 8) * d;
+            dst[off + j + 16] = ((q >>> 4) - 8) * d;
+        }
+    }
+
+    static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        return QuantSearch.dotByBlocks(Q4_0Kernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+    }
+
+    /** llama.cpp's reference: d = (signed value of largest magnitude) / −8, q = trunc(x/d + 8.5) capped at 15. */
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int base = srcOff + b * BLOCK;
+            float amax = 0, max = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                float v = src[base + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8;
+            float id = d != 0 ? 1 / d : 0;
+            dst.set(SHORT, block, Float.floatToFloat16(d));
+            for (int j = 0; j < 16; j++) {
+                int lo = Math.min(15, (int) (src[base + j] * id + 8.5f));
+                int hi = Math.min(15, (int) (src[base + 16 + j] * id + 8.5f));
+                dst.set(ValueLayout.JAVA_BYTE, block + 2 + j, (byte) (lo | hi << 4));
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.bantam.core.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.bantam.core.kernels.Q4_0Kernels.toFloat;
+import static dev.bantam.core.kernels.QuantSearch.INT;
+import static dev.bantam.core.kernels.QuantSearch.LONG;
+import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.QuantSearch.scaleMin;
+import static dev.bantam.core.kernels.Vec.B;
+import static dev.bantam.core.kernels.Vec.F;
+import static dev.bantam.core.kernels.Vec.L;
+import static dev.bantam.core.kernels.Vec.LE;
+
+/**
+ * Q4_K: super-blocks of 256 values in eight sub-blocks of 32 (144 bytes): fp16 d and dmin, twelve
+ * bytes of packed 6-bit sub-block scales sc and mins mn, then 128 bytes of nibbles. Value
+ * d·sc·q − dmin·mn. Each 32 bytes of nibbles hold two sub-blocks: low nibbles the first, high the second.
+ */
+public final class Q4_KKernels implements WeightKernels {
+    private static final int BLOCK = 256;
+    private static final int BLOCK_BYTES = 144;
+    private static final int QS = 16;
+    private static final boolean VECTOR = 32 % L == 0;
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        if (!VECTOR) {
+            QuantSearch.dequantizeByBlocks(Q4_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            return;
+        }
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = half(src, block), dmin = half(src, block + 2);
+            long lo = src.get(LONG, block + 4);
+            int hi = src.get(INT, block + 12);
+            for (int g = 0; g < 4; g++) {
+                int out = dstOff + b * BLOCK + 64 * g;
+                FloatVector d1 = FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g, 0));
+                FloatVector m1 = FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g, 1));
+                FloatVector d2 = FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g + 1, 0));
+                FloatVector m2 = FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g + 1, 1));
+                for (int j = 0; j < 32; j += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, src, block + QS + 32 * g + j, LE);
+                    toFloat(q.and((byte) 0x0F)).mul(d1).sub(m1).intoArray(dst, out + j);
+                    toFloat(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2).intoArray(dst, out + 32 + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * Σ (d·sc·q − dmin·mn)·x per sub-block is d·sc·Σ q·x − dmin·mn·Σ x: the nibbles are multiplied
+     * as small integers-in-float and each sub-block's two scales are applied once.
+     */
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = half(w, block), dmin = -half(w, block + 2);
+            long lo = w.get(LONG, block + 4);
+            int hi = w.get(INT, block + 12);
+            for (int g = 0; g < 4; g++) {
+                int xb = xOff + b * BLOCK + 64 * g;
+                FloatVector qx1 = FloatVector.zero(F), qx2 = FloatVector.zero(F), sx1 = FloatVector.zero(F), sx2 = FloatVector.zero(F);
+                for (int j = 0; j < 32; j += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, block + QS + 32 * g + j, LE);
+                    FloatVector x1 = FloatVector.fromArray(F, x, xb + j), x2 = FloatVector.fromArray(F, x, xb + 32 + j);
+                    qx1 = toFloat(q.and((byte) 0x0F)).fma(x1, qx1);
+                    qx2 = toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(x2, qx2);
+                    sx1 = sx1.add(x1);
+                    sx2 = sx2.add(x2);
+                }
+                acc = qx1.fma(FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g, 0)), acc);
+                acc = sx1.fma(FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g, 1)), acc);
+                acc = qx2.fma(FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g + 1, 0)), acc);
+                acc = sx2.fma(FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g + 1, 1)), acc);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
+        float d = half(src, block), dmin = half(src, block + 2);
+        long lo = src.get(LONG, block + 4);
+        int hi = src.get(INT, block + 12);
+        for (int g = 0; g < 4; g++) {
+            float d1 = d * scaleMin(lo, hi, 2 * g, 0), m1 = dmin * scaleMin(lo, hi, 2 * g, 1);
+            float d2 = d * scaleMin(lo, hi, 2 * g + 1, 0), m2 = dmin * scaleMin(lo, hi, 2 * g + 1, 1);
+            for (int l = 0; l < 32; l++) {
+                int q = src.get(ValueLayout.JAVA_BYTE, block + QS + 32 * g + l) & 0xFF;
+                dst[off + 64 * g + l] = d1 * (q & 15) - m1;
+                dst[off + 64 * g + 32 + l] = d2 * (q >>> 4) - m2;
+            }
+        }
+    }
+
+    static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        return QuantSearch.dotByBlocks(Q4_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+    }
+
+    /**
+     * llama.cpp's reference (quantize_row_q4_K_ref): per sub-block a scale and min by the weighted
+     * search (weights rms + |x|), both sets then quantized to 6 bits against their maxima, and the
+     * levels recomputed against the rounded scales.
+     */
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        KQuantizer.quantizeAffine(src, srcOff, dst, offset, n, 15, -1f, 0.1f, 20, (levels, block) -> {
+            for (int g = 0; g < 4; g++) {
+                for (int l = 0; l < 32; l++) {
+                    dst.set(ValueLayout.JAVA_BYTE, block + QS + 32 * g + l, (byte) (levels[64 * g + l] | levels[64 * g + 32 + l] << 4));
+                }
+            }
+        }, BLOCK_BYTES);
+    }
+}

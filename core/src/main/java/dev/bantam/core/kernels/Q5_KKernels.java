@@ -1,0 +1,131 @@
+package dev.bantam.core.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.bantam.core.kernels.Q4_0Kernels.toFloat;
+import static dev.bantam.core.kernels.QuantSearch.INT;
+import static dev.bantam.core.kernels.QuantSearch.LONG;
+import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.QuantSearch.scaleMin;
+import static dev.bantam.core.kernels.Vec.B;
+import static dev.bantam.core.kernels.Vec.F;
+import static dev.bantam.core.kernels.Vec.L;
+import static dev.bantam.core.kernels.Vec.LE;
+
+/**
+ * Q5_K: Q4_K with a fifth bit per value (176 bytes): d, dmin, 12 scale bytes, qh[32], qs[128].
+ * Sub-block s (0..7) takes its fifth bit from bit s of qh[l], l its position within the sub-block.
+ */
+public final class Q5_KKernels implements WeightKernels {
+    private static final int BLOCK = 256;
+    private static final int BLOCK_BYTES = 176;
+    private static final int QH = 16;
+    private static final int QS = 48;
+    private static final boolean VECTOR = 32 % L == 0;
+
+    /** Bit {@code bit} of each qh byte, moved to the 16s place. */
+    private static ByteVector fifthBit(ByteVector qh, int bit) {
+        return qh.lanewise(VectorOperators.LSHR, bit).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        if (!VECTOR) {
+            QuantSearch.dequantizeByBlocks(Q5_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            return;
+        }
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = half(src, block), dmin = half(src, block + 2);
+            long lo = src.get(LONG, block + 4);
+            int hi = src.get(INT, block + 12);
+            for (int g = 0; g < 4; g++) {
+                int out = dstOff + b * BLOCK + 64 * g;
+                FloatVector d1 = FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g, 0));
+                FloatVector m1 = FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g, 1));
+                FloatVector d2 = FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g + 1, 0));
+                FloatVector m2 = FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g + 1, 1));
+                for (int j = 0; j < 32; j += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, src, block + QS + 32 * g + j, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, src, block + QH + j, LE);
+                    toFloat(q.and((byte) 0x0F).or(fifthBit(h, 2 * g))).mul(d1).sub(m1).intoArray(dst, out + j);
+                    toFloat(q.lanewise(VectorOperators.LSHR, 4).or(fifthBit(h, 2 * g + 1))).mul(d2).sub(m2).intoArray(dst, out + 32 + j);
+                }
+            }
+        }
+    }
+
+    /** As Q4_K: d·sc·Σ q·x − dmin·mn·Σ x per sub-block. */
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = half(w, block), dmin = -half(w, block + 2);
+            long lo = w.get(LONG, block + 4);
+            int hi = w.get(INT, block + 12);
+            for (int g = 0; g < 4; g++) {
+                int xb = xOff + b * BLOCK + 64 * g;
+                FloatVector qx1 = FloatVector.zero(F), qx2 = FloatVector.zero(F), sx1 = FloatVector.zero(F), sx2 = FloatVector.zero(F);
+                for (int j = 0; j < 32; j += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, block + QS + 32 * g + j, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, w, block + QH + j, LE);
+                    FloatVector x1 = FloatVector.fromArray(F, x, xb + j), x2 = FloatVector.fromArray(F, x, xb + 32 + j);
+                    qx1 = toFloat(q.and((byte) 0x0F).or(fifthBit(h, 2 * g))).fma(x1, qx1);
+                    qx2 = toFloat(q.lanewise(VectorOperators.LSHR, 4).or(fifthBit(h, 2 * g + 1))).fma(x2, qx2);
+                    sx1 = sx1.add(x1);
+                    sx2 = sx2.add(x2);
+                }
+                acc = qx1.fma(FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g, 0)), acc);
+                acc = sx1.fma(FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g, 1)), acc);
+                acc = qx2.fma(FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g + 1, 0)), acc);
+                acc = sx2.fma(FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g + 1, 1)), acc);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
+        float d = half(src, block), dmin = half(src, block + 2);
+        long lo = src.get(LONG, block + 4);
+        int hi = src.get(INT, block + 12);
+        for (int g = 0; g < 4; g++) {
+            float d1 = d * scaleMin(lo, hi, 2 * g, 0), m1 = dmin * scaleMin(lo, hi, 2 * g, 1);
+            float d2 = d * scaleMin(lo, hi, 2 * g + 1, 0), m2 = dmin * scaleMin(lo, hi, 2 * g + 1, 1);
+            for (int l = 0; l < 32; l++) {
+                int q = src.get(ValueLayout.JAVA_BYTE, block + QS + 32 * g + l) & 0xFF;
+                int h = src.get(ValueLayout.JAVA_BYTE, block + QH + l) & 0xFF;
+                dst[off + 64 * g + l] = d1 * ((q & 15) | ((h >>> (2 * g)) & 1) << 4) - m1;
+                dst[off + 64 * g + 32 + l] = d2 * ((q >>> 4) | ((h >>> (2 * g + 1)) & 1) << 4) - m2;
+            }
+        }
+    }
+
+    static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        return QuantSearch.dotByBlocks(Q5_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+    }
+
+    /** llama.cpp's reference (quantize_row_q5_K_ref): as Q4_K with 32 levels and a narrower search. */
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        KQuantizer.quantizeAffine(src, srcOff, dst, offset, n, 31, -0.5f, 0.1f, 15, (levels, block) -> {
+            for (int l = 0; l < 32; l++) {
+                int h = 0;
+                for (int s = 0; s < 8; s++) h |= (levels[32 * s + l] >>> 4) << s;
+                dst.set(ValueLayout.JAVA_BYTE, block + QH + l, (byte) h);
+            }
+            for (int g = 0; g < 4; g++) {
+                for (int l = 0; l < 32; l++) {
+                    int q = (levels[64 * g + l] & 15) | (levels[64 * g + 32 + l] & 15) << 4;
+                    dst.set(ValueLayout.JAVA_BYTE, block + QS + 32 * g + l, (byte) q);
+                }
+            }
+        }, BLOCK_BYTES);
+    }
+}

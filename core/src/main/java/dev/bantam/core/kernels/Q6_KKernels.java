@@ -1,0 +1,180 @@
+package dev.bantam.core.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.bantam.core.kernels.Q4_0Kernels.toFloat;
+import static dev.bantam.core.kernels.QuantSearch.SHORT;
+import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.QuantSearch.nearestInt;
+import static dev.bantam.core.kernels.Vec.B;
+import static dev.bantam.core.kernels.Vec.F;
+import static dev.bantam.core.kernels.Vec.L;
+import static dev.bantam.core.kernels.Vec.LE;
+
+/**
+ * Q6_K: super-blocks of 256 6-bit levels (210 bytes): ql[128] low nibbles, qh[64] top two bits,
+ * sixteen int8 scales (one per 16 values), fp16 d last. Value d·sc·(q − 32). Each half of 128
+ * values uses 64 ql bytes (byte l: values l and l+64 in its nibbles, byte l+32: l+32 and l+96)
+ * and 32 qh bytes (byte l: the top bits of values l, l+32, l+64, l+96, two bits each).
+ */
+public final class Q6_KKernels implements WeightKernels {
+    private static final int BLOCK = 256;
+    private static final int BLOCK_BYTES = 210;
+    private static final int QH = 128;
+    private static final int SC = 192;
+    private static final int D = 208;
+    /** A vector of L values must not straddle two 16-value scale groups. */
+    private static final boolean VECTOR = 16 % L == 0;
+
+    private static byte scale(MemorySegment s, long at) {
+        return s.get(ValueLayout.JAVA_BYTE, at);
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        if (!VECTOR) {
+            QuantSearch.dequantizeByBlocks(Q6_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            return;
+        }
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = half(src, block + D);
+            for (int h = 0; h < 2; h++) {
+                long ql = block + 64 * h, qh = block + QH + 32 * h, sc = block + SC + 8 * h;
+                int out = dstOff + b * BLOCK + 128 * h;
+                for (int l = 0; l < 32; l += L) {
+                    int is = l / 16;
+                    ByteVector a = ByteVector.fromMemorySegment(B, src, ql + l, LE);
+                    ByteVector c = ByteVector.fromMemorySegment(B, src, ql + 32 + l, LE);
+                    ByteVector top = ByteVector.fromMemorySegment(B, src, qh + l, LE);
+                    toFloat(q1(a, top)).mul(d * scale(src, sc + is)).intoArray(dst, out + l);
+                    toFloat(q2(c, top)).mul(d * scale(src, sc + is + 2)).intoArray(dst, out + 32 + l);
+                    toFloat(q3(a, top)).mul(d * scale(src, sc + is + 4)).intoArray(dst, out + 64 + l);
+                    toFloat(q4(c, top)).mul(d * scale(src, sc + is + 6)).intoArray(dst, out + 96 + l);
+                }
+            }
+        }
+    }
+
+    // The four 6-bit levels (minus 32) held in ql bytes a (values l, l+64), c (l+32, l+96) and qh byte top.
+    private static ByteVector q1(ByteVector a, ByteVector top) {
+        return a.and((byte) 0x0F).or(top.and((byte) 0x03).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+    }
+
+    private static ByteVector q2(ByteVector c, ByteVector top) {
+        return c.and((byte) 0x0F).or(top.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub((byte) 32);
+    }
+
+    private static ByteVector q3(ByteVector a, ByteVector top) {
+        return a.lanewise(VectorOperators.LSHR, 4).or(top.and((byte) 0x30)).sub((byte) 32);
+    }
+
+    private static ByteVector q4(ByteVector c, ByteVector top) {
+        return c.lanewise(VectorOperators.LSHR, 4).or(top.lanewise(VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32);
+    }
+
+    /** Every vector of L values shares one scale: Σ (q·sc)·x (exact in float), with d applied once per super-block. */
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            FloatVector sum = FloatVector.zero(F);
+            for (int h = 0; h < 2; h++) {
+                long ql = block + 64 * h, qh = block + QH + 32 * h, sc = block + SC + 8 * h;
+                int xb = xOff + b * BLOCK + 128 * h;
+                for (int l = 0; l < 32; l += L) {
+                    int is = l / 16;
+                    ByteVector a = ByteVector.fromMemorySegment(B, w, ql + l, LE);
+                    ByteVector c = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
+                    ByteVector top = ByteVector.fromMemorySegment(B, w, qh + l, LE);
+                    sum = toFloat(q1(a, top)).mul(scale(w, sc + is)).fma(FloatVector.fromArray(F, x, xb + l), sum);
+                    sum = toFloat(q2(c, top)).mul(scale(w, sc + is + 2)).fma(FloatVector.fromArray(F, x, xb + 32 + l), sum);
+                    sum = toFloat(q3(a, top)).mul(scale(w, sc + is + 4)).fma(FloatVector.fromArray(F, x, xb + 64 + l), sum);
+                    sum = toFloat(q4(c, top)).mul(scale(w, sc + is + 6)).fma(FloatVector.fromArray(F, x, xb + 96 + l), sum);
+                }
+            }
+            acc = sum.fma(FloatVector.broadcast(F, half(w, block + D)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
+        float d = half(src, block + D);
+        for (int h = 0; h < 2; h++) {
+            long ql = block + 64 * h, qh = block + QH + 32 * h, sc = block + SC + 8 * h;
+            int out = off + 128 * h;
+            for (int l = 0; l < 32; l++) {
+                int is = l / 16;
+                int a = src.get(ValueLayout.JAVA_BYTE, ql + l) & 0xFF;
+                int c = src.get(ValueLayout.JAVA_BYTE, ql + 32 + l) & 0xFF;
+                int top = src.get(ValueLayout.JAVA_BYTE, qh + l) & 0xFF;
+                dst[out + l] = d * scale(src, sc + is) * ((a & 15 | (top & 3) << 4) - 32);
+                dst[out + 32 + l] = d * scale(src, sc + is + 2) * ((c & 15 | ((top >>> 2) & 3) << 4) - 32);
+                dst[out + 64 + l] = d * scale(src, sc + is + 4) * ((a >>> 4 | ((top >>> 4) & 3) << 4) - 32);
+                dst[out + 96 + l] = d * scale(src, sc + is + 6) * ((c >>> 4 | (top >>> 6) << 4) - 32);
+            }
+        }
+    }
+
+    static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        return QuantSearch.dotByBlocks(Q6_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+    }
+
+    /**
+     * llama.cpp's reference (quantize_row_q6_K_ref): a scale per 16 values by the x²-weighted
+     * search, the scales quantized to int8 against the largest (which maps to −128), then the
+     * levels recomputed against the rounded scales.
+     */
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        int[] levels = new int[BLOCK];
+        float[] scales = new float[16];
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int base = srcOff + b * BLOCK;
+            float maxScale = 0, maxAbsScale = 0;
+            for (int ib = 0; ib < 16; ib++) {
+                float s = QuantSearch.symmetricScaleSearch(16, 32, src, base + 16 * ib, levels, 16 * ib);
+                scales[ib] = s;
+                if (Math.abs(s) > maxAbsScale) {
+                    maxAbsScale = Math.abs(s);
+                    maxScale = s;
+                }
+            }
+            if (maxAbsScale < QuantSearch.GROUP_MAX_EPS) {
+                dst.asSlice(block, BLOCK_BYTES).fill((byte) 0);
+                continue;
+            }
+            float iscale = -128f / maxScale;
+            short dBits = Float.floatToFloat16(1 / iscale);
+            dst.set(SHORT, block + D, dBits);
+            float dq = Float.float16ToFloat(dBits);
+            for (int ib = 0; ib < 16; ib++) {
+                int sc = Math.min(127, nearestInt(iscale * scales[ib]));
+                dst.set(ValueLayout.JAVA_BYTE, block + SC + ib, (byte) sc);
+                float d = dq * (byte) sc;
+                if (d == 0) continue; // keep the search's levels, as the reference does
+                for (int i = 0; i < 16; i++) {
+                    levels[16 * ib + i] = 32 + Math.clamp(nearestInt(src[base + 16 * ib + i] / d), -32, 31);
+                }
+            }
+            for (int h = 0; h < 2; h++) {
+                int j = 128 * h;
+                long ql = block + 64 * h, qh = block + QH + 32 * h;
+                for (int l = 0; l < 32; l++) {
+                    int v1 = levels[j + l], v2 = levels[j + l + 32], v3 = levels[j + l + 64], v4 = levels[j + l + 96];
+                    dst.set(ValueLayout.JAVA_BYTE, ql + l, (byte) (v1 & 15 | (v3 & 15) << 4));
+                    dst.set(ValueLayout.JAVA_BYTE, ql + 32 + l, (byte) (v2 & 15 | (v4 & 15) << 4));
+                    dst.set(ValueLayout.JAVA_BYTE, qh + l, (byte) (v1 >>> 4 | (v2 >>> 4) << 2 | (v3 >>> 4) << 4 | (v4 >>> 4) << 6));
+                }
+            }
+        }
+    }
+}
