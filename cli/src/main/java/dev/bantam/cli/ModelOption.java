@@ -20,6 +20,11 @@ public final class ModelOption {
 
     /** The file the model option names: an embedded model (extracted on first use) or a path. */
     public Path resolve() throws IOException {
+        return resolve(model);
+    }
+
+    /** The file a {@code -m} value names: an embedded model (extracted on first use) or a GGUF path. */
+    static Path resolve(String model) throws IOException {
         var embedded = EmbeddedModels.match(model);
         if (embedded.isPresent() && !Files.exists(Path.of(model))) return EmbeddedModels.extract(embedded.get());
         Path path = Path.of(model);

@@ -1,0 +1,57 @@
+package dev.bantam.bench;
+
+import dev.bantam.core.model.Model;
+import dev.bantam.core.model.Session;
+
+/**
+ * Runs one test as llama-bench does: warm-up runs, then {@code reps} timed repetitions, each from
+ * an empty cache (the reset is not timed). The prompt is prefilled in one batch; generation is
+ * {@code nGen} single-token decode steps. Tokens are drawn before the clock starts, so the time
+ * is that of the backend calls only.
+ *
+ * <p>Unlike llama-bench (whose warm-up is one prompt pass and one decode step), each warm-up here
+ * is a whole run of the test: the JIT compiles the kernels for the shapes being timed.
+ */
+public final class BenchRunner {
+    public static final long DEFAULT_SEED = 1234;
+
+    /** Told before each warm-up and each repetition. */
+    @FunctionalInterface
+    public interface Listener {
+        void onRun(BenchTest test, boolean warmup, int index, int count);
+    }
+
+    private BenchRunner() {}
+
+    /** Nanoseconds of each measured repetition. */
+    public static long[] run(Model model, BenchTest test, int warmups, int reps, long seed, Listener listener) {
+        if (reps < 1) throw new IllegalArgumentException("repetitions must be >= 1, got " + reps);
+        if (warmups < 0) throw new IllegalArgumentException("warm-up runs must be >= 0, got " + warmups);
+        var tokenizer = model.tokenizer();
+        int bos = tokenizer.addBosByDefault() && tokenizer.bosId() >= 0 ? tokenizer.bosId() : -1;
+        var tokens = new RandomTokens(seed, model.config().vocabSize(), bos);
+        Session session = model.newSession(test.contextSize());
+        for (int w = 0; w < warmups; w++) {
+            listener.onRun(test, true, w + 1, warmups);
+            once(session, test, tokens);
+        }
+        long[] samples = new long[reps];
+        for (int r = 0; r < reps; r++) {
+            listener.onRun(test, false, r + 1, reps);
+            samples[r] = once(session, test, tokens);
+        }
+        return samples;
+    }
+
+    private static long once(Session session, BenchTest test, RandomTokens tokens) {
+        int[] prompt = test.nPrompt() > 0 ? tokens.sequence(test.nPrompt()) : null;
+        int[] gen = test.nGen() > 0 ? tokens.sequence(test.nGen()) : new int[0];
+        session.reset();
+        long t0 = System.nanoTime();
+        if (prompt != null) session.prefill(prompt);
+        for (int token : gen) session.decode(token);
+        long t = System.nanoTime() - t0;
+        if (t <= 0) throw new IllegalStateException("non-positive time " + t + " ns for " + test.name());
+        return t;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.bantam.cli;
+
+import dev.bantam.bench.BenchRunner;
+import dev.bantam.bench.BenchTest;
+import dev.bantam.bench.BytesPerToken;
+import dev.bantam.bench.Environment;
+import dev.bantam.bench.ModelInfo;
+import dev.bantam.bench.OutputFormat;
+import dev.bantam.bench.ResultPrinter;
+import dev.bantam.bench.RooflineEstimate;
+import dev.bantam.bench.StreamTriad;
+import dev.bantam.bench.TestResult;
+import dev.bantam.core.model.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Prefill and decode speed, measured as llama.cpp's llama-bench measures it: ppN (prefill N tokens), "
+                + "tgN (N single-token decode steps), ppP+tgG (-pg P,G), each from an empty cache with random tokens; "
+                + "t/s is the mean ± sd over repetitions. Progress goes to stderr.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", split = ",",
+            description = "GGUF file or embedded model (default: " + EmbeddedModels.DEFAULT + "); repeat or comma-separate for several.")
+    List<String> models;
+
+    @Option(names = {"-p", "--n-prompt"}, paramLabel = "N", split = ",", defaultValue = "512",
+            description = "Prompt sizes for ppN tests (default: ${DEFAULT-VALUE}); 0 disables them.")
+    List<Integer> prompts;
+
+    @Option(names = {"-n", "--n-gen"}, paramLabel = "N", split = ",", defaultValue = "128",
+            description = "Decode steps for tgN tests (default: ${DEFAULT-VALUE}); 0 disables them.")
+    List<Integer> gens;
+
+    @Option(names = {"-pg"}, paramLabel = "PP,TG", description = "Prompt then generation test ppPP+tgTG; repeat for several.")
+    List<String> promptGens;
+
+    @Option(names = {"-r", "--repetitions"}, paramLabel = "N", defaultValue = "5", description = "Measured repetitions per test (default: ${DEFAULT-VALUE}).")
+    int reps;
+
+    @Option(names = {"--warmup"}, paramLabel = "N", defaultValue = "1", description = "Untimed runs of each test before the measured ones (default: ${DEFAULT-VALUE}).")
+    int warmups;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", split = ",", description = "Thread counts (default: all cores); repeat or comma-separate for several.")
+    List<Integer> threads;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "md", description = "md, csv, json or jsonl (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = {"-s", "--seed"}, paramLabel = "SEED", defaultValue = "" + BenchRunner.DEFAULT_SEED, description = "Seed of the random prompt tokens (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = {"--roofline"}, description = "Also measure memory bandwidth (STREAM triad) and show each tgN result as a percentage of bandwidth ÷ bytes read per decoded token.")
+    boolean roofline;
+
+    @Override
+    public Integer call() throws Exception {
+        OutputFormat format = OutputFormat.byName(output).orElseThrow(() -> new UsageException(
+                "-o must be one of md, csv, json, jsonl; got '" + output + "'"));
+        List<BenchTest> tests = tests();
+        if (reps < 1) throw new UsageException("-r must be >= 1, got " + reps);
+        if (warmups < 0) throw new UsageException("--warmup must be >= 0, got " + warmups);
+        List<Integer> threadCounts = threads == null || threads.isEmpty() ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
+        for (int t : threadCounts) if (t < 1) throw new UsageException("-t must be >= 1, got " + t);
+        List<String> modelNames = models == null || models.isEmpty() ? List.of(EmbeddedModels.DEFAULT) : models;
+        List<Path> paths = new ArrayList<>();
+        for (String m : modelNames) paths.add(ModelOption.resolve(m));
+
+        Environment env = Environment.detect();
+        ResultPrinter printer = format.printer(System.out, env);
+        Map<Integer, StreamTriad.Result> triads = new LinkedHashMap<>();
+        printer.header();
+        for (Path path : paths) {
+            for (int t : threadCounts) {
+                StreamTriad.Result triad = roofline ? triads.computeIfAbsent(t, this::measureBandwidth) : null;
+                Progress.status("loading " + path.getFileName() + " (" + t + " threads)");
+                try (Model model = Model.load(path, t)) {
+                    for (BenchTest test : tests) {
+                        if (test.contextSize() > model.config().contextLength()) {
+                            throw new UsageException("%s needs %d positions, more than %s's context length %d".formatted(
+                                    test.name(), test.contextSize(), path.getFileName(), model.config().contextLength()));
+                        }
+                    }
+                    Progress.status("warming up " + path.getFileName());
+                    model.warmUp();
+                    ModelInfo info = ModelInfo.of(model.file());
+                    for (BenchTest test : tests) {
+                        String testTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+                        long[] samples = BenchRunner.run(model, test, warmups, reps, seed, (bt, warm, k, of) ->
+                                Progress.status("bench %s t=%d %s: %s %d/%d".formatted(path.getFileName(), t, bt.name(),
+                                        warm ? "warm-up" : "repetition", k, of)));
+                        Progress.done();
+                        TestResult result = new TestResult(info, t, test, testTime, samples, null);
+                        if (triad != null && test.isGeneration()) {
+                            var c = model.config();
+                            double bytes = BytesPerToken.of(model.file().tensorInfos(), c.layers(), c.kvDim(), test.averageKvPositions()).total();
+                            result = new TestResult(info, t, test, testTime, samples,
+                                    RooflineEstimate.of(triad.bestGBs(), bytes, test.averageKvPositions(), result.avgTs()));
+                        }
+                        printer.result(result);
+                    }
+                }
+            }
+        }
+        Progress.done();
+        printer.footer(List.copyOf(triads.values()));
+        return 0;
+    }
+
+    private StreamTriad.Result measureBandwidth(int threads) {
+        Progress.status("measuring memory bandwidth (STREAM triad, " + threads + " threads)");
+        StreamTriad.Result r = StreamTriad.measure(threads);
+        Progress.done();
+        return r;
+    }
+
+    /** llama-bench's order: every ppN, then every tgN, then every ppP+tgG. */
+    List<BenchTest> tests() {
+        List<BenchTest> tests = new ArrayList<>();
+        for (int p : prompts) {
+            if (p < 0) throw new UsageException("-p must be >= 0, got " + p);
+            if (p > 0) tests.add(BenchTest.prompt(p));
+        }
+        for (int n : gens) {
+            if (n < 0) throw new UsageException("-n must be >= 0, got " + n);
+            if (n > 0) tests.add(BenchTest.generation(n));
+        }
+        for (String pg : promptGens == null ? List.<String>of() : promptGens) {
+            String[] parts = pg.split(",", -1);
+            int[] v;
+            try {
+                v = Arrays.stream(parts).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            } catch (NumberFormatException e) {
+                v = new int[0];
+            }
+            if (v.length != 2 || v[0] < 1 || v[1] < 1) {
+                throw new UsageException("-pg expects two positive numbers PP,TG (e.g. -pg 512,128), got '" + pg + "'");
+            }
+            tests.add(new BenchTest(v[0], v[1]));
+        }
+        if (tests.isEmpty()) {
+            throw new UsageException("nothing to run: -p and -n are 0 and no -pg is given");
+        }
+        return tests;
+    }
+}
