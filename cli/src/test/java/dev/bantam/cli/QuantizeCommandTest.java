@@ -2,6 +2,7 @@ package dev.bantam.cli;
 
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
+import dev.bantam.core.tensor.WeightType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,31 @@ class QuantizeCommandTest {
         }
         CliRun generate = CliRun.of("generate", "-m", out.toString(), "-p", "Hello", "-n", "4", "--temp", "0");
         assertThat(generate.exitCode()).as(generate.err()).isZero();
+    }
+
+    /** The default mix follows llama.cpp's Q4_K_M recipe; 4-bit weights stay close to the 8-bit perplexity. */
+    @Test
+    void defaultMixKeepsTheSensitiveTensorsAtHigherPrecision() throws Exception {
+        Path out = tmp.resolve("llama-q4_k.gguf");
+        CliRun run = CliRun.of("quantize", EmbeddedModels.extract("austen-llama-7m-q8_0.gguf").toString(), out.toString(), "q4_k");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        try (GgufFile f = GgufFile.open(out)) {
+            assertThat(f.tensor("output.weight").type()).isEqualTo(WeightType.Q6_K);
+            assertThat(f.tensor("token_embd.weight").type()).isEqualTo(WeightType.Q4_K);
+            assertThat(f.tensor("blk.0.attn_norm.weight").type()).isEqualTo(WeightType.F32);
+            // 6 layers: the last eighth (layer 5) and every third from the first eighth (2, 5)
+            for (int layer = 0; layer < 6; layer++) {
+                WeightType expected = layer == 2 || layer == 5 ? WeightType.Q6_K : WeightType.Q4_K;
+                assertThat(f.tensor("blk." + layer + ".attn_v.weight").type()).as("layer %d", layer).isEqualTo(expected);
+                assertThat(f.tensor("blk." + layer + ".ffn_down.weight").type()).as("layer %d", layer).isEqualTo(expected);
+                assertThat(f.tensor("blk." + layer + ".attn_q.weight").type()).isEqualTo(WeightType.Q4_K);
+            }
+        }
+        Path text = Files.writeString(tmp.resolve("text.txt"), Files.readString(CliRun.fixture("corpus/persuasion.txt")).substring(0, 60_000));
+        double q8 = PerplexityCommandTest.ppl(CliRun.of("perplexity", "-m", "austen-llama-7m", "-f", text.toString(), "-c", "256"));
+        double q4 = PerplexityCommandTest.ppl(CliRun.of("perplexity", "-m", out.toString(), "-f", text.toString(), "-c", "256"));
+        System.out.printf("perplexity on 60K chars: q8_0 %.3f, bantam q4_k mix %.3f (%+.2f%%)%n", q8, q4, 100 * (q4 / q8 - 1));
+        assertThat(q4).isBetween(q8 * 0.98, q8 * 1.06);
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Converts a GGUF file's weights to another type, streaming tensor by tensor. One-dimensional
  * tensors (norms, biases) stay F32. Unless {@code pure}, the mix follows llama.cpp's "_M" recipe:
  * the output matrix gets Q6_K, and for K-quant targets attn_v and ffn_down of the layers that
- * matter most (first and last eighth, every third in between) get Q6_K too.
+ * matter most (first and last eighth, every third in between) get Q6_K too, and a fused attn_qkv
+ * one step more. Learned position embeddings are never quantized.
  */
 public final class Quantizer {
     private static final Pattern LAYER = Pattern.compile("blk\\.(\\d+)\\.(.+)\\.weight");
@@ -43,6 +44,8 @@ public final class Quantizer {
 
     public WeightType targetOf(GgufTensorInfo t) {
         if (t.shape().length == 1 || t.elements() == t.shape()[0]) return WeightType.F32;
+        // learned positions are added to every token's input: llama.cpp never quantizes them
+        if (t.name().startsWith("position_embd")) return t.type() == WeightType.F32 ? WeightType.F32 : WeightType.F16;
         return TypeFit.forRow(pure ? type : mixed(t.name()), (int) t.shape()[0]);
     }
 
@@ -52,6 +55,7 @@ public final class Quantizer {
         if (name.equals("output.weight") || (tied && name.equals("token_embd.weight"))) return WeightType.Q6_K;
         boolean kQuant = type == WeightType.Q4_K || type == WeightType.Q5_K;
         Matcher m = LAYER.matcher(name);
+        if (kQuant && m.matches() && m.group(2).equals("attn_qkv")) return type == WeightType.Q4_K ? WeightType.Q5_K : WeightType.Q6_K;
         if (kQuant && m.matches() && (m.group(2).equals("attn_v") || m.group(2).equals("ffn_down"))
                 && usesMoreBits(Integer.parseInt(m.group(1)))) {
             return WeightType.Q6_K;

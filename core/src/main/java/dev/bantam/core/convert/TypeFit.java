@@ -4,16 +4,20 @@ import dev.bantam.core.tensor.WeightType;
 
 /**
  * The weight type a matrix actually gets: the requested one when its row length is a multiple of
- * the type's block, else the closest type whose block fits (as llama.cpp falls back for K-quants
- * on rows that are not a multiple of 256).
+ * the type's block, else the 32-element type llama.cpp falls back to for K-quants (Q4_K → Q5_0,
+ * Q5_K → Q5_1, others → Q8_0), and F16 when even that does not fit.
  */
 public final class TypeFit {
     private TypeFit() {}
 
     public static WeightType forRow(WeightType wanted, int cols) {
         if (cols % wanted.blockSize == 0) return wanted;
-        if (cols % WeightType.Q8_0.blockSize == 0) return WeightType.Q8_0;
-        return WeightType.F16;
+        WeightType fallback = switch (wanted) {
+            case Q4_K -> WeightType.Q5_0;
+            case Q5_K -> WeightType.Q5_1;
+            default -> WeightType.Q8_0;
+        };
+        return cols % fallback.blockSize == 0 ? fallback : WeightType.F16;
     }
 
     /** llama.cpp's {@code general.file_type} code for a file whose matrices are mostly {@code type}. */
