@@ -9,8 +9,6 @@ import java.util.Map;
  * environment fields and the roofline fields are Bantam's.
  */
 final class Fields {
-    static final String BACKEND = "CPU";
-
     private Fields() {}
 
     static Map<String, Object> of(Environment env, TestResult r) {
@@ -23,7 +21,7 @@ final class Fields {
         m.put("jvm_flags", env.jvmFlags());
         m.put("vector_bits", env.vectorBits());
         m.put("date", env.date());
-        m.put("backends", BACKEND);
+        m.put("backends", r.backend());
         m.put("model_filename", r.model().filename());
         m.put("model_type", r.model().type());
         m.put("model_size", r.model().sizeBytes());

@@ -17,6 +17,7 @@ final class MarkdownPrinter implements ResultPrinter {
     private final PrintStream out;
     private final Environment env;
     private final List<TestResult> rooflines = new ArrayList<>();
+    private final List<TestResult> all = new ArrayList<>();
 
     MarkdownPrinter(PrintStream out, Environment env) {
         this.out = out;
@@ -37,11 +38,12 @@ final class MarkdownPrinter implements ResultPrinter {
                 r.model().type(),
                 size(r.model().sizeBytes()),
                 params(r.model().params()),
-                Fields.BACKEND,
+                r.backend(),
                 Integer.toString(r.threads()),
                 r.test().name(),
                 String.format(Locale.ROOT, "%.2f ± %.2f", r.avgTs(), r.stddevTs())});
         if (r.roofline() != null) rooflines.add(r);
+        all.add(r);
         out.flush();
     }
 
@@ -60,6 +62,11 @@ final class MarkdownPrinter implements ResultPrinter {
             out.printf(Locale.ROOT, "roofline %s %s t=%d: %.2f MiB read per token (KV at %.1f positions) → bound %.2f t/s at %.2f GB/s; measured %.2f t/s = %.1f%% of bound%n",
                     r.model().type(), r.test().name(), r.threads(), e.bytesPerToken() / (1 << 20), e.kvPositions(),
                     e.boundTs(), e.bandwidthGBs(), r.avgTs(), e.percent());
+        }
+        for (PeerComparison c : PeerComparison.of(all)) {
+            out.printf(Locale.ROOT, "vs %s: %s %s t=%d: %.2f ± %.2f vs %.2f ± %.2f t/s → ratio %.2f (bantam / peer, of means)%n",
+                    c.peer().backend(), c.bantam().model().type(), c.bantam().test().name(), c.bantam().threads(),
+                    c.bantam().avgTs(), c.bantam().stddevTs(), c.peer().avgTs(), c.peer().stddevTs(), c.ratio());
         }
         out.flush();
     }

@@ -24,7 +24,7 @@ class StatsTest {
     @Test
     void tokensPerSecondAreAveragedPerRepetitionNotOverTotalTime() {
         // pp100: 0.1 s → 1000 t/s, 0.2 s → 500 t/s; mean 750, sd sqrt(2·250²/1) = 353.55...
-        var r = new TestResult(new ModelInfo("m.gguf", "llama 1M F32", 1, 1), 1, BenchTest.prompt(100), "t",
+        var r = new TestResult(TestResult.BANTAM, new ModelInfo("m.gguf", "llama 1M F32", 1, 1), 1, BenchTest.prompt(100), "t",
                 new long[] {100_000_000L, 200_000_000L}, null);
         assertThat(r.samplesTs()).containsExactly(1000.0, 500.0);
         assertThat(r.avgTs()).isEqualTo(750.0);

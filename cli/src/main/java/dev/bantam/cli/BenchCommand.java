@@ -4,6 +4,7 @@ import dev.bantam.bench.BenchRunner;
 import dev.bantam.bench.BenchTest;
 import dev.bantam.bench.BytesPerToken;
 import dev.bantam.bench.Environment;
+import dev.bantam.bench.LlamaBenchPeer;
 import dev.bantam.bench.ModelInfo;
 import dev.bantam.bench.OutputFormat;
 import dev.bantam.bench.ResultPrinter;
@@ -62,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"--roofline"}, description = "Also measure memory bandwidth (STREAM triad) and show each tgN result as a percentage of bandwidth ÷ bytes read per decoded token.")
     boolean roofline;
 
+    @Option(names = {"--llama-bench"}, paramLabel = "PATH",
+            description = "Also run llama.cpp's llama-bench on the same files, tests and threads, right after Bantam, and print the ratio.")
+    Path llamaBench;
+
     @Override
     public Integer call() throws Exception {
         OutputFormat format = OutputFormat.byName(output).orElseThrow(() -> new UsageException(
@@ -75,6 +80,12 @@ final class BenchCommand implements Callable<Integer> {
         List<Path> paths = new ArrayList<>();
         for (String m : modelNames) paths.add(ModelOption.resolve(m));
 
+        LlamaBenchPeer peer;
+        try {
+            peer = llamaBench == null ? null : new LlamaBenchPeer(llamaBench);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--llama-bench " + e.getMessage());
+        }
         Environment env = Environment.detect();
         ResultPrinter printer = format.printer(System.out, env);
         Map<Integer, StreamTriad.Result> triads = new LinkedHashMap<>();
@@ -99,14 +110,19 @@ final class BenchCommand implements Callable<Integer> {
                                 Progress.status("bench %s t=%d %s: %s %d/%d".formatted(path.getFileName(), t, bt.name(),
                                         warm ? "warm-up" : "repetition", k, of)));
                         Progress.done();
-                        TestResult result = new TestResult(info, t, test, testTime, samples, null);
+                        TestResult result = new TestResult(TestResult.BANTAM, info, t, test, testTime, samples, null);
                         if (triad != null && test.isGeneration()) {
                             var c = model.config();
                             double bytes = BytesPerToken.of(model.file().tensorInfos(), c.layers(), c.kvDim(), test.averageKvPositions()).total();
-                            result = new TestResult(info, t, test, testTime, samples,
+                            result = new TestResult(TestResult.BANTAM, info, t, test, testTime, samples,
                                     RooflineEstimate.of(triad.bestGBs(), bytes, test.averageKvPositions(), result.avgTs()));
                         }
                         printer.result(result);
+                        if (peer != null) {
+                            Progress.status("llama-bench %s t=%d %s".formatted(path.getFileName(), t, test.name()));
+                            printer.result(peer.run(path, info, t, test, reps));
+                            Progress.done();
+                        }
                     }
                 }
             }
