@@ -4,8 +4,7 @@ import dev.bantam.core.generate.GenerationStats;
 import dev.bantam.core.generate.Generator;
 import dev.bantam.core.generate.Sampler;
 import dev.bantam.core.generate.SamplerSettings;
-import dev.bantam.core.model.Model;
-import dev.bantam.core.model.Session;
+import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.tokenizer.StreamingDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +20,7 @@ final class GenerateCommand implements Callable<Integer> {
     static final String DEFAULT_PROMPT = "It is a truth universally acknowledged";
 
     @Mixin
-    ModelOption modelOption;
+    BackendOption backendOption;
 
     @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", defaultValue = DEFAULT_PROMPT,
             description = "Prompt text (default: \"${DEFAULT-VALUE}\").")
@@ -60,21 +59,17 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        try (Model model = modelOption.load()) {
-            int ctx = contextSize == null ? model.config().contextLength() : contextSize;
-            if (ctx > model.config().contextLength()) {
-                throw new UsageException("--ctx-size %d exceeds the model's context length %d".formatted(ctx, model.config().contextLength()));
-            }
-            var tokenizer = model.tokenizer();
+        try (InferenceSession session = backendOption.open(contextSize == null ? 0 : contextSize)) {
+            var tokenizer = session.tokenizer();
             int[] tokens = tokenizer.encode(prompt, tokenizer.addBosByDefault() && !noBos, true);
             if (tokens.length == 0) throw new UsageException("the prompt is empty");
-            if (tokens.length >= ctx) {
-                throw new UsageException("the prompt has %d tokens but the context holds %d (raise -c or shorten -p)".formatted(tokens.length, ctx));
+            if (tokens.length >= session.contextSize()) {
+                throw new UsageException("the prompt has %d tokens but the context holds %d (raise -c or shorten -p)"
+                        .formatted(tokens.length, session.contextSize()));
             }
             long seedValue = seed != null ? seed : new java.util.SplittableRandom().nextLong();
             var settings = new SamplerSettings(temperature, topK, topP, minP, repeatPenalty, 64, seedValue);
-            if (!noWarmup) model.warmUp();
-            Session session = model.newSession(ctx);
+            if (!noWarmup) session.warmUp();
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             out.print(prompt);
             out.flush();
@@ -86,9 +81,9 @@ final class GenerateCommand implements Callable<Integer> {
             out.print(decoder.flush());
             out.println();
             out.flush();
-            System.err.printf("prompt: %d tokens, %.1f tok/s | generated: %d tokens, %.1f tok/s | %d threads, seed %d%n",
+            System.err.printf("prompt: %d tokens, %.1f tok/s | generated: %d tokens, %.1f tok/s | %s, %d threads, seed %d%n",
                     stats.promptTokens(), stats.promptTokensPerSecond(), stats.generatedTokens(),
-                    stats.decodeTokensPerSecond(), model.threads(), seedValue);
+                    stats.decodeTokensPerSecond(), backendOption.backend, backendOption.threads(), seedValue);
         }
         return 0;
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 QuantizeCommand.class,
                 SynthCommand.class,
                 BenchCommand.class,
+                BackendsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

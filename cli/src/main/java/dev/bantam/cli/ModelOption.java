@@ -1,7 +1,6 @@
 package dev.bantam.cli;
 
 import dev.bantam.core.gguf.GgufFile;
-import dev.bantam.core.model.Model;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -31,7 +30,7 @@ public final class ModelOption {
         if (!Files.exists(path)) throw new NoSuchFileException(model);
         if (!Files.isRegularFile(path)) throw new IOException(model + ": not a regular file");
         if (!Files.isReadable(path)) throw new java.nio.file.AccessDeniedException(model);
-        if (!GgufFile.looksLikeGguf(path)) throw new IOException(model + ": not a GGUF file (expected magic 'GGUF' at offset 0)");
+        if (!path.getFileName().toString().endsWith(".onnx") && !GgufFile.looksLikeGguf(path)) throw new IOException(model + ": not a GGUF file (expected magic 'GGUF' at offset 0)");
         return path;
     }
 
@@ -41,12 +40,4 @@ public final class ModelOption {
         return n;
     }
 
-    public Model load() throws IOException {
-        int n = threads();
-        Path path = resolve();
-        Progress.status("loading " + path.getFileName());
-        Model m = Model.load(path, n);
-        Progress.done();
-        return m;
-    }
 }

@@ -61,8 +61,8 @@ class BadInputTest {
 
     @Test
     void unsupportedWeightType() throws Exception {
-        Path file = rewrite("q4.gguf", null, null, "blk.0.attn_q.weight");
-        assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x"), 1, "blk.0.attn_q.weight", "Q4_0", "not supported");
+        Path file = rewrite("i8.gguf", null, null, "blk.0.attn_q.weight");
+        assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x"), 1, "blk.0.attn_q.weight", "I8", "not supported");
     }
 
     @Test
@@ -95,15 +95,15 @@ class BadInputTest {
         assertOneLineError(CliRun.of("perplexity", "-f", tmp.resolve("absent.txt").toString()), 1, "absent.txt: no such file");
     }
 
-    /** A copy of llama-tiny with one metadata value replaced or one tensor's type changed to Q4_0. */
-    private Path rewrite(String name, String key, GgufValue value, String q4Tensor) throws Exception {
+    /** A copy of llama-tiny with one metadata value replaced or one tensor's type changed to I8 (no kernels). */
+    private Path rewrite(String name, String key, GgufValue value, String i8Tensor) throws Exception {
         Path out = tmp.resolve(name);
         try (GgufFile in = GgufFile.open(CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf")); Arena arena = Arena.ofConfined()) {
             GgufWriter w = new GgufWriter().putAll(in.metadata());
             if (key != null) w.put(key, value);
             for (GgufTensorInfo t : in.tensorInfos()) {
-                if (t.name().equals(q4Tensor)) {
-                    w.addTensor(t.name(), WeightType.Q4_0, t.shape(), arena.allocate(WeightType.Q4_0.bytesFor(t.elements())));
+                if (t.name().equals(i8Tensor)) {
+                    w.addTensor(t.name(), WeightType.I8, t.shape(), arena.allocate(WeightType.I8.bytesFor(t.elements())));
                 } else {
                     w.addTensor(t.name(), t.type(), t.shape(), in.tensor(t.name()).data());
                 }

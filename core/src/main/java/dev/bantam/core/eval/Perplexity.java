@@ -1,6 +1,6 @@
 package dev.bantam.core.eval;
 
-import dev.bantam.core.model.Session;
+import dev.bantam.core.backend.InferenceSession;
 
 import java.util.function.Consumer;
 
@@ -16,7 +16,7 @@ public final class Perplexity {
     /** The running result after some windows. {@code ppl ± error}, error as llama.cpp reports it. */
     public record Result(int windows, long scoredTokens, double meanNll, double ppl, double error) {}
 
-    public static Result compute(Session session, int[] tokens, int ctx, int bosId, Consumer<Result> progress) {
+    public static Result compute(InferenceSession session, int[] tokens, int ctx, int bosId, Consumer<Result> progress) {
         if (ctx < 4) throw new IllegalArgumentException("context size must be >= 4, got " + ctx);
         int windows = tokens.length / ctx;
         if (windows == 0) {

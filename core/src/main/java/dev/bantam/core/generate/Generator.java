@@ -1,6 +1,6 @@
 package dev.bantam.core.generate;
 
-import dev.bantam.core.model.Session;
+import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.tokenizer.Tokenizer;
 
 import java.util.function.IntConsumer;
@@ -13,19 +13,21 @@ import java.util.function.IntConsumer;
 public final class Generator {
     private Generator() {}
 
-    public static GenerationStats generate(Session session, Tokenizer tokenizer, int[] prompt, int maxTokens,
+    /** Generates into an empty session (its cache is reset first). */
+    public static GenerationStats generate(InferenceSession session, Tokenizer tokenizer, int[] prompt, int maxTokens,
                                            Sampler sampler, IntConsumer onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
         if (maxTokens < 1) throw new IllegalArgumentException("the number of tokens to generate must be >= 1, got " + maxTokens);
-        int room = session.contextSize() - session.position();
+        int room = session.contextSize();
         if (prompt.length > room) {
             throw new IllegalArgumentException("the prompt has %d tokens but the context holds %d"
                     .formatted(prompt.length, room));
         }
         for (int t : prompt) sampler.accept(t);
 
+        session.reset();
         long t0 = System.nanoTime();
-        float[] logits = session.prefill(prompt);
+        float[] logits = session.prefill(new int[][] {prompt}).row(0);
         long promptNanos = System.nanoTime() - t0;
 
         int generated = 0, steps = 0;
@@ -36,9 +38,9 @@ public final class Generator {
             sampler.accept(next);
             onToken.accept(next);
             generated++;
-            if (generated >= maxTokens || session.position() >= session.contextSize()) break;
+            if (generated >= maxTokens || prompt.length + generated >= session.contextSize()) break;
             long t1 = System.nanoTime();
-            logits = session.decode(next);
+            logits = session.decode(new int[] {next}).row(0);
             decodeNanos += System.nanoTime() - t1;
             steps++;
         }

@@ -53,8 +53,9 @@ public final class Model implements AutoCloseable {
 
     /** A session whose KV cache holds up to {@code contextSize} positions (≤ the model's context length). */
     public Session newSession(int contextSize) {
-        if (contextSize < 1 || contextSize > config.contextLength()) {
-            throw new IllegalArgumentException("context size %d is outside 1..%d (the model's context length)"
+        if (contextSize < 1) throw new IllegalArgumentException("context size must be >= 1, got " + contextSize);
+        if (contextSize > config.contextLength()) {
+            throw new IllegalArgumentException("context size %d exceeds the model's context length %d"
                     .formatted(contextSize, config.contextLength()));
         }
         return new Session(transformer, new KvCache(config, contextSize));

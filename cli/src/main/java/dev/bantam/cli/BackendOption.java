@@ -1,0 +1,46 @@
+package dev.bantam.cli;
+
+import dev.bantam.core.backend.CpuBackend;
+import dev.bantam.core.backend.InferenceBackend;
+import dev.bantam.core.backend.InferenceSession;
+import dev.bantam.core.backend.ModelSource;
+import dev.bantam.core.backend.SessionOptions;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/** {@code --backend ID} plus the model and thread options: opens an inference session on the chosen backend. */
+public final class BackendOption {
+    @Mixin
+    ModelOption modelOption;
+
+    @Option(names = "--backend", paramLabel = "ID", defaultValue = CpuBackend.ID,
+            description = "Inference backend: cpu (default) or another one on the class path (see 'bantam backends').")
+    String backend;
+
+    InferenceBackend backend() {
+        InferenceBackend b = InferenceBackend.byId(backend).orElseThrow(() -> new UsageException(
+                "--backend: unknown backend '%s' (known: %s)".formatted(backend,
+                        InferenceBackend.all().stream().map(InferenceBackend::id).collect(Collectors.joining(", ")))));
+        var availability = b.availability();
+        if (!availability.available()) throw new UsageException("--backend " + backend + " is not available here: " + availability.reason());
+        return b;
+    }
+
+    /** Opens a session with {@code contextSize} positions (0 = the model's context length). */
+    InferenceSession open(int contextSize) throws IOException {
+        InferenceBackend b = backend();
+        int threads = modelOption.threads();
+        var source = new ModelSource(modelOption.resolve());
+        Progress.status("loading " + source.fileName() + " on " + b.id());
+        InferenceSession session = b.open(source, SessionOptions.of(threads, contextSize));
+        Progress.done();
+        return session;
+    }
+
+    int threads() {
+        return modelOption.threads();
+    }
+}

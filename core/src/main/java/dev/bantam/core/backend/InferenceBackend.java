@@ -1,0 +1,35 @@
+package dev.bantam.core.backend;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * One way of running a model: Bantam's CPU engine, ONNX Runtime, CUDA, a remote server. Found
+ * through {@link ServiceLoader}; the benchmark runner, perplexity tool and generator talk only to
+ * this interface, so a new backend is one class plus a {@code META-INF/services} line.
+ */
+public interface InferenceBackend {
+    /** Stable id used on the command line: {@code cpu}, {@code onnx-cpu}, ... */
+    String id();
+
+    /** Whether this backend can run here, and if not, why (no GPU, no native library, ...). */
+    Availability availability();
+
+    /** Opens a session on a model file; the session owns what it loads. */
+    InferenceSession open(ModelSource model, SessionOptions options) throws IOException;
+
+    record Availability(boolean available, String reason) {
+        public static Availability yes() { return new Availability(true, "available"); }
+        public static Availability no(String reason) { return new Availability(false, reason); }
+    }
+
+    /** Every backend on the class path, in service-loader order. */
+    static java.util.List<InferenceBackend> all() {
+        return ServiceLoader.load(InferenceBackend.class).stream().map(ServiceLoader.Provider::get).toList();
+    }
+
+    static Optional<InferenceBackend> byId(String id) {
+        return all().stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.bantam.core.backend;
+
+import dev.bantam.core.tokenizer.Tokenizer;
+
+/**
+ * Sequences being evaluated on one backend, each with its own KV cache. Prompts in a batch may
+ * have different lengths (ragged); decode then advances every sequence by one token.
+ */
+public interface InferenceSession extends AutoCloseable {
+    /** Appends one prompt per sequence (starting a batch of that size); logits of each last position. */
+    Logits prefill(int[][] prompts);
+
+    /** Appends one token to each sequence of the current batch; their logits. */
+    Logits decode(int[] nextTokens);
+
+    /** Batch of one: appends {@code tokens} and returns the logits of every position, {@code [n][vocab]} (perplexity). */
+    float[] prefillAll(int[] tokens);
+
+    /** Drops every sequence's cache. */
+    void reset();
+
+    int vocabSize();
+
+    /** Positions per sequence. */
+    int contextSize();
+
+    /** Runs throw-away work so that later timings do not include JIT compilation or lazy initialization. */
+    default void warmUp() {}
+
+    /** The model's tokenizer, so callers need not know where it came from. */
+    Tokenizer tokenizer();
+
+    @Override
+    void close();
+}
