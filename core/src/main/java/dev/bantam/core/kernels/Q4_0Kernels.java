@@ -42,23 +42,48 @@ public final class Q4_0Kernels implements WeightKernels {
         }
     }
 
+    /**
+     * Two blocks per iteration into two independent accumulators (one FMA chain per block would
+     * bound the loop by FMA latency). Nibbles are split with 128-bit byte ops; the high nibble is
+     * shifted as ints (x86 has no byte shift, so a ByteVector LSHR is emulated) and masked.
+     */
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
         if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < n / BLOCK; b++) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        int nb = n / BLOCK, b = 0;
+        for (; b + 1 < nb; b += 2) {
             long block = offset + (long) b * BLOCK_BYTES;
             int xb = xOff + b * BLOCK;
-            FloatVector sum = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
             for (int j = 0; j < 16; j += L) {
-                // levels are re-centred while still bytes: one subtract per 16 values, not per float
-                ByteVector q = ByteVector.fromMemorySegment(B, w, block + 2 + j, LE);
-                sum = toFloat(q.and((byte) 0x0F).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + j), sum);
-                sum = toFloat(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + j), sum);
+                ByteVector q0 = ByteVector.fromMemorySegment(B, w, block + 2 + j, LE);
+                ByteVector q1 = ByteVector.fromMemorySegment(B, w, block + BLOCK_BYTES + 2 + j, LE);
+                s0 = toFloat(q0.and((byte) 0x0F).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + j), s0);
+                s0 = toFloat(highNibbles(q0).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + j), s0);
+                s1 = toFloat(q1.and((byte) 0x0F).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 32 + j), s1);
+                s1 = toFloat(highNibbles(q1).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 48 + j), s1);
             }
-            acc = sum.fma(FloatVector.broadcast(F, half(w, block)), acc);
+            acc0 = s0.fma(FloatVector.broadcast(F, half(w, block)), acc0);
+            acc1 = s1.fma(FloatVector.broadcast(F, half(w, block + BLOCK_BYTES)), acc1);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        if (b < nb) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            int xb = xOff + b * BLOCK;
+            FloatVector s0 = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q0 = ByteVector.fromMemorySegment(B, w, block + 2 + j, LE);
+                s0 = toFloat(q0.and((byte) 0x0F).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + j), s0);
+                s0 = toFloat(highNibbles(q0).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + j), s0);
+            }
+            acc0 = s0.fma(FloatVector.broadcast(F, half(w, block)), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The high nibbles of each byte: shifted as ints (one instruction) rather than as bytes (emulated), then masked. */
+    static ByteVector highNibbles(ByteVector q) {
+        return q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
     }
 
     static FloatVector toFloat(ByteVector q) {

@@ -61,30 +61,38 @@ public final class Q4_KKernels implements WeightKernels {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
         if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc = FloatVector.zero(F), accm = FloatVector.zero(F);
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             float d = half(w, block), dmin = -half(w, block + 2);
+            // all eight 6-bit scales and mins at once, one byte each (as llama.cpp's kmask trick):
+            // per-sub-block scaleMin calls cost more scalar work than the vector loop
             long lo = w.get(LONG, block + 4);
-            int hi = w.get(INT, block + 12);
+            int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
+            long scales = (u0 & 0x3F3F3F3FL) | (long) ((u2 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030)) << 32;
+            long mins = (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
+            FloatVector v = FloatVector.zero(F), m = FloatVector.zero(F);
             for (int g = 0; g < 4; g++) {
                 int xb = xOff + b * BLOCK + 64 * g;
-                FloatVector qx1 = FloatVector.zero(F), qx2 = FloatVector.zero(F), sx1 = FloatVector.zero(F), sx2 = FloatVector.zero(F);
+                FloatVector qx1 = FloatVector.zero(F), qx2 = qx1, sx1 = qx1, sx2 = qx1;
                 for (int j = 0; j < 32; j += L) {
                     ByteVector q = ByteVector.fromMemorySegment(B, w, block + QS + 32 * g + j, LE);
                     FloatVector x1 = FloatVector.fromArray(F, x, xb + j), x2 = FloatVector.fromArray(F, x, xb + 32 + j);
                     qx1 = toFloat(q.and((byte) 0x0F)).fma(x1, qx1);
-                    qx2 = toFloat(q.lanewise(VectorOperators.LSHR, 4)).fma(x2, qx2);
+                    qx2 = toFloat(Q4_0Kernels.highNibbles(q)).fma(x2, qx2);
                     sx1 = sx1.add(x1);
                     sx2 = sx2.add(x2);
                 }
-                acc = qx1.fma(FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g, 0)), acc);
-                acc = sx1.fma(FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g, 1)), acc);
-                acc = qx2.fma(FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g + 1, 0)), acc);
-                acc = sx2.fma(FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g + 1, 1)), acc);
+                int sh = 16 * g;
+                v = qx1.fma(FloatVector.broadcast(F, (float) ((scales >>> sh) & 0xFF)), v);
+                v = qx2.fma(FloatVector.broadcast(F, (float) ((scales >>> (sh + 8)) & 0xFF)), v);
+                m = sx1.fma(FloatVector.broadcast(F, (float) ((mins >>> sh) & 0xFF)), m);
+                m = sx2.fma(FloatVector.broadcast(F, (float) ((mins >>> (sh + 8)) & 0xFF)), m);
             }
+            acc = v.fma(FloatVector.broadcast(F, d), acc);
+            accm = m.fma(FloatVector.broadcast(F, dmin), accm);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.add(accm).reduceLanes(VectorOperators.ADD);
     }
 
     static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {

@@ -2,12 +2,14 @@ package dev.bantam.core.kernels;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static dev.bantam.core.kernels.Q4_0Kernels.toFloat;
+import static dev.bantam.core.kernels.QuantSearch.LONG;
 import static dev.bantam.core.kernels.QuantSearch.SHORT;
 import static dev.bantam.core.kernels.QuantSearch.half;
 import static dev.bantam.core.kernels.QuantSearch.nearestInt;
@@ -78,31 +80,52 @@ public final class Q6_KKernels implements WeightKernels {
         return c.lanewise(VectorOperators.LSHR, 4).or(top.lanewise(VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32);
     }
 
-    /** Every vector of L values shares one scale: Σ (q·sc)·x (exact in float), with d applied once per super-block. */
+    /**
+     * Level − 32 of L values: nibbles from ql bytes {@code src} (shifted right by {@code nshift}),
+     * two top bits from qh (shifted right by {@code tshift}). Shifts are done on ints (x86 has no
+     * byte shift) and masked per byte.
+     */
+    private static FloatVector level(ByteVector src, IntVector top, int nshift, int tshift) {
+        IntVector nib = src.reinterpretAsInts().lanewise(VectorOperators.LSHR, nshift).and(0x0F0F0F0F);
+        IntVector hb = top.lanewise(VectorOperators.LSHR, tshift).and(0x03030303).lanewise(VectorOperators.LSHL, 4);
+        return toFloat(nib.or(hb).reinterpretAsBytes().sub((byte) 32));
+    }
+
+    /**
+     * Every vector of L values shares one scale: Σ (q·sc)·x (exact in float), with d applied once
+     * per super-block. The loop body is kept small (a kk loop rather than four written-out
+     * quarters) so C2 inlines every vector call before NodeCountInliningCutoff; two accumulators
+     * (ql bytes l and l+32) halve the FMA chain; the 8 scales of a half come from one long read.
+     */
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
         if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            FloatVector sum = FloatVector.zero(F);
+            FloatVector sa = FloatVector.zero(F), sc = FloatVector.zero(F);
             for (int h = 0; h < 2; h++) {
-                long ql = block + 64 * h, qh = block + QH + 32 * h, sc = block + SC + 8 * h;
+                long ql = block + 64 * h, qh = block + QH + 32 * h;
+                long scales = w.get(LONG, block + SC + 8 * h);
                 int xb = xOff + b * BLOCK + 128 * h;
                 for (int l = 0; l < 32; l += L) {
                     int is = l / 16;
                     ByteVector a = ByteVector.fromMemorySegment(B, w, ql + l, LE);
                     ByteVector c = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
-                    ByteVector top = ByteVector.fromMemorySegment(B, w, qh + l, LE);
-                    sum = toFloat(q1(a, top)).mul(scale(w, sc + is)).fma(FloatVector.fromArray(F, x, xb + l), sum);
-                    sum = toFloat(q2(c, top)).mul(scale(w, sc + is + 2)).fma(FloatVector.fromArray(F, x, xb + 32 + l), sum);
-                    sum = toFloat(q3(a, top)).mul(scale(w, sc + is + 4)).fma(FloatVector.fromArray(F, x, xb + 64 + l), sum);
-                    sum = toFloat(q4(c, top)).mul(scale(w, sc + is + 6)).fma(FloatVector.fromArray(F, x, xb + 96 + l), sum);
+                    IntVector top = ByteVector.fromMemorySegment(B, w, qh + l, LE).reinterpretAsInts();
+                    for (int kk = 0; kk < 2; kk++) {
+                        sa = level(a, top, 4 * kk, 4 * kk).mul((byte) (scales >>> (8 * (is + 4 * kk))))
+                                .fma(FloatVector.fromArray(F, x, xb + 64 * kk + l), sa);
+                        sc = level(c, top, 4 * kk, 4 * kk + 2).mul((byte) (scales >>> (8 * (is + 4 * kk + 2))))
+                                .fma(FloatVector.fromArray(F, x, xb + 64 * kk + 32 + l), sc);
+                    }
                 }
             }
-            acc = sum.fma(FloatVector.broadcast(F, half(w, block + D)), acc);
+            FloatVector d = FloatVector.broadcast(F, half(w, block + D));
+            if ((b & 1) == 0) acc0 = sa.add(sc).fma(d, acc0);
+            else acc1 = sa.add(sc).fma(d, acc1);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
     static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
