@@ -5,14 +5,15 @@ import dev.bantam.core.tensor.TensorView;
 /**
  * Matrix products of a stored weight matrix (rows = outputs) with float32 activations, split
  * over output rows on the pool. Decode uses the per-type dot kernel straight from the mapped
- * file; prefill dequantizes four weight rows at a time, once per tile of tokens, and multiplies them
- * with four tokens at a time in registers.
+ * file; prefill dequantizes weight rows once per tile of tokens and multiplies them with the
+ * transposed activations of the whole tile in a register-blocked kernel.
  */
 public final class MatMul {
     /** Below this many multiply-adds the pool's hand-off costs more than it saves. */
     private static final long PARALLEL_THRESHOLD = 1 << 16;
-    /** Tokens per tile: the tile's activations stay in L2 while every weight row streams past. */
-    private static final int TOKEN_TILE = 64;
+    /** Floats of transposed activations per token tile (512 KiB): the tile stays in L2 while the weights stream past. */
+    private static final int TILE_FLOATS = 128 * 1024;
+    private static final int MAX_TILE_TOKENS = 256;
 
     private MatMul() {}
 
@@ -31,38 +32,51 @@ public final class MatMul {
 
     /**
      * out[t·rows + r] = W[r] · x[t·cols ..] for tokens t in [0, tokens): activations and results
-     * are row-major per token.
+     * are row-major per token. Tokens are taken in tiles whose transposed activations fit in L2;
+     * each thread dequantizes six weight rows at a time and runs {@link PrefillKernel} over the tile.
      */
     public static void matmul(ThreadPool pool, TensorView w, float[] x, int tokens, float[] out) {
         if (tokens == 1) {
             matvec(pool, w, x, 0, out, 0);
             return;
         }
-        int rows = w.rows(), cols = w.cols();
+        int rows = w.rows(), cols = w.cols(), lanes = Vec.L;
         long rowBytes = w.rowBytes();
         WeightKernels k = w.type().kernels();
         var data = w.data();
-        int groups = (rows + 3) / 4;
-        pool.forRanges(groups, (g0, g1) -> {
-            float[] four = new float[4 * cols];
-            float[] tile = new float[16];
-            for (int t0 = 0; t0 < tokens; t0 += TOKEN_TILE) {
-                int t1 = Math.min(tokens, t0 + TOKEN_TILE);
+        int tile = Math.clamp(TILE_FLOATS / cols / (2 * lanes) * (2 * lanes), 2 * lanes, MAX_TILE_TOKENS);
+        int groups = (rows + PrefillKernel.ROWS - 1) / PrefillKernel.ROWS;
+        for (int t0 = 0; t0 < tokens; t0 += tile) {
+            int nt = Math.min(tile, tokens - t0);
+            int stride = (nt + lanes - 1) / lanes * lanes;
+            float[] xt = transpose(x, cols, t0, nt, stride);
+            int first = t0;
+            pool.forRanges(groups, (g0, g1) -> {
+                float[] six = new float[PrefillKernel.ROWS * cols];
+                float[] result = new float[PrefillKernel.ROWS * 2 * lanes];
                 for (int g = g0; g < g1; g++) {
-                    int r0 = 4 * g, nr = Math.min(4, rows - r0);
-                    for (int j = 0; j < nr; j++) k.dequantize(data, (r0 + j) * rowBytes, four, j * cols, cols);
-                    int t = t0;
-                    if (nr == 4) {
-                        for (; t + 4 <= t1; t += 4) {
-                            FloatOps.dot4x4(four, x, t * cols, cols, cols, tile);
-                            for (int j = 0; j < 16; j++) out[(t + j % 4) * rows + r0 + j / 4] = tile[j];
+                    int r0 = g * PrefillKernel.ROWS, nr = Math.min(PrefillKernel.ROWS, rows - r0);
+                    for (int j = 0; j < nr; j++) k.dequantize(data, (r0 + j) * rowBytes, six, j * cols, cols);
+                    for (int v = 0; v < stride; v += 2 * lanes) {
+                        if (v + 2 * lanes <= stride) PrefillKernel.rows6x2(six, cols, xt, stride, v, result);
+                        else PrefillKernel.rows6x1(six, cols, xt, stride, v, result);
+                        int count = Math.min(2 * lanes, nt - v);
+                        for (int j = 0; j < nr; j++) {
+                            for (int t = 0; t < count; t++) out[(first + v + t) * rows + r0 + j] = result[j * 2 * lanes + t];
                         }
                     }
-                    for (; t < t1; t++) {
-                        for (int j = 0; j < nr; j++) out[t * rows + r0 + j] = FloatOps.dot(four, j * cols, x, t * cols, cols);
-                    }
                 }
-            }
-        });
+            });
+        }
+    }
+
+    /** Tokens t0..t0+n of row-major {@code x} as {@code [cols][stride]}, zero-padded to the stride. */
+    private static float[] transpose(float[] x, int cols, int t0, int n, int stride) {
+        float[] xt = new float[cols * stride];
+        for (int t = 0; t < n; t++) {
+            int src = (t0 + t) * cols;
+            for (int c = 0; c < cols; c++) xt[c * stride + t] = x[src + c];
+        }
+        return xt;
     }
 }
