@@ -13,19 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * the {@link PreTokenizer}, each piece's UTF-8 bytes are mapped to printable chars
  * ({@link ByteLevel}) and merged by merge rank, lowest first, leftmost on ties.
  */
-public final class BytePairTokenizer implements Tokenizer {
+public final class BytePairTokenizer extends VocabularyTokenizer {
     /** Pieces repeat a lot in natural text; past this many distinct ones the cache starts over. */
     private static final int CACHE_LIMIT = 100_000;
 
-    private final Vocabulary vocab;
     private final PreTokenizer preTokenizer;
-    private final SpecialTokens specials;
     private final SpecialTokenSplitter splitter;
     /** (left id << 32 | right id) -> (rank << 32 | merged id). */
     private final Map<Long, Long> merges;
     /** The vocabulary id of each byte's single-char token, -1 if the vocabulary lacks it. */
     private final int[] byteIds = new int[256];
-    private final byte[][] tokenBytes;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     /**
@@ -33,9 +30,8 @@ public final class BytePairTokenizer implements Tokenizer {
      *               result are not in the vocabulary are ignored (they could never apply)
      */
     public BytePairTokenizer(Vocabulary vocab, List<String[]> merges, PreTokenizer preTokenizer, SpecialTokens specials) {
-        this.vocab = Objects.requireNonNull(vocab);
+        super(vocab, specials);
         this.preTokenizer = Objects.requireNonNull(preTokenizer);
-        this.specials = Objects.requireNonNull(specials);
         this.splitter = new SpecialTokenSplitter(vocab);
         this.merges = HashMap.newHashMap(merges.size());
         for (int rank = 0; rank < merges.size(); rank++) {
@@ -47,7 +43,6 @@ public final class BytePairTokenizer implements Tokenizer {
             this.merges.putIfAbsent(pairKey(left, right), ((long) rank << 32) | merged);
         }
         for (int b = 0; b < 256; b++) byteIds[b] = vocab.id(String.valueOf(ByteLevel.charOf(b)));
-        tokenBytes = new byte[vocab.size()][];
         for (int id = 0; id < vocab.size(); id++) {
             tokenBytes[id] = TokenType.isSpecial(vocab.type(id)) ? vocab.rawBytes(id) : ByteLevel.decode(vocab.token(id));
         }
@@ -151,28 +146,4 @@ public final class BytePairTokenizer implements Tokenizer {
         for (int id : ids) out.writeBytes(tokenBytes(id));
         return out.toByteArray();
     }
-
-    @Override
-    public byte[] tokenBytes(int id) {
-        checkId(id);
-        return tokenBytes[id].clone();
-    }
-
-    @Override
-    public String piece(int id) {
-        checkId(id);
-        return vocab.token(id);
-    }
-
-    private void checkId(int id) {
-        if (!vocab.contains(id)) {
-            throw new IllegalArgumentException("token id %d is outside the vocabulary (0..%d)".formatted(id, vocab.size() - 1));
-        }
-    }
-
-    @Override public int vocabSize() { return vocab.size(); }
-    @Override public int bosId() { return specials.bosId(); }
-    @Override public int eosId() { return specials.eosId(); }
-    @Override public boolean addBosByDefault() { return specials.addBos(); }
-    @Override public boolean isEndOfGeneration(int id) { return specials.endOfGeneration().contains(id); }
 }

@@ -2,7 +2,6 @@ package dev.bantam.core.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
@@ -11,27 +10,22 @@ import java.util.PriorityQueue;
  * concatenation is a vocabulary piece with the highest score is merged until none is left (ties:
  * leftmost). A final character that is not a piece becomes its UTF-8 bytes as {@code <0xXX>} tokens.
  */
-public final class SentencePieceTokenizer implements Tokenizer {
+public final class SentencePieceTokenizer extends VocabularyTokenizer {
     private static final char SPACE_MARK = '\u2581';
 
-    private final Vocabulary vocab;
-    private final SpecialTokens specials;
     private final boolean addSpacePrefix;
     private final int unknownId;
     private final SpecialTokenSplitter splitter;
     /** The id of token {@code <0xXX>} for each byte, -1 if absent. */
     private final int[] byteIds = new int[256];
-    private final byte[][] tokenBytes;
 
     /** @param unknownId the id used for a byte that has no {@code <0xXX>} token; -1 to drop it */
     public SentencePieceTokenizer(Vocabulary vocab, SpecialTokens specials, boolean addSpacePrefix, int unknownId) {
-        this.vocab = Objects.requireNonNull(vocab);
-        this.specials = Objects.requireNonNull(specials);
+        super(vocab, specials);
         this.addSpacePrefix = addSpacePrefix;
         this.unknownId = vocab.contains(unknownId) ? unknownId : -1;
         this.splitter = new SpecialTokenSplitter(vocab);
         for (int b = 0; b < 256; b++) byteIds[b] = vocab.id("<0x%02X>".formatted(b));
-        tokenBytes = new byte[vocab.size()][];
         for (int id = 0; id < vocab.size(); id++) tokenBytes[id] = bytesOf(id);
     }
 
@@ -157,28 +151,4 @@ public final class SentencePieceTokenizer implements Tokenizer {
         }
         return out.toByteArray();
     }
-
-    @Override
-    public byte[] tokenBytes(int id) {
-        checkId(id);
-        return tokenBytes[id].clone();
-    }
-
-    @Override
-    public String piece(int id) {
-        checkId(id);
-        return vocab.token(id);
-    }
-
-    private void checkId(int id) {
-        if (!vocab.contains(id)) {
-            throw new IllegalArgumentException("token id %d is outside the vocabulary (0..%d)".formatted(id, vocab.size() - 1));
-        }
-    }
-
-    @Override public int vocabSize() { return vocab.size(); }
-    @Override public int bosId() { return specials.bosId(); }
-    @Override public int eosId() { return specials.eosId(); }
-    @Override public boolean addBosByDefault() { return specials.addBos(); }
-    @Override public boolean isEndOfGeneration(int id) { return specials.endOfGeneration().contains(id); }
 }
