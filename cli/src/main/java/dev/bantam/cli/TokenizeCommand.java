@@ -3,11 +3,15 @@ package dev.bantam.cli;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.tokenizer.Tokenizer;
 import dev.bantam.core.tokenizer.Tokenizers;
+import dev.bantam.cli.tokenizer.TokenizerFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -18,6 +22,11 @@ import java.util.stream.Collectors;
 final class TokenizeCommand implements Callable<Integer> {
     @Mixin
     ModelOption modelOption;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = {"Use a tokenizer file instead of the model's: a Hugging Face tokenizer.json,",
+                    "or GPT-2's encoder.json (with vocab.bpe beside it)."})
+    Path tokenizerFile;
 
     @Option(names = "--ids", description = "Print only the ids, as a list.")
     boolean idsOnly;
@@ -30,17 +39,30 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path path = modelOption.resolve();
-        try (GgufFile f = GgufFile.open(path)) {
-            Tokenizer tokenizer = Tokenizers.fromGguf(f.metadata(), path.getFileName().toString());
-            int[] ids = tokenizer.encode(text, tokenizer.addBosByDefault() && !noBos, true);
-            if (idsOnly) {
-                System.out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(", ", "[", "]")));
-            } else {
-                for (int id : ids) System.out.printf("%6d -> '%s'%n", id, printable(tokenizer.decode(new int[] {id})));
-            }
+        Tokenizer tokenizer = tokenizer();
+        int[] ids = tokenizer.encode(text, tokenizer.addBosByDefault() && !noBos, true);
+        if (idsOnly) {
+            System.out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(", ", "[", "]")));
+        } else {
+            for (int id : ids) System.out.printf("%6d -> '%s'%n", id, printable(tokenizer.decode(new int[] {id})));
         }
         return 0;
+    }
+
+    private Tokenizer tokenizer() throws IOException {
+        if (tokenizerFile == null) {
+            Path path = modelOption.resolve();
+            try (GgufFile f = GgufFile.open(path)) {
+                return Tokenizers.fromGguf(f.metadata(), path.getFileName().toString());
+            }
+        }
+        if (!Files.isRegularFile(tokenizerFile)) throw new NoSuchFileException(tokenizerFile.toString());
+        if (tokenizerFile.getFileName().toString().equals("encoder.json")) {
+            Path merges = tokenizerFile.resolveSibling("vocab.bpe");
+            if (!Files.isRegularFile(merges)) throw new NoSuchFileException(merges.toString());
+            return TokenizerFiles.fromGpt2Files(tokenizerFile, merges);
+        }
+        return TokenizerFiles.fromHuggingFaceJson(tokenizerFile);
     }
 
     /** Shows control characters as escapes so every piece fits on its line. */

@@ -34,6 +34,17 @@ class InfoAndTokenizeCommandTest {
     }
 
     @Test
+    void tokenizerFilesGiveTheSameIdsAsTheGgufVocabulary() {
+        String text = "It is a truth universally acknowledged";
+        String fromGguf = CliRun.of("tokenize", "--ids", text).out();
+        CliRun fromJson = CliRun.of("tokenize", "--ids", "--tokenizer", CliRun.fixture("tokenizers/bpe4096-tokenizer.json").toString(), text);
+        assertThat(fromJson.exitCode()).as(fromJson.err()).isZero();
+        assertThat(fromJson.out()).isEqualTo(fromGguf);
+        CliRun gpt2 = CliRun.of("tokenize", "--ids", "--tokenizer", CliRun.fixture("tokenizers/encoder.json").toString(), "Hello world");
+        assertThat(gpt2.out().trim()).isEqualTo("[15496, 995]");
+    }
+
+    @Test
     void helpOnEveryCommand() {
         for (String cmd : new String[] {"generate", "perplexity", "info", "tokenize"}) {
             CliRun run = CliRun.of(cmd, "--help");
