@@ -67,7 +67,8 @@ public final class Model implements AutoCloseable {
      */
     public void warmUp() {
         Session s = newSession(Math.min(config.contextLength(), 64));
-        int[] prompt = new int[Math.min(32, s.contextSize() - 16)];
+        // 40 tokens: both prefill kernel shapes (full and half tiles of tokens) get compiled
+        int[] prompt = new int[Math.max(1, Math.min(40, s.contextSize() - 16))];
         for (int round = 0; round < 3; round++) {
             s.reset();
             s.prefill(prompt);
