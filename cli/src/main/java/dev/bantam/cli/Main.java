@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 TokenizeCommand.class,
                 QuantizeCommand.class,
+                ExportOnnxCommand.class,
                 SynthCommand.class,
                 BenchCommand.class,
                 BackendsCommand.class,
