@@ -58,8 +58,8 @@ public final class MatMul {
                     int r0 = g * PrefillKernel.ROWS, nr = Math.min(PrefillKernel.ROWS, rows - r0);
                     for (int j = 0; j < nr; j++) k.dequantize(data, (r0 + j) * rowBytes, six, j * cols, cols);
                     for (int v = 0; v < stride; v += 2 * lanes) {
-                        if (v + 2 * lanes <= stride) PrefillKernel.rows6x2(six, cols, xt, stride, v, result);
-                        else PrefillKernel.rows6x1(six, cols, xt, stride, v, result);
+                        if (v + 2 * lanes <= stride) PrefillKernel.rows6x2(six, cols, cols, xt, stride, v, result);
+                        else PrefillKernel.rows6x1(six, cols, cols, xt, stride, v, result);
                         int count = Math.min(2 * lanes, nt - v);
                         for (int j = 0; j < nr; j++) {
                             for (int t = 0; t < count; t++) out[(first + v + t) * rows + r0 + j] = result[j * 2 * lanes + t];

@@ -12,31 +12,31 @@ import static dev.bantam.core.kernels.Vec.L;
  * broadcast once and feeds two FMAs. Twelve accumulators stay in registers for the whole
  * reduction and no horizontal sums are needed, so the loop runs at FMA throughput.
  */
-final class PrefillKernel {
-    static final int ROWS = 6;
+public final class PrefillKernel {
+    public static final int ROWS = 6;
 
     private PrefillKernel() {}
 
     /**
-     * tile[r][j] = Σ_k w[r·n + k] · xt[k·stride + t0 + j] for r < 6, j < 2L. {@code tile} is
-     * {@code [6][2L]} row-major.
+     * tile[r][j] = Σ_{k < n} w[r·ws + k] · xt[k·stride + t0 + j] for r < 6, j < 2L. {@code tile}
+     * is {@code [6][2L]} row-major; {@code ws} is the distance between weight rows.
      */
-    static void rows6x2(float[] w, int n, float[] xt, int stride, int t0, float[] tile) {
+    public static void rows6x2(float[] w, int ws, int n, float[] xt, int stride, int t0, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int k = 0, x = t0; k < n; k++, x += stride) {
             FloatVector x0 = FloatVector.fromArray(F, xt, x), x1 = FloatVector.fromArray(F, xt, x + L);
             FloatVector b = FloatVector.broadcast(F, w[k]);
             c00 = x0.fma(b, c00); c01 = x1.fma(b, c01);
-            b = FloatVector.broadcast(F, w[n + k]);
+            b = FloatVector.broadcast(F, w[ws + k]);
             c10 = x0.fma(b, c10); c11 = x1.fma(b, c11);
-            b = FloatVector.broadcast(F, w[2 * n + k]);
+            b = FloatVector.broadcast(F, w[2 * ws + k]);
             c20 = x0.fma(b, c20); c21 = x1.fma(b, c21);
-            b = FloatVector.broadcast(F, w[3 * n + k]);
+            b = FloatVector.broadcast(F, w[3 * ws + k]);
             c30 = x0.fma(b, c30); c31 = x1.fma(b, c31);
-            b = FloatVector.broadcast(F, w[4 * n + k]);
+            b = FloatVector.broadcast(F, w[4 * ws + k]);
             c40 = x0.fma(b, c40); c41 = x1.fma(b, c41);
-            b = FloatVector.broadcast(F, w[5 * n + k]);
+            b = FloatVector.broadcast(F, w[5 * ws + k]);
             c50 = x0.fma(b, c50); c51 = x1.fma(b, c51);
         }
         int s = 2 * L;
@@ -49,16 +49,16 @@ final class PrefillKernel {
     }
 
     /** As {@link #rows6x2} for one vector of tokens (the last, odd one of a tile). */
-    static void rows6x1(float[] w, int n, float[] xt, int stride, int t0, float[] tile) {
+    public static void rows6x1(float[] w, int ws, int n, float[] xt, int stride, int t0, float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
         for (int k = 0, x = t0; k < n; k++, x += stride) {
             FloatVector x0 = FloatVector.fromArray(F, xt, x);
             c0 = x0.fma(FloatVector.broadcast(F, w[k]), c0);
-            c1 = x0.fma(FloatVector.broadcast(F, w[n + k]), c1);
-            c2 = x0.fma(FloatVector.broadcast(F, w[2 * n + k]), c2);
-            c3 = x0.fma(FloatVector.broadcast(F, w[3 * n + k]), c3);
-            c4 = x0.fma(FloatVector.broadcast(F, w[4 * n + k]), c4);
-            c5 = x0.fma(FloatVector.broadcast(F, w[5 * n + k]), c5);
+            c1 = x0.fma(FloatVector.broadcast(F, w[ws + k]), c1);
+            c2 = x0.fma(FloatVector.broadcast(F, w[2 * ws + k]), c2);
+            c3 = x0.fma(FloatVector.broadcast(F, w[3 * ws + k]), c3);
+            c4 = x0.fma(FloatVector.broadcast(F, w[4 * ws + k]), c4);
+            c5 = x0.fma(FloatVector.broadcast(F, w[5 * ws + k]), c5);
         }
         int s = 2 * L;
         c0.intoArray(tile, 0); c1.intoArray(tile, s); c2.intoArray(tile, 2 * s);

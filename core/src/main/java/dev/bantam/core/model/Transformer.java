@@ -1,5 +1,6 @@
 package dev.bantam.core.model;
 
+import dev.bantam.core.kernels.Attention;
 import dev.bantam.core.kernels.FloatOps;
 import dev.bantam.core.kernels.MatMul;
 import dev.bantam.core.kernels.Ops;
@@ -62,7 +63,7 @@ public final class Transformer {
             if (rope != null) applyRope(q, k, T, rope);
             System.arraycopy(k, 0, cache.keys[l], start * c.kvDim(), T * c.kvDim());
             System.arraycopy(v, 0, cache.values[l], start * c.kvDim(), T * c.kvDim());
-            attention(q, cache.keys[l], cache.values[l], start, T, attn);
+            Attention.causal(pool, q, cache.keys[l], cache.values[l], start, T, c.heads(), c.kvHeads(), c.headDim(), attn);
             linear(layer.attnOut(), attn, T, proj);
             FloatOps.add(proj, 0, x, 0, T * dim);
 
@@ -155,22 +156,5 @@ public final class Transformer {
             for (int h = 0; h < c.heads(); h++) Ops.rope(q, (t * c.heads() + h) * hd, c.ropeDims(), cos, sin, neox);
             for (int h = 0; h < c.kvHeads(); h++) Ops.rope(k, (t * c.kvHeads() + h) * hd, c.ropeDims(), cos, sin, neox);
         }
-    }
-
-    /** Causal scaled dot-product attention of the T new queries over all cached positions, per head. */
-    private void attention(float[] q, float[] keys, float[] values, int start, int T, float[] out) {
-        int hd = c.headDim(), heads = c.heads(), kvd = c.kvDim(), group = heads / c.kvHeads();
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        java.util.Arrays.fill(out, 0, T * c.qDim(), 0f);
-        pool.forRanges(T * heads, (from, to) -> {
-            float[] scores = new float[start + T];
-            for (int th = from; th < to; th++) {
-                int t = th / heads, h = th % heads;
-                int qOff = th * hd, kvOff = (h / group) * hd, n = start + t + 1;
-                for (int p = 0; p < n; p++) scores[p] = FloatOps.dot(q, qOff, keys, p * kvd + kvOff, hd) * scale;
-                Ops.softmax(scores, 0, n);
-                for (int p = 0; p < n; p++) FloatOps.axpy(scores[p], values, p * kvd + kvOff, out, qOff, hd);
-            }
-        });
     }
 }

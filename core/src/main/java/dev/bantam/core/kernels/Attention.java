@@ -1,0 +1,101 @@
+package dev.bantam.core.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Causal scaled dot-product attention of T new queries over every cached position, with grouped
+ * query heads (each key/value head serves {@code heads / kvHeads} query heads).
+ *
+ * <p>Layouts: queries and output {@code [t][head][headDim]}; keys and values
+ * {@code [position][kvHead][headDim]}. A single query (decode) takes one dot product per
+ * position. A prompt instead runs both products — scores = Q·Kᵀ and output = P·V — through the
+ * prefill register tile, six query rows at a time, because a dot product of one head-size vector
+ * costs more in its horizontal sum than in its multiplications.
+ */
+public final class Attention {
+    /** Below this many new tokens the per-position loop is as fast as the tiled path. */
+    private static final int TILED_FROM_TOKENS = 4;
+
+    private Attention() {}
+
+    public static void causal(ThreadPool pool, float[] q, float[] keys, float[] values, int start, int tokens,
+                              int heads, int kvHeads, int headDim, float[] out) {
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        if (tokens >= TILED_FROM_TOKENS && headDim % Vec.L == 0) {
+            tiled(pool, q, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
+        } else {
+            perPosition(pool, q, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
+        }
+    }
+
+    private static void perPosition(ThreadPool pool, float[] q, float[] keys, float[] values, int start, int tokens,
+                                    int heads, int kvHeads, int hd, float scale, float[] out) {
+        int kvd = kvHeads * hd, group = heads / kvHeads;
+        Arrays.fill(out, 0, tokens * heads * hd, 0f);
+        pool.forRanges(tokens * heads, (from, to) -> {
+            float[] scores = new float[start + tokens];
+            for (int th = from; th < to; th++) {
+                int t = th / heads, h = th % heads;
+                int qOff = th * hd, kvOff = (h / group) * hd, n = start + t + 1;
+                for (int p = 0; p < n; p++) scores[p] = FloatOps.dot(q, qOff, keys, p * kvd + kvOff, hd) * scale;
+                Ops.softmax(scores, 0, n);
+                for (int p = 0; p < n; p++) FloatOps.axpy(scores[p], values, p * kvd + kvOff, out, qOff, hd);
+            }
+        });
+    }
+
+    private static void tiled(ThreadPool pool, float[] q, float[] keys, float[] values, int start, int tokens,
+                              int heads, int kvHeads, int hd, float scale, float[] out) {
+        final int rows = PrefillKernel.ROWS, lanes = Vec.L, kvd = kvHeads * hd, group = heads / kvHeads;
+        final int n = start + tokens, padded = (n + lanes - 1) / lanes * lanes;
+        // keys of each kv head transposed to [headDim][position]: the "activations" of Q·Kᵀ
+        float[][] keysT = new float[kvHeads][];
+        pool.forRanges(kvHeads, (k0, k1) -> {
+            for (int kvh = k0; kvh < k1; kvh++) {
+                float[] kt = new float[hd * padded];
+                for (int p = 0; p < n; p++) {
+                    int src = p * kvd + kvh * hd;
+                    for (int d = 0; d < hd; d++) kt[d * padded + p] = keys[src + d];
+                }
+                keysT[kvh] = kt;
+            }
+        });
+        int m = tokens * group, blocks = (m + rows - 1) / rows;
+        pool.forRanges(kvHeads * blocks, (from, to) -> {
+            float[] qs = new float[rows * hd];
+            float[] probs = new float[rows * padded];
+            float[] tile = new float[rows * 2 * lanes];
+            for (int item = from; item < to; item++) {
+                int kvh = item / blocks, r0 = (item % blocks) * rows, nr = Math.min(rows, m - r0);
+                // query row r of this kv head is token r / group, head kvh·group + r % group
+                Arrays.fill(qs, 0f);
+                for (int i = 0; i < nr; i++) {
+                    int r = r0 + i, qOff = ((r / group) * heads + kvh * group + r % group) * hd;
+                    for (int d = 0; d < hd; d++) qs[i * hd + d] = q[qOff + d] * scale;
+                }
+                int limit = start + (r0 + nr - 1) / group + 1;
+                int end = (limit + lanes - 1) / lanes * lanes;
+                for (int v = 0; v < end; v += 2 * lanes) {
+                    int width = Math.min(2 * lanes, end - v);
+                    if (width == 2 * lanes) PrefillKernel.rows6x2(qs, hd, hd, keysT[kvh], padded, v, tile);
+                    else PrefillKernel.rows6x1(qs, hd, hd, keysT[kvh], padded, v, tile);
+                    for (int i = 0; i < rows; i++) System.arraycopy(tile, i * 2 * lanes, probs, i * padded + v, width);
+                }
+                for (int i = 0; i < rows; i++) {
+                    int valid = i < nr ? start + (r0 + i) / group + 1 : 0;
+                    if (valid > 0) Ops.softmax(probs, i * padded, valid);
+                    Arrays.fill(probs, i * padded + valid, i * padded + limit, 0f);
+                }
+                for (int c = 0; c < hd; c += 2 * lanes) {
+                    int width = Math.min(2 * lanes, hd - c);
+                    if (width == 2 * lanes) PrefillKernel.rows6x2(probs, padded, limit, values, kvd, kvh * hd + c, tile);
+                    else PrefillKernel.rows6x1(probs, padded, limit, values, kvd, kvh * hd + c, tile);
+                    for (int i = 0; i < nr; i++) {
+                        int r = r0 + i, oOff = ((r / group) * heads + kvh * group + r % group) * hd + c;
+                        System.arraycopy(tile, i * 2 * lanes, out, oOff, width);
+                    }
+                }
+            }
+        });
+    }
+}
