@@ -48,7 +48,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--repetitions"}, paramLabel = "N", defaultValue = "5", description = "Measured repetitions per test (default: ${DEFAULT-VALUE}).")
     int reps;
 
-    @Option(names = {"--warmup"}, paramLabel = "N", defaultValue = "1", description = "Untimed runs of each test before the measured ones (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--warmup"}, paramLabel = "N", defaultValue = "3",
+            description = "Untimed runs of each test before the measured ones (default: ${DEFAULT-VALUE}; the JIT needs more than llama-bench's one).")
     int warmups;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", split = ",", description = "Thread counts (default: all cores); repeat or comma-separate for several.")

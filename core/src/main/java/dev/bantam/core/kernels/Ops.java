@@ -1,5 +1,8 @@
 package dev.bantam.core.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
 /**
  * The element-wise and per-vector operations of a transformer block. Each works on one vector
  * {@code [off, off + n)} of a flat array so the forward pass can run it per token.
@@ -30,31 +33,53 @@ public final class Ops {
         for (int i = 0; i < n; i++) out[outOff + i] = (x[xOff + i] - mean) * scale * w[i] + b[i];
     }
 
-    /** In-place softmax of x[off, off + n). */
+    /** In-place softmax of x[off, off + n), vectorized (exp is a SIMD intrinsic under C2). */
     public static void softmax(float[] x, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
-        float sum = 0;
-        for (int i = 0; i < n; i++) {
+        int vn = n - n % Vec.L;
+        FloatVector maxV = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < vn; i += Vec.L) maxV = maxV.max(FloatVector.fromArray(Vec.F, x, off + i));
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (int i = vn; i < n; i++) max = Math.max(max, x[off + i]);
+        FloatVector sumV = FloatVector.zero(Vec.F);
+        for (int i = 0; i < vn; i += Vec.L) {
+            FloatVector e = FloatVector.fromArray(Vec.F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + i);
+            sumV = sumV.add(e);
+        }
+        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        for (int i = vn; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
             x[off + i] = e;
             sum += e;
         }
         float inv = 1 / sum;
-        for (int i = 0; i < n; i++) x[off + i] *= inv;
+        for (int i = 0; i < vn; i += Vec.L) FloatVector.fromArray(Vec.F, x, off + i).mul(inv).intoArray(x, off + i);
+        for (int i = vn; i < n; i++) x[off + i] *= inv;
     }
 
-    /** gate = silu(gate) · up, the SwiGLU combination. */
+    /** gate = silu(gate) · up, the SwiGLU combination. Vectorized: exp is a SIMD intrinsic (SVML) under C2. */
     public static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + Vec.L <= n; i += Vec.L) {
+            FloatVector g = FloatVector.fromArray(Vec.F, gate, i);
+            FloatVector sigmoidInverse = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            g.div(sigmoidInverse).mul(FloatVector.fromArray(Vec.F, up, i)).intoArray(gate, i);
+        }
+        for (; i < n; i++) {
             float g = gate[i];
             gate[i] = g / (1 + (float) Math.exp(-g)) * up[i];
         }
     }
 
-    /** In-place GELU, tanh approximation (GPT-2's gelu_new). */
+    /** In-place GELU, tanh approximation (GPT-2's gelu_new); tanh is a SIMD intrinsic under C2. */
     public static void gelu(float[] x, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + Vec.L <= n; i += Vec.L) {
+            FloatVector v = FloatVector.fromArray(Vec.F, x, i);
+            FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul(SQRT_2_OVER_PI);
+            v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(x, i);
+        }
+        for (; i < n; i++) {
             float v = x[i];
             x[i] = 0.5f * v * (1 + (float) Math.tanh(SQRT_2_OVER_PI * (v + 0.044715f * v * v * v)));
         }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * {@link #newSession(int)} gives an independent KV cache over the shared weights.
  */
 public final class Model implements AutoCloseable {
+    private static final long WARM_UP_NANOS = 1_000_000_000L;
+
     private final GgufFile file;
     private final ModelConfig config;
     private final Tokenizer tokenizer;
@@ -62,14 +64,16 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Runs a few throw-away forward passes so the JIT compiles the kernels before anything is timed,
-     * as llama.cpp's tools run a warm-up decode before their first measured one.
+     * Runs throw-away forward passes so the JIT compiles the kernels before anything is timed, as
+     * llama.cpp's tools run a warm-up decode before their first measured one. C2 needs many
+     * iterations, so small models get up to ten rounds; large ones stop after about a second.
      */
     public void warmUp() {
         Session s = newSession(Math.min(config.contextLength(), 64));
         // 40 tokens: both prefill kernel shapes (full and half tiles of tokens) get compiled
         int[] prompt = new int[Math.max(1, Math.min(40, s.contextSize() - 16))];
-        for (int round = 0; round < 3; round++) {
+        long deadline = System.nanoTime() + WARM_UP_NANOS;
+        for (int round = 0; round < 10 && (round < 1 || System.nanoTime() < deadline); round++) {
             s.reset();
             s.prefill(prompt);
             for (int i = 0; i < 16 && s.position() < s.contextSize(); i++) s.decode(0);
