@@ -24,6 +24,7 @@ final class ErrorHandling {
             String message = messageFor(e);
             int code = e instanceof UsageException || e instanceof IllegalArgumentException ? USAGE_ERROR : FILE_ERROR;
             if (message == null) throw e;
+            Progress.done();
             cmd.getErr().println("bantam: " + message);
             return code;
         });

@@ -29,7 +29,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-predict"}, paramLabel = "N", defaultValue = "128", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size (default: the model's).")
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", description = "Context size (default: the model's, at most 4096).")
     Integer contextSize;
 
     @Option(names = "--temp", paramLabel = "T", defaultValue = "0.8", description = "Temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")

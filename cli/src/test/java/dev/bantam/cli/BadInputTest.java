@@ -66,6 +66,15 @@ class BadInputTest {
     }
 
     @Test
+    void contextTooLargeForTheHeapIsAUsageErrorNotAnOutOfMemoryError() throws Exception {
+        Path file = rewrite("long.gguf", "llama.context_length", GgufValue.ofU32(400_000_000), null);
+        assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x", "-c", "400000000"), 2,
+                "a KV cache of 400000000 positions needs", "GiB", "use a smaller context (-c)");
+        CliRun defaultContext = CliRun.of("generate", "-m", file.toString(), "-p", "x", "-n", "2");
+        assertThat(defaultContext.exitCode()).as(defaultContext.err()).isZero();
+    }
+
+    @Test
     void promptLongerThanTheContext() {
         assertOneLineError(CliRun.of("generate", "-p", "It is a truth universally acknowledged", "-c", "4"), 2, "the prompt has 10 tokens but the context holds 4");
     }

@@ -21,7 +21,7 @@ public final class CpuBackend implements InferenceBackend {
         if (!source.isGguf()) throw new IllegalArgumentException(source.fileName() + ": the cpu backend runs GGUF files");
         Model model = Model.load(source.path(), options.threads());
         try {
-            int ctx = options.contextSize() == 0 ? model.config().contextLength() : options.contextSize();
+            int ctx = options.contextFor(model.config().contextLength());
             return new CpuSession(model, ctx, options.maxBatch());
         } catch (RuntimeException e) {
             model.close();

@@ -60,6 +60,14 @@ public final class Model implements AutoCloseable {
             throw new IllegalArgumentException("context size %d exceeds the model's context length %d"
                     .formatted(contextSize, config.contextLength()));
         }
+        long cacheBytes = 2L * Float.BYTES * config.layers() * contextSize * config.kvDim();
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (cacheBytes > available * 0.9) {
+            throw new IllegalArgumentException(("a KV cache of %d positions needs %.1f GiB, more than the %.1f GiB of heap left; "
+                    + "use a smaller context (-c) or a larger heap (BANTAM_JAVA_OPTS=-Xmx...)")
+                    .formatted(contextSize, cacheBytes / (double) (1L << 30), available / (double) (1L << 30)));
+        }
         return new Session(transformer, new KvCache(config, contextSize));
     }
 
