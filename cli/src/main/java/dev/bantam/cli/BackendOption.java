@@ -5,6 +5,8 @@ import dev.bantam.core.backend.InferenceBackend;
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.onnx.OnnxBackend;
+import dev.bantam.onnx.OnnxExporter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -20,6 +22,10 @@ public final class BackendOption {
             description = "Inference backend: cpu (default) or another one on the class path (see 'bantam backends').")
     String backend;
 
+    @Option(names = "--precision", paramLabel = "P",
+            description = "For the onnx-* backends with a GGUF model: the precision it is exported at on first use, fp32 (default), fp16 or int8.")
+    String precision;
+
     InferenceBackend backend() {
         InferenceBackend b = InferenceBackend.byId(backend).orElseThrow(() -> new UsageException(
                 "--backend: unknown backend '%s' (known: %s)".formatted(backend,
@@ -34,10 +40,23 @@ public final class BackendOption {
         InferenceBackend b = backend();
         int threads = modelOption.threads();
         var source = new ModelSource(modelOption.resolve());
+        SessionOptions options = SessionOptions.of(threads, contextSize);
+        if (precision != null) {
+            if (!b.backendOptions().contains(OnnxBackend.PRECISION)) {
+                throw new UsageException("--precision applies to the onnx-* backends, not to --backend " + b.id());
+            }
+            try {
+                options = options.withBackendOption(OnnxBackend.PRECISION, OnnxExporter.Precision.parse(precision).name().toLowerCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--precision: " + e.getMessage());
+            }
+        }
         Progress.status("loading " + source.fileName() + " on " + b.id());
-        InferenceSession session = b.open(source, SessionOptions.of(threads, contextSize));
-        Progress.done();
-        return session;
+        try {
+            return b.open(source, options);
+        } finally {
+            Progress.done();
+        }
     }
 
     int threads() {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /** The {@code -m MODEL} and {@code -t THREADS} options shared by every command that loads a model. */
 public final class ModelOption {
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = EmbeddedModels.DEFAULT,
-            description = "GGUF file, or an embedded model: austen-llama-7m (default), austen-gpt2-7m.")
+            description = "GGUF file (or an exported .onnx file for the onnx-* backends), or an embedded model: austen-llama-7m (default), austen-gpt2-7m.")
     String model;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads for the forward pass (default: all cores).")

@@ -32,6 +32,11 @@ import java.util.Map;
  * </pre>
  * KV is float32, or float16 in an fp16 export. Keys are stored after RoPE.
  *
+ * <p>Model metadata: {@code bantam.source}, {@code bantam.architecture}, {@code bantam.precision},
+ * {@code bantam.kv_cache}, {@code bantam.context_length}, {@code bantam.vocab_size} and the source's
+ * tokenizer ({@link TokenizerMetadata#KEY}, format there), so that {@link OnnxBackend} runs a
+ * {@code .onnx} file on its own.
+ *
  * <p>One method per part of a block (norm, linear, rope, attention, mlp) reads the architecture's
  * switches; nothing is written per architecture. The residual stream, norms and softmax are float32
  * in every precision; fp16 exports run the linear layers and attention matmuls in float16, int8
@@ -99,6 +104,7 @@ public final class OnnxExporter {
             g.metadata("bantam.architecture", config.arch().name());
             g.metadata("bantam.precision", options.precision().name().toLowerCase());
             g.metadata("bantam.kv_cache", Boolean.toString(options.kvCache()));
+            TokenizerMetadata.exportMetadata(file.metadata(), config.contextLength(), config.vocabSize()).forEach(g::metadata);
             String version = OnnxExporter.class.getPackage().getImplementationVersion();
             boolean external = g.write(out, config.arch().name(), version == null ? "dev" : version, options.externalDataThreshold(), progress);
             return new Result(out, external ? out.resolveSibling(out.getFileName() + ".data") : null, config, g.initializerBytes(), config.layers());

@@ -19,6 +19,9 @@ public interface InferenceBackend {
     /** Opens a session on a model file; the session owns what it loads. */
     InferenceSession open(ModelSource model, SessionOptions options) throws IOException;
 
+    /** Keys of {@link SessionOptions#backendOptions()} this backend reads (none by default). */
+    default java.util.Set<String> backendOptions() { return java.util.Set.of(); }
+
     record Availability(boolean available, String reason) {
         public static Availability yes() { return new Availability(true, "available"); }
         public static Availability no(String reason) { return new Availability(false, reason); }

@@ -61,6 +61,16 @@ public final class GgufFile implements AutoCloseable {
         }
     }
 
+    /**
+     * The metadata of a GGUF byte stream held in memory (a header without tensors, as
+     * {@link GgufWriter#write(java.io.OutputStream)} writes it), validated as a file's would be.
+     *
+     * @param name named in error messages
+     */
+    public static GgufMetadata parseMetadata(String name, byte[] bytes) {
+        return new GgufHeaderParser(name, MemorySegment.ofArray(bytes)).parse().metadata();
+    }
+
     /** True when the file starts with the GGUF magic (cheap check for "is this a GGUF at all"). */
     public static boolean looksLikeGguf(Path path) throws IOException {
         try (var in = Files.newInputStream(path)) {
