@@ -21,7 +21,7 @@ public final class Attention {
     public static void causal(ThreadPool pool, float[] q, float[] keys, float[] values, int start, int tokens,
                               int heads, int kvHeads, int headDim, float[] out) {
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        if (tokens >= TILED_FROM_TOKENS && headDim % Vec.L == 0) {
+        if (tokens >= TILED_FROM_TOKENS) {
             tiled(pool, q, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
         } else {
             perPosition(pool, q, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
@@ -32,7 +32,7 @@ public final class Attention {
                                     int heads, int kvHeads, int hd, float scale, float[] out) {
         int kvd = kvHeads * hd, group = heads / kvHeads;
         Arrays.fill(out, 0, tokens * heads * hd, 0f);
-        pool.forRanges(tokens * heads, (from, to) -> {
+        pool.forRanges(tokens * heads, (long) tokens * heads * (start + tokens) * hd, (from, to) -> {
             float[] scores = new float[start + tokens];
             for (int th = from; th < to; th++) {
                 int t = th / heads, h = th % heads;
@@ -48,9 +48,14 @@ public final class Attention {
                               int heads, int kvHeads, int hd, float scale, float[] out) {
         final int rows = PrefillKernel.ROWS, lanes = Vec.L, kvd = kvHeads * hd, group = heads / kvHeads;
         final int n = start + tokens, padded = (n + lanes - 1) / lanes * lanes;
+        // P·V stores whole vectors of head dimensions: a head size that is not a multiple of the
+        // vector length reads its values from a copy padded to one
+        final int hdPad = (hd + lanes - 1) / lanes * lanes;
+        final boolean padValues = hdPad != hd;
         // keys of each kv head transposed to [headDim][position]: the "activations" of Q·Kᵀ
         float[][] keysT = new float[kvHeads][];
-        pool.forRanges(kvHeads, (k0, k1) -> {
+        float[][] valuesPadded = new float[kvHeads][];
+        pool.forRanges(kvHeads, (long) kvHeads * n * hd, (k0, k1) -> {
             for (int kvh = k0; kvh < k1; kvh++) {
                 float[] kt = new float[hd * padded];
                 for (int p = 0; p < n; p++) {
@@ -58,10 +63,15 @@ public final class Attention {
                     for (int d = 0; d < hd; d++) kt[d * padded + p] = keys[src + d];
                 }
                 keysT[kvh] = kt;
+                if (padValues) {
+                    float[] vp = new float[n * hdPad];
+                    for (int p = 0; p < n; p++) System.arraycopy(values, p * kvd + kvh * hd, vp, p * hdPad, hd);
+                    valuesPadded[kvh] = vp;
+                }
             }
         });
         int m = tokens * group, blocks = (m + rows - 1) / rows;
-        pool.forRanges(kvHeads * blocks, (from, to) -> {
+        pool.forRanges(kvHeads * blocks, (long) tokens * heads * n * hd, (from, to) -> {
             float[] qs = new float[rows * hd];
             float[] probs = new float[rows * padded];
             float[] tile = new float[rows * 2 * lanes];
@@ -86,10 +96,12 @@ public final class Attention {
                     if (valid > 0) Ops.softmax(probs, i * padded, valid);
                     Arrays.fill(probs, i * padded + valid, i * padded + limit, 0f);
                 }
+                float[] v = padValues ? valuesPadded[kvh] : values;
+                int vStride = padValues ? hdPad : kvd, vOff = padValues ? 0 : kvh * hd;
                 for (int c = 0; c < hd; c += 2 * lanes) {
                     int width = Math.min(2 * lanes, hd - c);
-                    if (width == 2 * lanes) PrefillKernel.rows6x2(probs, padded, limit, values, kvd, kvh * hd + c, tile);
-                    else PrefillKernel.rows6x1(probs, padded, limit, values, kvd, kvh * hd + c, tile);
+                    if (hdPad - c >= 2 * lanes) PrefillKernel.rows6x2(probs, padded, limit, v, vStride, vOff + c, tile);
+                    else PrefillKernel.rows6x1(probs, padded, limit, v, vStride, vOff + c, tile);
                     for (int i = 0; i < nr; i++) {
                         int r = r0 + i, oOff = ((r / group) * heads + kvh * group + r % group) * hd + c;
                         System.arraycopy(tile, i * 2 * lanes, out, oOff, width);

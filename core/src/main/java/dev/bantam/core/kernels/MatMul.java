@@ -9,8 +9,6 @@ import dev.bantam.core.tensor.TensorView;
  * transposed activations of the whole tile in a register-blocked kernel.
  */
 public final class MatMul {
-    /** Below this many multiply-adds the pool's hand-off costs more than it saves. */
-    private static final long PARALLEL_THRESHOLD = 1 << 16;
     /** Floats of transposed activations per token tile (512 KiB): the tile stays in L2 while the weights stream past. */
     private static final int TILE_FLOATS = 128 * 1024;
     private static final int MAX_TILE_TOKENS = 256;
@@ -26,8 +24,7 @@ public final class MatMul {
         ThreadPool.RangeBody body = (start, end) -> {
             for (int r = start; r < end; r++) out[outOff + r] = k.dot(data, r * rowBytes, x, xOff, cols);
         };
-        if ((long) rows * cols < PARALLEL_THRESHOLD) body.run(0, rows);
-        else pool.forRanges(rows, body);
+        pool.forRanges(rows, (long) rows * cols, body);
     }
 
     /**
@@ -51,7 +48,7 @@ public final class MatMul {
             int stride = (nt + lanes - 1) / lanes * lanes;
             float[] xt = transpose(x, cols, t0, nt, stride);
             int first = t0;
-            pool.forRanges(groups, (g0, g1) -> {
+            pool.forRanges(groups, (long) rows * cols * nt, (g0, g1) -> {
                 float[] six = new float[PrefillKernel.ROWS * cols];
                 float[] result = new float[PrefillKernel.ROWS * 2 * lanes];
                 for (int g = g0; g < g1; g++) {

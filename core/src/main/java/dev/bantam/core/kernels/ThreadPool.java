@@ -12,6 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ThreadPool implements AutoCloseable {
     private static final int SPIN_ITERATIONS = 50_000;
+    /**
+     * Multiply-adds below which a loop runs on the calling thread: handing work to another thread
+     * costs a few microseconds, about what this much arithmetic takes.
+     */
+    public static final long MIN_PARALLEL_WORK = 1 << 18;
     private static final int CHUNKS_PER_THREAD = 4;
 
     private final int threads;
@@ -35,6 +40,15 @@ public final class ThreadPool implements AutoCloseable {
     @FunctionalInterface
     public interface RangeBody {
         void run(int start, int end);
+    }
+
+    /** As {@link #forRanges(int, RangeBody)}, on the calling thread alone when {@code work} (multiply-adds) is small. */
+    public void forRanges(int n, long work, RangeBody body) {
+        if (work < MIN_PARALLEL_WORK) {
+            if (n > 0) body.run(0, n);
+        } else {
+            forRanges(n, body);
+        }
     }
 
     /** Runs {@code body} over [0, n) in chunks spread across the pool; returns when all are done. */

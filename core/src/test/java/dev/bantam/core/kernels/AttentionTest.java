@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 /** Both attention paths against a plain double-precision reference, with a cached prefix and grouped heads. */
 class AttentionTest {
     @ParameterizedTest
-    @CsvSource({"0,9,4,2,32", "5,7,6,2,48", "0,1,4,4,16", "3,1,8,2,32", "17,40,4,1,64", "0,6,2,2,20"})
+    @CsvSource({"0,9,4,2,32", "5,7,6,2,48", "0,1,4,4,16", "3,1,8,2,32", "17,40,4,1,64", "0,6,2,2,20", "4,30,8,2,8", "0,13,3,1,40"})
     void matchesTheReference(int start, int tokens, int heads, int kvHeads, int hd) {
         Random random = new Random(start * 131 + tokens);
         int n = start + tokens, kvd = kvHeads * hd, group = heads / kvHeads;
