@@ -172,7 +172,7 @@ final class OrtRunner implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws ai.onnxruntime.OrtException {
         session.close();
     }
 }

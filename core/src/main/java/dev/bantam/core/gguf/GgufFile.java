@@ -51,7 +51,7 @@ public final class GgufFile implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            MemorySegment mapping = size == 0 ? MemorySegment.NULL.reinterpret(0)
+            MemorySegment mapping = size == 0 ? MemorySegment.ofArray(new byte[0])
                     : channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             var header = new GgufHeaderParser(path.getFileName().toString(), mapping).parse();
             return new GgufFile(path, arena, mapping, header);
