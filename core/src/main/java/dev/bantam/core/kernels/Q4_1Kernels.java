@@ -82,12 +82,7 @@ public final class Q4_1Kernels implements WeightKernels {
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int base = srcOff + b * BLOCK;
-            float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
-            for (int j = 0; j < BLOCK; j++) {
-                float v = src[base + j];
-                if (v < min) min = v;
-                if (v > max) max = v;
-            }
+            float min = QuantSearch.min(src, base, BLOCK), max = QuantSearch.max(src, base, BLOCK);
             float d = (max - min) / 15;
             float id = d != 0 ? 1 / d : 0;
             dst.set(SHORT, block, Float.floatToFloat16(d));

@@ -92,14 +92,7 @@ public final class Q5_0Kernels implements WeightKernels {
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             int base = srcOff + b * BLOCK;
-            float amax = 0, max = 0;
-            for (int j = 0; j < BLOCK; j++) {
-                float v = src[base + j];
-                if (amax < Math.abs(v)) {
-                    amax = Math.abs(v);
-                    max = v;
-                }
-            }
+            float max = QuantSearch.signedAbsMax(src, base, BLOCK);
             float d = max / -16;
             float id = d != 0 ? 1 / d : 0;
             dst.set(SHORT, block, Float.floatToFloat16(d));

@@ -18,6 +18,33 @@ final class QuantSearch {
 
     private QuantSearch() {}
 
+    /** The value of largest magnitude in x[off, off + n) (the first on ties), with its sign: llama.cpp's block "max". */
+    static float signedAbsMax(float[] x, int off, int n) {
+        float amax = 0, max = 0;
+        for (int j = 0; j < n; j++) {
+            float v = x[off + j];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        return max;
+    }
+
+    /** Smallest value, compared with {@code <} as the C reference does (so 0.0 stays ahead of −0.0). */
+    static float min(float[] x, int off, int n) {
+        float min = Float.MAX_VALUE;
+        for (int j = 0; j < n; j++) if (x[off + j] < min) min = x[off + j];
+        return min;
+    }
+
+    /** Largest value, compared with {@code >} as the C reference does. */
+    static float max(float[] x, int off, int n) {
+        float max = -Float.MAX_VALUE;
+        for (int j = 0; j < n; j++) if (x[off + j] > max) max = x[off + j];
+        return max;
+    }
+
     /** ggml's nearest_int: round half to even (it adds 1.5·2^23 and reads the mantissa). */
     static int nearestInt(float f) {
         return (int) Math.rint(f);
