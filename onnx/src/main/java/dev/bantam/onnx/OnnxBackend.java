@@ -64,6 +64,15 @@ public abstract sealed class OnnxBackend implements InferenceBackend permits Onn
     public Set<String> backendOptions() { return Set.of(PRECISION); }
 
     @Override
+    public String version() {
+        try {
+            return "onnxruntime " + OrtEnvironment.getEnvironment().getVersion();
+        } catch (RuntimeException | LinkageError e) {
+            return "onnxruntime (not loadable: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
     public Availability availability() {
         EnumSet<OrtProvider> providers;
         try {

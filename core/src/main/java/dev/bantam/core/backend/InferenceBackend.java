@@ -19,6 +19,9 @@ public interface InferenceBackend {
     /** Opens a session on a model file; the session owns what it loads. */
     InferenceSession open(ModelSource model, SessionOptions options) throws IOException;
 
+    /** What runs underneath, with its version, for reports (e.g. {@code onnxruntime 1.23.2}). */
+    default String version() { return "bantam"; }
+
     /** Keys of {@link SessionOptions#backendOptions()} this backend reads (none by default). */
     default java.util.Set<String> backendOptions() { return java.util.Set.of(); }
 

@@ -54,7 +54,7 @@ public final class Perplexity {
     }
 
     /** log softmax(logits)[target], in double for a stable sum over a long text. */
-    static double logProbability(float[] logits, int off, int n, int target) {
+    public static double logProbability(float[] logits, int off, int n, int target) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, logits[off + i]);
         double sum = 0;

@@ -1,0 +1,38 @@
+package dev.bantam.study;
+
+/**
+ * What a worker measured in one run, before the parent adds who and what it was. Timing fields
+ * are raw nanoseconds from {@code System.nanoTime()} around the backend calls only; a failed
+ * run carries its error and nothing else.
+ *
+ * <p>{@code stepNs} are the individual decode steps (for a server: the gaps between streamed
+ * chunks); {@code decodeNs} is the decode phase's time and {@code decodeTokens} the tokens it
+ * produced over the whole batch. In-process they are Σ stepNs and batch × steps.
+ */
+public record RunOutcome(Status status, String error,
+                         Long prefillNs, Long sampleNs, long[] stepNs, Long decodeNs, Long decodeTokens,
+                         Long rssBytes, Long peakRssBytes,
+                         Integer scoredTokens, double[] nll, double[] kl, Integer sameTop, Double maxAbsDlogit) {
+
+    public enum Status { OK, FAILED, TIMEOUT }
+
+    public static RunOutcome failed(Status status, String error) {
+        return new RunOutcome(status, error, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public static RunOutcome speed(long prefillNs, long sampleNs, long[] stepNs, int batch) {
+        long decode = 0;
+        for (long s : stepNs) decode += s;
+        return served(prefillNs, sampleNs, stepNs, decode, (long) batch * stepNs.length);
+    }
+
+    public static RunOutcome served(long prefillNs, long sampleNs, long[] stepNs, long decodeNs, long decodeTokens) {
+        return new RunOutcome(Status.OK, null, prefillNs, sampleNs, stepNs, decodeNs, decodeTokens,
+                ProcessMemory.rss(), ProcessMemory.peakRss(), null, null, null, null, null);
+    }
+
+    public static RunOutcome accuracy(double[] nll, double[] kl, int sameTop, double maxAbsDlogit) {
+        return new RunOutcome(Status.OK, null, null, null, null, null, null, ProcessMemory.rss(), ProcessMemory.peakRss(),
+                nll.length, nll, kl, sameTop, maxAbsDlogit);
+    }
+}
