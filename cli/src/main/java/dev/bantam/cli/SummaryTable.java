@@ -11,8 +11,7 @@ final class SummaryTable {
     private SummaryTable() {}
 
     static void print(StudySummary s, PrintStream out) {
-        String scenario = s.groups().stream().map(StudySummary.Group::scenario).filter(n -> !n.startsWith("sweep_")).findFirst()
-                .orElse(s.groups().isEmpty() ? "-" : s.groups().getFirst().scenario());
+        String scenario = s.representativeScenario();
         out.printf(Locale.ROOT, "%-18s %-16s %-8s %10s %9s %14s %14s %s%n", "model", "variant", "gate", "PPL", "Δppl %",
                 "prefill tok/s", "decode tok/s", "(medians, " + scenario + ")");
         var keys = new LinkedHashSet<String>();

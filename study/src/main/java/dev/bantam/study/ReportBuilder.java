@@ -29,9 +29,9 @@ final class ReportBuilder {
         environment(doc, m);
         accuracy(doc, s);
         runCounts(doc, s);
+        charts(doc, s);
         speed(doc, s);
         sweep(doc, s);
-        charts(doc, s);
         failures(doc, s);
         return doc;
     }
@@ -177,8 +177,8 @@ final class ReportBuilder {
                     doc.chart(slug + "-" + phase + "-throughput", title, SvgChart.bars(title, phase + " tok/s (median)", scenarios, series));
                 }
             }
-            if (!scenarios.isEmpty()) {
-                String sc = scenarios.getFirst();
+            String sc = scenarios.contains(s.representativeScenario()) ? s.representativeScenario() : scenarios.isEmpty() ? null : scenarios.getFirst();
+            if (sc != null) {
                 List<SvgChart.Series> series = new ArrayList<>();
                 for (String phase : List.of(Summarizer.PREFILL, Summarizer.DECODE)) {
                     Double[] vals = new Double[variants.size()];
@@ -201,14 +201,14 @@ final class ReportBuilder {
                 doc.chart(slug + "-latency-vs-length", title, SvgChart.lines(title, "prompt tokens", "prefill ms (median)", xs, series));
             }
             List<AccuracyRow> acc = s.accuracy().stream().filter(a -> a.model().equals(model)).toList();
-            if (!acc.isEmpty() && !scenarios.isEmpty()) {
+            if (!acc.isEmpty() && sc != null) {
                 List<String> labels = acc.stream().map(AccuracyRow::variant).toList();
                 Double[] xs = new Double[labels.size()], ys = new Double[labels.size()];
                 for (int i = 0; i < labels.size(); i++) {
-                    xs[i] = median(mg, labels.get(i), scenarios.getFirst(), Summarizer.DECODE, true);
+                    xs[i] = median(mg, labels.get(i), sc, Summarizer.DECODE, true);
                     ys[i] = acc.get(i).deltaPplPercent();
                 }
-                String title = model + ": accuracy vs speed (Δppl % vs decode tok/s, " + scenarios.getFirst() + ")";
+                String title = model + ": accuracy vs speed (Δppl % vs decode tok/s, " + sc + ")";
                 doc.chart(slug + "-accuracy-vs-speed", title, SvgChart.scatter(title, "decode tok/s (median)", "Δppl %", labels, xs, ys));
             }
         }

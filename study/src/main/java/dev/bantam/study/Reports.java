@@ -3,7 +3,6 @@ package dev.bantam.study;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,8 +47,9 @@ public final class Reports {
 
     private static Derived derive(Path dir) throws IOException {
         Path raw = dir.resolve(StudyFiles.RAW), manifestFile = dir.resolve(StudyFiles.MANIFEST);
-        if (!Files.exists(raw)) throw new NoSuchFileException(raw.toString(), null, "not a study directory (no " + StudyFiles.RAW + ")");
-        if (!Files.exists(manifestFile)) throw new NoSuchFileException(manifestFile.toString(), null, "not a study directory (no " + StudyFiles.MANIFEST + ")");
+        for (Path needed : List.of(raw, manifestFile)) {
+            if (!Files.isRegularFile(needed)) throw new IOException(dir + ": not a study directory (no " + needed.getFileName() + ")");
+        }
         Manifest manifest = Manifest.read(manifestFile);
         List<RawRun> runs = RawRun.read(raw);
         var accuracy = manifest.spec().accuracy();

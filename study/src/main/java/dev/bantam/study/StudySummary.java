@@ -9,6 +9,13 @@ import java.util.List;
 public record StudySummary(Counts counts, List<VariantCounts> variants, List<AccuracyRow> accuracy,
                            List<Group> groups, List<ComparisonRow> comparisons, List<FailureRow> failures) {
 
+    /** The scenario that stands for the others in short tables and charts: the batch-1 one with the longest prompt. */
+    public String representativeScenario() {
+        return groups.stream().filter(g -> g.batch() == 1 && !g.scenario().startsWith(Scenario.SWEEP_PREFIX))
+                .max(java.util.Comparator.comparingInt(Group::promptTokens)).map(Group::scenario)
+                .orElse(groups.isEmpty() ? "-" : groups.getFirst().scenario());
+    }
+
     /** Non-OK runs with the same model, variant, scenario, status and error, counted. */
     public record FailureRow(String model, String variant, String scenario, String status, int count, String error) {}
 

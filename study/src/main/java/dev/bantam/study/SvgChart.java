@@ -45,7 +45,7 @@ public final class SvgChart {
         int plotW = W - LEFT - RIGHT;
         for (double x : xs) {
             double px = LEFT + x / xMax * plotW;
-            sb.append(text(px, H - BOTTOM + 16, fmt(x), "middle", 11));
+            sb.append(text(px, H - BOTTOM + 16, x == Math.rint(x) ? Long.toString((long) x) : fmt(x), "middle", 11));
         }
         sb.append(text(LEFT + plotW / 2.0, H - BOTTOM + 36, xLabel, "middle", 12));
         for (int s = 0; s < series.size(); s++) {
