@@ -23,6 +23,7 @@ public final class Summarizer {
     private Summarizer() {}
 
     public static final String PREFILL = "prefill", DECODE = "decode";
+    private static final double MIB = 1024.0 * 1024.0;
 
     public static StudySummary summarize(List<RawRun> runs, AccuracySpec accuracy, String baseLabel) {
         return new StudySummary(counts(runs), variantCounts(runs), accuracyRows(runs, accuracy, baseLabel),
@@ -64,7 +65,14 @@ public final class Summarizer {
             c[1 + r.status().ordinal()]++;
         }
         List<StudySummary.VariantCounts> out = new ArrayList<>();
-        m.forEach((k, c) -> out.add(new StudySummary.VariantCounts(first.get(k).model(), first.get(k).variant(), c[0], c[1], c[2], c[3])));
+        m.forEach((k, c) -> {
+            RawRun f = first.get(k);
+            List<RawRun> speed = runs.stream().filter(r -> r.ok() && r.kind().equals(RawRun.SPEED) && r.model().equals(f.model())
+                    && r.variant().equals(f.variant()) && r.rssBytes() != null).toList();
+            Double rss = speed.isEmpty() ? null : speed.getFirst().rssBytes() / MIB;
+            Double peak = speed.isEmpty() ? null : speed.stream().mapToLong(RawRun::peakRssBytes).max().orElseThrow() / MIB;
+            out.add(new StudySummary.VariantCounts(f.model(), f.variant(), c[0], c[1], c[2], c[3], rss, peak));
+        });
         return out;
     }
 
