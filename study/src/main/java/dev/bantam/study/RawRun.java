@@ -9,7 +9,7 @@ public record RawRun(int runId, String kind, String model, String variant, Strin
                      String scenario, int batch, int promptTokens, int decodeSteps, boolean warmup, int repetition,
                      RunOutcome.Status status, String error,
                      Long prefillNs, Long sampleNs, long[] stepNs, Long decodeNs, Long decodeTokens,
-                     Long rssBytes, Long peakRssBytes,
+                     Long rssBytes, Long peakRssBytes, Long deviceBytes,
                      Integer scoredTokens, double[] nll, double[] kl, Integer sameTop, Double maxAbsDlogit) {
 
     public static final String SPEED = "speed", ACCURACY = "accuracy";
@@ -21,7 +21,14 @@ public record RawRun(int runId, String kind, String model, String variant, Strin
         return new RawRun(runId, kind, model, variant.label(), variant.backend(), variant.type(),
                 run.scenario(), run.batch(), run.promptTokens(), run.decodeSteps(), run.warmup(), run.repetition(),
                 o.status(), o.error(), o.prefillNs(), o.sampleNs(), o.stepNs(), o.decodeNs(), o.decodeTokens(),
-                o.rssBytes(), o.peakRssBytes(), o.scoredTokens(), o.nll(), o.kl(), o.sameTop(), o.maxAbsDlogit());
+                o.rssBytes(), o.peakRssBytes(), o.deviceBytes(), o.scoredTokens(), o.nll(), o.kl(), o.sameTop(), o.maxAbsDlogit());
+    }
+
+    /** This run as line {@code id} of raw.jsonl. */
+    RawRun withRunId(int id) {
+        return new RawRun(id, kind, model, variant, backend, type, scenario, batch, promptTokens, decodeSteps, warmup, repetition,
+                status, error, prefillNs, sampleNs, stepNs, decodeNs, decodeTokens, rssBytes, peakRssBytes, deviceBytes,
+                scoredTokens, nll, kl, sameTop, maxAbsDlogit);
     }
 
     /** The raw file, one run per line. */

@@ -43,7 +43,7 @@ final class ReportBuilder {
                 "Each backend variant runs in its own child JVM; a crash, exception or hang becomes a FAILED or TIMEOUT run (timeout %d s per run) with no timing fields.".formatted(spec.timeoutSeconds()),
                 "Per scenario: %d warm-up runs (recorded, never aggregated), then %d measured repetitions. Prompts are random token ids from seed %d (the same ids for every variant); decode feeds back the greedy token and never stops at end of text; %d threads.".formatted(spec.warmups(), spec.repetitions(), spec.seed(), spec.threads()),
                 "Timing: `System.nanoTime()` around the backend call only. **prefill tok/s** = batch·prompt_tokens / prefill_s. **TTFT** = prefill + choosing the first tokens. **decode tok/s** = decode_tokens / Σ step_s (decode_tokens = batch·steps). **decode ms/token** = Σ step_ms / steps (mean step time). For the `openai` backend prefill is the time to the first streamed chunk and decode runs from each request's first chunk to its last, with token counts from the server's usage.",
-                "Memory: the child JVM's resident set (VmRSS) after each run and its peak (VmHWM), from /proc/self/status; GPU memory is not recorded yet.",
+                "Memory: the child JVM's resident set (VmRSS) after each run and its peak (VmHWM), from /proc/self/status; for accelerator backends the most device memory the session held (weights, KV cache, scratch).",
                 "Statistics per (model, variant, scenario, phase) over OK measured runs: n, mean, median, sample sd (n−1), nearest-rank p95, and the 95% confidence interval of the mean, mean ± t(0.975, n−1)·sd/√n. A run whose latency exceeds 2× its group's median is counted as an outlier and kept.",
                 "Comparisons: each variant against the reference (the accuracy base where it ran, else the model's first variant) on tok/s: ratio of medians, Welch's two-sided t-test p (Welch–Satterthwaite df) and Cohen's d = (mean_a − mean_b)/pooled sd. p ≥ 0.05 is reported as \"no significant difference\" and never ranked.",
                 "Accuracy: perplexity as llama.cpp computes it over the first %d windows of %d tokens (BOS at each window start when the model adds one; positions ctx/2…ctx−2 scored): PPL = exp(mean NLL) ± PPL·√(var(NLL)/(n−1)). Against the base %s on the same token ids: KL(base ‖ variant) per scored position, mean and nearest-rank p99; same top-1 token (%%); max |Δlogit|; Δppl = (PPL − PPL_base)/PPL_base.".formatted(spec.accuracy().windows(), spec.accuracy().ctx(), spec.accuracy().base().label()),
@@ -88,9 +88,9 @@ final class ReportBuilder {
         List<List<String>> rows = new ArrayList<>();
         for (var v : s.variants()) {
             rows.add(List.of(v.model(), v.variant(), Integer.toString(v.runs()), Integer.toString(v.ok()), Integer.toString(v.failed()),
-                    Integer.toString(v.timeout()), Fmt.num(v.rssMib()), Fmt.num(v.peakRssMib())));
+                    Integer.toString(v.timeout()), Fmt.num(v.rssMib()), Fmt.num(v.peakRssMib()), v.deviceMib() == null ? "-" : Fmt.num(v.deviceMib())));
         }
-        doc.table(List.of("model", "variant", "runs", "OK", "FAILED", "TIMEOUT", "RSS MiB after first run", "peak RSS MiB"), rows);
+        doc.table(List.of("model", "variant", "runs", "OK", "FAILED", "TIMEOUT", "RSS MiB after first run", "peak RSS MiB", "device MiB"), rows);
     }
 
     private static void speed(ReportDocument doc, StudySummary s) {

@@ -11,28 +11,30 @@ package dev.bantam.study;
  */
 public record RunOutcome(Status status, String error,
                          Long prefillNs, Long sampleNs, long[] stepNs, Long decodeNs, Long decodeTokens,
-                         Long rssBytes, Long peakRssBytes,
+                         Long rssBytes, Long peakRssBytes, Long deviceBytes,
                          Integer scoredTokens, double[] nll, double[] kl, Integer sameTop, Double maxAbsDlogit) {
 
     public enum Status { OK, FAILED, TIMEOUT }
 
     public static RunOutcome failed(Status status, String error) {
-        return new RunOutcome(status, error, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RunOutcome(status, error, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    public static RunOutcome speed(long prefillNs, long sampleNs, long[] stepNs, int batch) {
+    /** An in-process run; {@code deviceBytes} < 0 when the backend holds no accelerator memory. */
+    public static RunOutcome speed(long prefillNs, long sampleNs, long[] stepNs, int batch, long deviceBytes) {
         long decode = 0;
         for (long s : stepNs) decode += s;
-        return served(prefillNs, sampleNs, stepNs, decode, (long) batch * stepNs.length);
+        return new RunOutcome(Status.OK, null, prefillNs, sampleNs, stepNs, decode, (long) batch * stepNs.length,
+                ProcessMemory.rss(), ProcessMemory.peakRss(), deviceBytes < 0 ? null : deviceBytes, null, null, null, null, null);
     }
 
     public static RunOutcome served(long prefillNs, long sampleNs, long[] stepNs, long decodeNs, long decodeTokens) {
         return new RunOutcome(Status.OK, null, prefillNs, sampleNs, stepNs, decodeNs, decodeTokens,
-                ProcessMemory.rss(), ProcessMemory.peakRss(), null, null, null, null, null);
+                ProcessMemory.rss(), ProcessMemory.peakRss(), null, null, null, null, null, null);
     }
 
     public static RunOutcome accuracy(double[] nll, double[] kl, int sameTop, double maxAbsDlogit) {
-        return new RunOutcome(Status.OK, null, null, null, null, null, null, ProcessMemory.rss(), ProcessMemory.peakRss(),
+        return new RunOutcome(Status.OK, null, null, null, null, null, null, ProcessMemory.rss(), ProcessMemory.peakRss(), null,
                 nll.length, nll, kl, sameTop, maxAbsDlogit);
     }
 }

@@ -34,7 +34,7 @@ final class SpeedRun {
             steps[i] = System.nanoTime() - s;
             next = greedy(logits);
         }
-        return RunOutcome.speed(t1 - t0, t2 - t1, steps, run.batch());
+        return RunOutcome.speed(t1 - t0, t2 - t1, steps, run.batch(), session.deviceMemoryBytes());
     }
 
     static int[] greedy(Logits logits) {

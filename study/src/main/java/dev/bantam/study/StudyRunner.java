@@ -157,10 +157,7 @@ public final class StudyRunner {
         }
 
         void write(RawRun run, RunRequest request) throws IOException {
-            RawRun numbered = new RawRun(++done, run.kind(), run.model(), run.variant(), run.backend(), run.type(), run.scenario(),
-                    run.batch(), run.promptTokens(), run.decodeSteps(), run.warmup(), run.repetition(), run.status(), run.error(),
-                    run.prefillNs(), run.sampleNs(), run.stepNs(), run.decodeNs(), run.decodeTokens(), run.rssBytes(), run.peakRssBytes(),
-                    run.scoredTokens(), run.nll(), run.kl(), run.sameTop(), run.maxAbsDlogit());
+            RawRun numbered = run.withRunId(++done);
             raw.write(Json.line(numbered));
             raw.newLine();
             raw.flush();

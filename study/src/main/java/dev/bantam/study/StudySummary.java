@@ -22,8 +22,12 @@ public record StudySummary(Counts counts, List<VariantCounts> variants, List<Acc
     /** Lines of raw.jsonl by status; {@code measured} excludes warm-ups. */
     public record Counts(int runs, int warmups, int measured, int ok, int failed, int timeout) {}
 
-    /** Runs by status, and the resident set of the variant's JVM after its first OK speed run and at its peak (MiB). */
-    public record VariantCounts(String model, String variant, int runs, int ok, int failed, int timeout, Double rssMib, Double peakRssMib) {}
+    /**
+     * Runs by status; the resident set of the variant's JVM after its first OK speed run and at
+     * its peak, and the most accelerator memory its session held (MiB, null where none).
+     */
+    public record VariantCounts(String model, String variant, int runs, int ok, int failed, int timeout,
+                                Double rssMib, Double peakRssMib, Double deviceMib) {}
 
     /**
      * Accuracy of one variant against the base. {@code gate}: {@code base}, {@code pass},

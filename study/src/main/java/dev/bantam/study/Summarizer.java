@@ -71,7 +71,9 @@ public final class Summarizer {
                     && r.variant().equals(f.variant()) && r.rssBytes() != null).toList();
             Double rss = speed.isEmpty() ? null : speed.getFirst().rssBytes() / MIB;
             Double peak = speed.isEmpty() ? null : speed.stream().mapToLong(RawRun::peakRssBytes).max().orElseThrow() / MIB;
-            out.add(new StudySummary.VariantCounts(f.model(), f.variant(), c[0], c[1], c[2], c[3], rss, peak));
+            Double device = speed.stream().filter(r -> r.deviceBytes() != null).mapToLong(RawRun::deviceBytes).max().stream()
+                    .mapToObj(b -> b / MIB).findFirst().orElse(null);
+            out.add(new StudySummary.VariantCounts(f.model(), f.variant(), c[0], c[1], c[2], c[3], rss, peak, device));
         });
         return out;
     }

@@ -27,6 +27,9 @@ public interface InferenceSession extends AutoCloseable {
     /** Runs throw-away work so that later timings do not include JIT compilation or lazy initialization. */
     default void warmUp() {}
 
+    /** Bytes of accelerator memory this session holds (weights, KV cache, scratch), or -1 where it runs on the CPU. */
+    default long deviceMemoryBytes() { return -1; }
+
     /** The model's tokenizer, so callers need not know where it came from. */
     Tokenizer tokenizer();
 
