@@ -1,0 +1,192 @@
+// Matrix-vector products y[b] = W·x[b] (+ bias) (+= y with accumulate) for up to MAX_BATCH
+// vectors at once, one kernel per weight type: the weights are the bytes a decode step must
+// stream, so each is read once for the whole batch, in 16-byte loads, with FP32 accumulation.
+// One warp per output row, four rows per 128-thread block. W is [rows][cols] row-major
+// (ggml's layout: a row is an output), x[b] starts at x + b·ldx, y[b] at y + b·ldy.
+#include "common.cuh"
+
+#define MATVEC_ARGS const u8* q, const u16* d, int rows, int cols, const float* x, int ldx, int batch, \
+                    const float* bias, float* y, int ldy, int accumulate
+
+#define MATVEC_ROW                                               \
+    int lane = threadIdx.x & 31;                                 \
+    int row = blockIdx.x * 4 + (threadIdx.x >> 5);               \
+    if (row >= rows) return;                                     \
+    float acc[MAX_BATCH];                                        \
+    _Pragma("unroll") for (int b = 0; b < MAX_BATCH; b++) acc[b] = 0.0f;
+
+__device__ __forceinline__ void finish(const float* acc, int batch, int row, int lane, const float* bias,
+                                       float* y, int ldy, int accumulate) {
+#pragma unroll
+    for (int b = 0; b < MAX_BATCH; b++) {
+        if (b < batch) {
+            float s = warp_sum(acc[b]);
+            if (lane == 0) {
+                float v = s + (bias ? bias[row] : 0.0f);
+                float* out = y + (long long) b * ldy + row;
+                *out = accumulate ? *out + v : v;
+            }
+        }
+    }
+}
+
+__device__ __forceinline__ float dot4(float4 a, float4 b) { return a.x * b.x + a.y * b.y + a.z * b.z + a.w * b.w; }
+
+// 8 consecutive x values of vector b at k, as two float4 loads
+#define X8(b, k) const float4 xa = *(const float4*) (x + (long long) (b) * ldx + (k)); \
+                 const float4 xb = *(const float4*) (x + (long long) (b) * ldx + (k) + 4);
+
+extern "C" __global__ void matvec_f32(MATVEC_ARGS) {  // cols % 4 == 0
+    MATVEC_ROW
+    const float* w = (const float*) q + (long long) row * cols;
+    for (int k = lane * 4; k < cols; k += 128) {
+        float4 wv = *(const float4*) (w + k);
+#pragma unroll
+        for (int b = 0; b < MAX_BATCH; b++)
+            if (b < batch) acc[b] += dot4(wv, *(const float4*) (x + (long long) b * ldx + k));
+    }
+    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+}
+
+// 8 halves (f16 or bf16) in a uint4 → floats
+template <bool BF>
+__device__ __forceinline__ void unpack8(uint4 v, float* f) {
+    u32 w[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        u16 lo = (u16) (w[i] & 0xFFFF), hi = (u16) (w[i] >> 16);
+        f[2 * i] = BF ? bf16_to_float(lo) : half_to_float(lo);
+        f[2 * i + 1] = BF ? bf16_to_float(hi) : half_to_float(hi);
+    }
+}
+
+template <bool BF>
+__device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
+    MATVEC_ROW
+    const u16* w = (const u16*) q + (long long) row * cols;
+    for (int k = lane * 8; k < cols; k += 256) {
+        float f[8];
+        unpack8<BF>(*(const uint4*) (w + k), f);
+#pragma unroll
+        for (int b = 0; b < MAX_BATCH; b++) {
+            if (b < batch) {
+                X8(b, k)
+                acc[b] += dot4(make_float4(f[0], f[1], f[2], f[3]), xa) + dot4(make_float4(f[4], f[5], f[6], f[7]), xb);
+            }
+        }
+    }
+    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+}
+
+extern "C" __global__ void matvec_f16(MATVEC_ARGS) { matvec_halves<false>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate); }
+extern "C" __global__ void matvec_bf16(MATVEC_ARGS) { matvec_halves<true>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate); }
+
+// Q8_0, split layout: int8 quants [rows][cols], one fp16 scale per 32. A lane takes 16 quants.
+extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) {  // cols % 32 == 0
+    MATVEC_ROW
+    const i8* w = (const i8*) q + (long long) row * cols;
+    const u16* s = d + (long long) row * (cols >> 5);
+    for (int k = lane * 16; k < cols; k += 512) {
+        int4 v = *(const int4*) (w + k);
+        float scale = half_to_float(s[k >> 5]);
+        int words[4] = {v.x, v.y, v.z, v.w};
+        float f[16];
+#pragma unroll
+        for (int i = 0; i < 16; i++) f[i] = (float) (signed char) (words[i >> 2] >> (8 * (i & 3)));
+#pragma unroll
+        for (int b = 0; b < MAX_BATCH; b++) {
+            if (b < batch) {
+                const float* xp = x + (long long) b * ldx + k;
+                float sum = 0.0f;
+#pragma unroll
+                for (int i = 0; i < 16; i += 4) sum += dot4(make_float4(f[i], f[i + 1], f[i + 2], f[i + 3]), *(const float4*) (xp + i));
+                acc[b] += sum * scale;
+            }
+        }
+    }
+    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+}
+
+// Q4_0, split layout: 16 bytes of nibbles per block of 32 (byte j: element j low, j + 16 high),
+// one fp16 scale per block; value (nibble − 8)·scale. A lane takes one block.
+extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
+    MATVEC_ROW
+    const u8* w = q + (long long) row * (cols >> 1);
+    const u16* s = d + (long long) row * (cols >> 5);
+    for (int k = lane * 32; k < cols; k += 1024) {
+        uint4 v = *(const uint4*) (w + (k >> 1));
+        float scale = half_to_float(s[k >> 5]);
+        u32 words[4] = {v.x, v.y, v.z, v.w};
+        float lo[16], hi[16];
+#pragma unroll
+        for (int i = 0; i < 16; i++) {
+            u32 byte = (words[i >> 2] >> (8 * (i & 3))) & 0xFF;
+            lo[i] = (float) ((int) (byte & 15) - 8);
+            hi[i] = (float) ((int) (byte >> 4) - 8);
+        }
+#pragma unroll
+        for (int b = 0; b < MAX_BATCH; b++) {
+            if (b < batch) {
+                const float* xp = x + (long long) b * ldx + k;
+                float sum = 0.0f;
+#pragma unroll
+                for (int i = 0; i < 16; i += 4) {
+                    sum += dot4(make_float4(lo[i], lo[i + 1], lo[i + 2], lo[i + 3]), *(const float4*) (xp + i));
+                    sum += dot4(make_float4(hi[i], hi[i + 1], hi[i + 2], hi[i + 3]), *(const float4*) (xp + 16 + i));
+                }
+                acc[b] += sum * scale;
+            }
+        }
+    }
+    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+}
+
+// Q4_K as in the file: 144-byte super-blocks of 256 (rows stay 16-byte aligned). Four lanes share
+// a super-block, each taking one 64-value group: 32 bytes of nibbles, low nibbles sub-block 2g and
+// high nibbles 2g + 1. Σ (d·sc·n − dmin·m)·x = d·sc·Σ n·x − dmin·m·Σ x.
+extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
+    MATVEC_ROW
+    int blocks = cols >> 8, g = lane & 3;
+    const u8* rowp = q + (long long) row * blocks * 144;
+    for (int sb = lane >> 2; sb < blocks; sb += 8) {
+        const u8* blk = rowp + sb * 144;
+        float dd = half_to_float(*(const u16*) blk), dmin = half_to_float(*(const u16*) (blk + 2));
+        float sc1, m1, sc2, m2;
+        q4k_scale_min(2 * g, blk + 4, &sc1, &m1);
+        q4k_scale_min(2 * g + 1, blk + 4, &sc2, &m2);
+        uint4 v0 = *(const uint4*) (blk + 16 + 32 * g), v1 = *(const uint4*) (blk + 32 + 32 * g);
+        u32 words[8] = {v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z, v1.w};
+        int k = sb * 256 + 64 * g;
+#pragma unroll
+        for (int b = 0; b < MAX_BATCH; b++) {
+            if (b < batch) {
+                const float* xp = x + (long long) b * ldx + k;
+                float nlo = 0.0f, nhi = 0.0f, slo = 0.0f, shi = 0.0f;
+#pragma unroll
+                for (int i = 0; i < 32; i += 4) {
+                    u32 w = words[i >> 2];
+                    float4 xl = *(const float4*) (xp + i), xh = *(const float4*) (xp + 32 + i);
+                    nlo += dot4(make_float4((float) (w & 15), (float) ((w >> 8) & 15), (float) ((w >> 16) & 15), (float) ((w >> 24) & 15)), xl);
+                    nhi += dot4(make_float4((float) ((w >> 4) & 15), (float) ((w >> 12) & 15), (float) ((w >> 20) & 15), (float) ((w >> 28) & 15)), xh);
+                    slo += xl.x + xl.y + xl.z + xl.w;
+                    shi += xh.x + xh.y + xh.z + xh.w;
+                }
+                acc[b] += dd * (sc1 * nlo + sc2 * nhi) - dmin * (m1 * slo + m2 * shi);
+            }
+        }
+    }
+    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+}
+
+// Any type and any row length, one element at a time: for shapes the vector kernels do not take.
+extern "C" __global__ void matvec_generic(const u8* q, const u16* d, int type, int rows, int cols, const float* x, int ldx,
+                                          int batch, const float* bias, float* y, int ldy, int accumulate) {
+    MATVEC_ROW
+    for (int k = lane; k < cols; k += 32) {
+        float w = weight_at(q, d, type, row, cols, k);
+#pragma unroll
+        for (int b = 0; b < MAX_BATCH; b++)
+            if (b < batch) acc[b] += w * x[(long long) b * ldx + k];
+    }
+    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+}
