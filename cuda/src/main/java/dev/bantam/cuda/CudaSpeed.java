@@ -1,0 +1,109 @@
+package dev.bantam.cuda;
+
+import dev.bantam.core.backend.ModelSource;
+import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.gguf.GgufTensorInfo;
+import dev.bantam.core.model.ModelConfig;
+import dev.bantam.cuda.ffi.CudaDriver;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The closing measurement of the CUDA backend on one GPU: device copy bandwidth, then for a model
+ * and each batch size, prefill and decode tok/s (median of repetitions, random tokens), decode as a
+ * percentage of the memory roofline, and the kernel-time breakdown of one decode step.
+ *
+ * <pre>java -cp ... dev.bantam.cuda.CudaSpeed MODEL.gguf [batches=1,4] [prompt=512] [gen=128] [reps=3]</pre>
+ */
+public final class CudaSpeed {
+    private CudaSpeed() {}
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of(args[0]);
+        int[] batches = Arrays.stream((args.length > 1 ? args[1] : "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
+        int prompt = args.length > 2 ? Integer.parseInt(args[2]) : 512;
+        int gen = args.length > 3 ? Integer.parseInt(args[3]) : 128;
+        int reps = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        double bandwidth = copyBandwidth();
+        System.out.printf("device copy bandwidth (cuMemcpyDtoD 2 GiB, read + write): %.0f GB/s%n", bandwidth / 1e9);
+        for (int batch : batches) measure(model, batch, prompt, gen, reps, bandwidth);
+    }
+
+    static double copyBandwidth() {
+        CudaDriver cu = CudaDriver.load();
+        try (Gpu gpu = new Gpu(cu, 0)) {
+            long bytes = 2L << 30;
+            long a = gpu.alloc(bytes), b = gpu.alloc(bytes);
+            cu.memset(a, (byte) 1, bytes);
+            double best = 0;
+            for (int i = 0; i < 6; i++) {
+                MemorySegment s = cu.createEvent(), e = cu.createEvent();
+                cu.record(s, MemorySegment.NULL);
+                cu.copyOnDevice(b, a, bytes);
+                cu.record(e, MemorySegment.NULL);
+                cu.synchronizeEvent(e);
+                best = Math.max(best, 2.0 * bytes / (cu.elapsedMs(s, e) / 1e3));
+                cu.destroyEvent(s);
+                cu.destroyEvent(e);
+            }
+            return best;
+        }
+    }
+
+    /** Bytes a decode step must read: every matrix once (one row of an untied token embedding), plus the f32 KV cache attended. */
+    static double bytesPerStep(GgufFile f, ModelConfig c, int batch, double avgPositions) {
+        boolean tied = !f.hasTensor("output.weight");
+        double weights = 0;
+        for (GgufTensorInfo t : f.tensorInfos()) {
+            if (t.name().equals("token_embd.weight") && !tied) continue;
+            weights += t.byteSize();
+        }
+        return weights + batch * avgPositions * c.layers() * 2.0 * c.kvDim() * 4;
+    }
+
+    static void measure(Path model, int batch, int prompt, int gen, int reps, double bandwidth) throws Exception {
+        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), new SessionOptions(1, prompt + gen + 1, batch));
+             GgufFile f = GgufFile.open(model)) {
+            ModelConfig c = ModelConfig.from(model.getFileName().toString(), f.metadata(), s.vocabSize());
+            Random r = new Random(1234);
+            int[][] prompts = new int[batch][prompt];
+            for (int[] p : prompts) for (int i = 0; i < prompt; i++) p[i] = r.nextInt(s.vocabSize());
+            int[][] steps = new int[gen][batch];
+            for (int[] st : steps) for (int b = 0; b < batch; b++) st[b] = r.nextInt(s.vocabSize());
+            List<Double> pre = new ArrayList<>(), dec = new ArrayList<>();
+            for (int rep = -1; rep < reps; rep++) {  // rep −1: warm-up (module load, graph capture)
+                s.reset();
+                long t0 = System.nanoTime();
+                s.prefill(prompts);
+                long t1 = System.nanoTime();
+                for (int[] st : steps) s.decode(st);
+                long t2 = System.nanoTime();
+                if (rep >= 0) {
+                    pre.add(batch * prompt / ((t1 - t0) / 1e9));
+                    dec.add(batch * gen / ((t2 - t1) / 1e9));
+                }
+            }
+            double p = median(pre), d = median(dec);
+            double roofline = bandwidth / bytesPerStep(f, c, batch, prompt + gen / 2.0) * batch;
+            System.out.printf("%s on %s, batch %d, pp%d + tg%d: prefill %.0f tok/s, decode %.1f tok/s (%.0f%% of the %.0f tok/s roofline; step %.3f ms)%n",
+                    model.getFileName(), s.deviceName(), batch, prompt, gen, p, d, 100 * d / roofline, roofline, 1e3 * batch / d);
+            Map<String, double[]> profile = s.profileDecodeStep(steps[0]);
+            double total = profile.values().stream().mapToDouble(v -> v[0]).sum();
+            System.out.printf("  kernel time of one decode step at position %d (events around each launch, no graph): %.3f ms%n", prompt + gen, total);
+            profile.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
+                    System.out.printf("    %-16s %4.0f launches %8.3f ms %5.1f%%%n", e.getKey(), e.getValue()[1], e.getValue()[0], 100 * e.getValue()[0] / total));
+        }
+    }
+
+    static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+}
