@@ -8,6 +8,9 @@
 #define MATVEC_ARGS const u8* q, const u16* d, int rows, int cols, const float* x, int ldx, int batch, \
                     const float* bias, float* y, int ldy, int accumulate
 
+// 16-byte weight loads each lane issues before it uses the first: bytes in flight hide DRAM latency
+#define UNITS 4
+
 #define MATVEC_ROW                                               \
     int lane = threadIdx.x & 31;                                 \
     int row = blockIdx.x * 4 + (threadIdx.x >> 5);               \
@@ -39,11 +42,21 @@ __device__ __forceinline__ float dot4(float4 a, float4 b) { return a.x * b.x + a
 extern "C" __global__ void matvec_f32(MATVEC_ARGS) {  // cols % 4 == 0
     MATVEC_ROW
     const float* w = (const float*) q + (long long) row * cols;
-    for (int k = lane * 4; k < cols; k += 128) {
-        float4 wv = *(const float4*) (w + k);
+    for (int k0 = lane * 4; k0 < cols; k0 += 128 * UNITS) {
+        float4 wv[UNITS];
 #pragma unroll
-        for (int b = 0; b < MAX_BATCH; b++)
-            if (b < batch) acc[b] += dot4(wv, *(const float4*) (x + (long long) b * ldx + k));
+        for (int u = 0; u < UNITS; u++) {
+            int k = k0 + u * 128;
+            wv[u] = k < cols ? __ldg((const float4*) (w + k)) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+        }
+#pragma unroll
+        for (int u = 0; u < UNITS; u++) {
+            int k = k0 + u * 128;
+            if (k >= cols) break;
+#pragma unroll
+            for (int b = 0; b < MAX_BATCH; b++)
+                if (b < batch) acc[b] += dot4(wv[u], *(const float4*) (x + (long long) b * ldx + k));
+        }
     }
     finish(acc, batch, row, lane, bias, y, ldy, accumulate);
 }
@@ -64,14 +77,25 @@ template <bool BF>
 __device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
     MATVEC_ROW
     const u16* w = (const u16*) q + (long long) row * cols;
-    for (int k = lane * 8; k < cols; k += 256) {
-        float f[8];
-        unpack8<BF>(*(const uint4*) (w + k), f);
+    for (int k0 = lane * 8; k0 < cols; k0 += 256 * UNITS) {
+        uint4 wv[UNITS];
 #pragma unroll
-        for (int b = 0; b < MAX_BATCH; b++) {
-            if (b < batch) {
-                X8(b, k)
-                acc[b] += dot4(make_float4(f[0], f[1], f[2], f[3]), xa) + dot4(make_float4(f[4], f[5], f[6], f[7]), xb);
+        for (int u = 0; u < UNITS; u++) {
+            int k = k0 + u * 256;
+            wv[u] = k < cols ? __ldg((const uint4*) (w + k)) : make_uint4(0, 0, 0, 0);
+        }
+#pragma unroll
+        for (int u = 0; u < UNITS; u++) {
+            int k = k0 + u * 256;
+            if (k >= cols) break;
+            float f[8];
+            unpack8<BF>(wv[u], f);
+#pragma unroll
+            for (int b = 0; b < MAX_BATCH; b++) {
+                if (b < batch) {
+                    X8(b, k)
+                    acc[b] += dot4(make_float4(f[0], f[1], f[2], f[3]), xa) + dot4(make_float4(f[4], f[5], f[6], f[7]), xb);
+                }
             }
         }
     }
@@ -86,9 +110,21 @@ extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) {  // cols % 32 == 0
     MATVEC_ROW
     const i8* w = (const i8*) q + (long long) row * cols;
     const u16* s = d + (long long) row * (cols >> 5);
-    for (int k = lane * 16; k < cols; k += 512) {
-        int4 v = *(const int4*) (w + k);
-        float scale = half_to_float(s[k >> 5]);
+    for (int k0 = lane * 16; k0 < cols; k0 += 512 * UNITS) {
+      int4 wv[UNITS];
+      u16 sv[UNITS];
+#pragma unroll
+      for (int u = 0; u < UNITS; u++) {
+          int k = k0 + u * 512;
+          wv[u] = k < cols ? __ldg((const int4*) (w + k)) : make_int4(0, 0, 0, 0);
+          sv[u] = k < cols ? s[k >> 5] : 0;
+      }
+#pragma unroll
+      for (int u = 0; u < UNITS; u++) {
+        int k = k0 + u * 512;
+        if (k >= cols) break;
+        int4 v = wv[u];
+        float scale = half_to_float(sv[u]);
         int words[4] = {v.x, v.y, v.z, v.w};
         float f[16];
 #pragma unroll
@@ -103,6 +139,7 @@ extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) {  // cols % 32 == 0
                 acc[b] += sum * scale;
             }
         }
+      }
     }
     finish(acc, batch, row, lane, bias, y, ldy, accumulate);
 }
@@ -113,9 +150,21 @@ extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
     MATVEC_ROW
     const u8* w = q + (long long) row * (cols >> 1);
     const u16* s = d + (long long) row * (cols >> 5);
-    for (int k = lane * 32; k < cols; k += 1024) {
-        uint4 v = *(const uint4*) (w + (k >> 1));
-        float scale = half_to_float(s[k >> 5]);
+    for (int k0 = lane * 32; k0 < cols; k0 += 1024 * UNITS) {
+      uint4 wv[UNITS];
+      u16 sv[UNITS];
+#pragma unroll
+      for (int u = 0; u < UNITS; u++) {
+          int k = k0 + u * 1024;
+          wv[u] = k < cols ? __ldg((const uint4*) (w + (k >> 1))) : make_uint4(0, 0, 0, 0);
+          sv[u] = k < cols ? s[k >> 5] : 0;
+      }
+#pragma unroll
+      for (int u = 0; u < UNITS; u++) {
+        int k = k0 + u * 1024;
+        if (k >= cols) break;
+        uint4 v = wv[u];
+        float scale = half_to_float(sv[u]);
         u32 words[4] = {v.x, v.y, v.z, v.w};
         float lo[16], hi[16];
 #pragma unroll
@@ -137,6 +186,7 @@ extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
                 acc[b] += sum * scale;
             }
         }
+      }
     }
     finish(acc, batch, row, lane, bias, y, ldy, accumulate);
 }

@@ -29,6 +29,7 @@ final class CudaForward {
     final int capacity, maxRows, chunk;
     private final int qkvDim, neox;
     private final long[] keys, values;
+    private final long invFreq;
     private final long tokens, seq, pos, x, xb, qkv, attn, up, gate, logits, partAcc, partMl, act16, weights16;
     private final MemorySegment hostInputs;
 
@@ -48,6 +49,11 @@ final class CudaForward {
             case ROPE_NEOX -> 1;
             case LEARNED -> -1;
         };
+        double[] freq = new double[Math.max(1, c.ropeDims() / 2)];
+        for (int i = 0; i < freq.length; i++) freq[i] = Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDims());
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            invFreq = gpu.upload(arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_DOUBLE, freq));
+        }
         keys = new long[c.layers()];
         values = new long[c.layers()];
         long cacheBytes = 4L * sequences * capacity * c.kvDim();
@@ -131,8 +137,9 @@ final class CudaForward {
                 linear(layer.k(), xb, rows, qkv + 4L * c.qDim(), qkvDim, false);
                 linear(layer.v(), xb, rows, qkv + 4L * (c.qDim() + c.kvDim()), qkvDim, false);
             }
-            gpu.launch("rope_store_kv", new int[] {rows}, 128, qkv, qkvDim, c.heads(), c.kvHeads(), c.headDim(), c.ropeDims(),
-                    c.ropeTheta(), neox, seq, pos, keys[l], values[l], capacity);
+            int pairsOrValues = Math.max((c.heads() + c.kvHeads()) * c.ropeDims() / 2, c.kvDim());
+            gpu.launch("rope_store_kv", new int[] {rows, (pairsOrValues + 127) / 128}, 128, qkv, qkvDim, c.heads(), c.kvHeads(),
+                    c.headDim(), c.ropeDims(), invFreq, neox, seq, pos, keys[l], values[l], capacity);
             gpu.launch("attn_partial", new int[] {splits, c.heads(), rows}, 128, qkv, qkvDim, keys[l], values[l], seq, pos,
                     c.heads(), c.kvHeads(), c.headDim(), capacity, chunk, scale, partAcc, partMl);
             gpu.launch("attn_combine", new int[] {c.heads(), rows}, 64, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim());
