@@ -22,17 +22,23 @@ for step in "$@"; do
     tests)
       timeout 300 $JAVA -cp "$CP" dev.bantam.cuda.GpuTestMain 2>&1 | grep -v '^WARNING' | tee "$out/gpu-tests.log" ;;
     cli)
-      bantam generate --backend cuda -p "It is a truth universally acknowledged" -n 48 --temp 0
-      bantam generate --backend cpu -p "It is a truth universally acknowledged" -n 48 --temp 0
+      for b in cuda cpu; do bantam generate --backend $b -m cli/src/main/resources/models/austen-llama-7m-q8_0.gguf -p "It is a truth universally acknowledged" -n 48 --temp 0; done
       for m in austen-llama-7m austen-gpt2-7m; do
-        for b in cuda cpu; do echo "$m $b"; bantam perplexity --backend $b -m cli/src/main/resources/models/$m-q8_0.gguf -f fixtures/corpus/persuasion.txt -c 256 2>&1 | grep -E 'PPL|scored'; done
+        for b in cuda cpu; do echo "$m $b"; bantam perplexity --backend $b -m cli/src/main/resources/models/$m-q8_0.gguf -f fixtures/corpus/persuasion.txt -c 256 2>&1 | tr '\r' '\n' | grep -E '^PPL =|scored'; done
       done ;;
     speed)
       for spec in gpt2-124m:f16 llama-1b:bf16 llama-1b:q8_0 llama-1b:q4_0; do
         synth "${spec%%:*}" "${spec##*:}"
         $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed /tmp/models/"${spec%%:*}-${spec##*:}".gguf ${BATCHES:-1,4} 512 128 3 2>&1 | grep -v '^WARNING' | tee -a "$out/speed.log"
       done ;;
+    ncu)
+      synth llama-1b bf16
+      ncu --profile-from-start off --metrics gpu__time_duration.sum --csv $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --ncu-step /tmp/models/llama-1b-bf16.gguf 1 > "$out/ncu.csv" 2>"$out/ncu.err"
+      python3 .devcarry/ncu_summary.py "$out/ncu.csv" | tee "$out/ncu-summary.txt" ;;
+    bench)
+      synth llama-1b bf16
+      bantam bench --backend cuda -m /tmp/models/llama-1b-bf16.gguf -p 512 -n 128 -r 3 --warmup 1 2>/dev/null ;;
     hf)
-      python3 .devcarry/hf_speed.py 2>&1 | tee "$out/hf.log" ;;
+      python3 .devcarry/hf_speed.py ${HF_MODES:-} 2>&1 | tee "$out/hf.log" ;;
   esac
 done

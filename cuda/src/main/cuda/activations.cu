@@ -32,3 +32,13 @@ extern "C" __global__ void add_bias(float* y, int ldy, const float* b, int n, in
 extern "C" __global__ void add(float* x, const float* y, long long n) {
     GRID_STRIDE(i, n) x[i] += y[i];
 }
+
+// rows of [gate | up] (2·ffn wide, from the stacked product) → out[r] = silu(gate[r]) · up[r]
+extern "C" __global__ void swiglu_rows(const float* gate_up, float* out, int ffn, int rows) {
+    GRID_STRIDE(i, (long long) rows * ffn) {
+        long long r = i / ffn;
+        int c = (int) (i % ffn);
+        float g = gate_up[r * 2 * ffn + c];
+        out[i] = g / (1.0f + expf(-g)) * gate_up[r * 2 * ffn + ffn + c];
+    }
+}

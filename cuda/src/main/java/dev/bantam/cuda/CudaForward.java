@@ -70,7 +70,7 @@ final class CudaForward {
         qkv = gpu.alloc(4L * maxRows * qkvDim);
         attn = gpu.alloc(4L * maxRows * c.qDim());
         up = gpu.alloc(4L * maxRows * c.ffnDim());
-        gate = gpu.alloc(4L * maxRows * c.ffnDim());
+        gate = gpu.alloc(8L * maxRows * c.ffnDim());  // room for [gate | up] rows of the stacked product
         logits = gpu.alloc(4L * maxRows * c.vocabSize());
         long parts = (long) maxRows * c.heads() * splits(capacity);
         partAcc = gpu.alloc(4L * parts * c.headDim());
@@ -84,7 +84,7 @@ final class CudaForward {
     private long largestDequantized() {
         long max = 1;
         for (var l : w.layers()) {
-            for (var lin : new DeviceModel.Linear[] {l.q(), l.k(), l.v(), l.qkv(), l.attnOut(), l.gate(), l.up(), l.down()}) {
+            for (var lin : new DeviceModel.Linear[] {l.q(), l.k(), l.v(), l.qkv(), l.attnOut(), l.gate(), l.up(), l.gateUp(), l.down()}) {
                 if (lin != null && lin.weight().type().cublasType() < 0) max = Math.max(max, (long) lin.weight().rows() * lin.weight().cols());
             }
         }
@@ -147,13 +147,18 @@ final class CudaForward {
 
             // feed-forward: x += Wdown · act(normalized x)
             norm(layer.ffnNorm(), x, xb, rows);
-            linear(layer.up(), xb, rows, up, c.ffnDim(), false);
             long hidden = up;
-            if (c.arch().activation() == Architecture.Activation.SWIGLU) {
+            if (layer.gateUp() != null) {
+                // gate and up in one product: gate[r] and up[r] side by side in a row of 2·ffn
+                linear(layer.gateUp(), xb, rows, gate, 2 * c.ffnDim(), false);
+                gpu.launch("swiglu_rows", new int[] {blocks((long) rows * c.ffnDim())}, 256, gate, up, c.ffnDim(), rows);
+            } else if (c.arch().activation() == Architecture.Activation.SWIGLU) {
+                linear(layer.up(), xb, rows, up, c.ffnDim(), false);
                 linear(layer.gate(), xb, rows, gate, c.ffnDim(), false);
                 elementwise("swiglu", (long) rows * c.ffnDim(), gate, up);
                 hidden = gate;
             } else {
+                linear(layer.up(), xb, rows, up, c.ffnDim(), false);
                 elementwise("gelu", (long) rows * c.ffnDim(), up);
             }
             linear(layer.down(), hidden, rows, x, dim, true);

@@ -149,6 +149,22 @@ public final class CudaSession implements InferenceSession {
         return gpu.stopProfile();
     }
 
+    /** One decode step of the current batch launched directly (no graph), inside cuProfilerStart/Stop: for ncu. */
+    public void profiledDecodeStep(int[] nextTokens) {
+        gpu.makeCurrent();
+        int[] seqs = new int[batch], positions = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            seqs[b] = b;
+            positions[b] = lengths[b];
+        }
+        forward.setInputs(nextTokens, seqs, positions);
+        gpu.synchronize();
+        gpu.driver().profilerStart();
+        forward.run(batch, forward.splits(forward.capacity), 0);
+        gpu.synchronize();
+        gpu.driver().profilerStop();
+    }
+
     private void readLogits(int rows, float[] out, int offset) {
         long bytes = 4L * rows * c.vocabSize();
         gpu.driver().copyToHostAsync(hostLogits, forward.logits(), bytes, gpu.stream());

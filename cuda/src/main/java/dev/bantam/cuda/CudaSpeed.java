@@ -26,6 +26,10 @@ public final class CudaSpeed {
     private CudaSpeed() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--ncu-step")) {
+            ncuStep(Path.of(args[1]), Integer.parseInt(args[2]), 512, 128);
+            return;
+        }
         Path model = Path.of(args[0]);
         int[] batches = Arrays.stream((args.length > 1 ? args[1] : "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
         int prompt = args.length > 2 ? Integer.parseInt(args[2]) : 512;
@@ -99,6 +103,19 @@ public final class CudaSpeed {
             System.out.printf("  kernel time of one decode step at position %d (events around each launch, no graph): %.3f ms%n", prompt + gen, total);
             profile.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
                     System.out.printf("    %-16s %4.0f launches %8.3f ms %5.1f%%%n", e.getKey(), e.getValue()[1], e.getValue()[0], 100 * e.getValue()[0] / total));
+        }
+    }
+
+    /** Prefill, 128 graph decode steps, then one direct step inside the profiler range: run under ncu --profile-from-start off. */
+    static void ncuStep(Path model, int batch, int prompt, int gen) throws Exception {
+        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), new SessionOptions(1, prompt + gen + 1, batch))) {
+            Random r = new Random(1234);
+            int[][] prompts = new int[batch][prompt];
+            for (int[] p : prompts) for (int i = 0; i < prompt; i++) p[i] = r.nextInt(s.vocabSize());
+            s.prefill(prompts);
+            int[] step = new int[batch];
+            for (int i = 0; i < gen; i++) s.decode(step);
+            s.profiledDecodeStep(step);
         }
     }
 

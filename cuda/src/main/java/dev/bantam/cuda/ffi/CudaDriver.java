@@ -40,7 +40,7 @@ public final class CudaDriver {
             cuStreamCreate, cuStreamSynchronize, cuStreamDestroy, cuStreamBeginCapture, cuStreamEndCapture,
             cuGraphInstantiate, cuGraphLaunch, cuGraphExecDestroy, cuGraphDestroy,
             cuEventCreate, cuEventRecord, cuEventSynchronize, cuEventElapsedTime, cuEventDestroy,
-            cuGetErrorName, cuDriverGetVersion;
+            cuGetErrorName, cuDriverGetVersion, cuProfilerStart, cuProfilerStop;
 
     private CudaDriver(NativeLibrary lib) {
         this.lib = lib;
@@ -85,7 +85,14 @@ public final class CudaDriver {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         cuEventDestroy = lib.function("cuEventDestroy_v2", I_A);
         cuGetErrorName = lib.function("cuGetErrorName", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        cuProfilerStart = lib.function("cuProfilerStart", FunctionDescriptor.of(JAVA_INT));
+        cuProfilerStop = lib.function("cuProfilerStop", FunctionDescriptor.of(JAVA_INT));
     }
+
+    /** Brackets the region a profiler started with {@code --profile-from-start off} (ncu, nsys) records. */
+    public void profilerStart() { call("cuProfilerStart", () -> (int) cuProfilerStart.invoke()); }
+
+    public void profilerStop() { call("cuProfilerStop", () -> (int) cuProfilerStop.invoke()); }
 
     /** Loads libcuda; throws {@link NativeLibraryException} when there is no driver. */
     public static CudaDriver load() {
