@@ -32,4 +32,5 @@ ort=$m2/com/microsoft/onnxruntime/onnxruntime/1.23.2/onnxruntime-1.23.2.jar
 cp "$ort" "$out/lib/onnxruntime-nonative.jar"
 zip -qd "$out/lib/onnxruntime-nonative.jar" 'ai/onnxruntime/native/*' >/dev/null
 rm -f "$out"/lib/*-sources.jar "$out"/lib/*-javadoc.jar
+cp cuda/device/gpu-run.sh cuda/device/hf_speed.py cuda/device/ncu_summary.py "$out/"
 du -sh "$out"
