@@ -2,6 +2,7 @@
 # Packs what a GPU machine without Java or Maven needs to run the cuda backend's GPU tests, the
 # CLI and the speed measurements: a jlinked JDK 25 runtime and thin jars (ONNX Runtime's native
 # libraries stripped: the cuda work does not use them). Usage: cuda/device/bundle.sh OUT_DIR
+# Protobuf is left out (only ONNX export needs it) to stay under the 64 MiB a call may carry.
 # (run from the repository root after `mvn -pl cli -am -DskipTests package` and
 # `mvn -pl cuda test-compile`).
 set -euo pipefail
@@ -22,7 +23,7 @@ zip -qd "$out"/lib/bantam-cli-*.jar 'models/*' >/dev/null  # the models are in t
 (cd cuda/target/test-classes && zip -qr "$out/lib/bantam-cuda-tests.jar" .)
 for a in info/picocli/picocli/4.7.7 com/fasterxml/jackson/core/jackson-databind/2.21.3 com/fasterxml/jackson/core/jackson-core/2.21.3 \
          com/fasterxml/jackson/core/jackson-annotations/2.21 me/tongfei/progressbar/0.10.1 org/jline/jline-terminal/3.24.1 \
-         org/jline/jline-native/3.24.1 com/google/protobuf/protobuf-java/4.33.5 \
+         org/jline/jline-native/3.24.1 \
          org/junit/platform/junit-platform-launcher/1.14.1 org/junit/platform/junit-platform-engine/1.14.1 org/opentest4j/opentest4j/1.3.0 \
          org/junit/platform/junit-platform-commons/1.14.1 org/apiguardian/apiguardian-api/1.1.2 org/junit/jupiter/junit-jupiter-api/5.14.1 \
          org/junit/jupiter/junit-jupiter-params/5.14.1 org/junit/jupiter/junit-jupiter-engine/5.14.1 org/assertj/assertj-core/3.27.7; do
