@@ -33,7 +33,7 @@ for step in "$@"; do
       done ;;
     ncu)
       synth llama-1b bf16
-      ncu --profile-from-start off --metrics gpu__time_duration.sum --csv $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --ncu-step /tmp/models/llama-1b-bf16.gguf 1 > "$out/ncu.csv" 2>"$out/ncu.err"
+      ncu --profile-from-start off --clock-control none --cache-control none --metrics gpu__time_duration.sum --csv $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --ncu-step /tmp/models/llama-1b-bf16.gguf 1 > "$out/ncu.csv" 2>"$out/ncu.err"
       python3 .devcarry/ncu_summary.py "$out/ncu.csv" | tee "$out/ncu-summary.txt" ;;
     bench)
       synth llama-1b bf16

@@ -6,7 +6,7 @@ name, value, unit = head.index("Kernel Name"), head.index("Metric Value"), head.
 per = collections.OrderedDict()
 for r in body:
     v = float(r[value].replace(",", ""))
-    v = v / 1e3 if r[unit] == "nsecond" else v if r[unit] == "usecond" else v * 1e3  # → µs
+    v = {"ns": v / 1e3, "nsecond": v / 1e3, "us": v, "usecond": v, "ms": v * 1e3, "msecond": v * 1e3}[r[unit]]  # → µs
     k = r[name].split("(")[0]
     t, n = per.get(k, (0.0, 0))
     per[k] = (t + v, n + 1)

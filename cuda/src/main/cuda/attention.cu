@@ -28,23 +28,35 @@ extern "C" __global__ void attn_partial(const float* qkv, int ld, const float* k
         acc[j] = 0.0f;
     }
     float m = -INFINITY, l = 0.0f;
-    for (int p = begin + warp; p < end; p += WARPS) {
+    // two positions per step, their loads issued together: the walk is bound by memory latency
+    for (int p = begin + warp; p < end; p += 2 * WARPS) {
+        int p2 = p + WARPS;
+        bool two = p2 < end;
         const float* kp = kbase + (long long) p * kvd;
-        float dot = 0.0f;
-#pragma unroll
-        for (int j = 0; j < DPL; j++) {
-            int d = lane + 32 * j;
-            if (d < hd) dot += qv[j] * kp[d];
-        }
-        float score = warp_sum(dot);
-        float mNew = fmaxf(m, score), corr = __expf(m - mNew), e = __expf(score - mNew);
-        l = l * corr + e;
+        const float* kp2 = kbase + (long long) (two ? p2 : p) * kvd;
         const float* vp = vbase + (long long) p * kvd;
+        const float* vp2 = vbase + (long long) (two ? p2 : p) * kvd;
+        float kv1[DPL], kv2[DPL], vv1[DPL], vv2[DPL];
 #pragma unroll
         for (int j = 0; j < DPL; j++) {
             int d = lane + 32 * j;
-            acc[j] = acc[j] * corr + (d < hd ? e * vp[d] : 0.0f);
+            kv1[j] = d < hd ? kp[d] : 0.0f;
+            kv2[j] = d < hd ? kp2[d] : 0.0f;
+            vv1[j] = d < hd ? vp[d] : 0.0f;
+            vv2[j] = d < hd ? vp2[d] : 0.0f;
         }
+        float dot1 = 0.0f, dot2 = 0.0f;
+#pragma unroll
+        for (int j = 0; j < DPL; j++) {
+            dot1 += qv[j] * kv1[j];
+            dot2 += qv[j] * kv2[j];
+        }
+        float s1 = warp_sum(dot1), s2 = two ? warp_sum(dot2) : -INFINITY;
+        float mNew = fmaxf(m, fmaxf(s1, s2)), corr = __expf(m - mNew);
+        float e1 = __expf(s1 - mNew), e2 = two ? __expf(s2 - mNew) : 0.0f;
+        l = l * corr + e1 + e2;
+#pragma unroll
+        for (int j = 0; j < DPL; j++) acc[j] = acc[j] * corr + e1 * vv1[j] + e2 * vv2[j];
         m = mNew;
     }
 
@@ -72,24 +84,36 @@ extern "C" __global__ void attn_partial(const float* qkv, int ld, const float* k
     }
 }
 
-// out[r][h·hd + d] = Σ_s acc_s[d]·e^(m_s − M) / Σ_s l_s·e^(m_s − M); grid (heads, rows)
+// out[r][h·hd + d] = Σ_s acc_s[d]·e^(m_s − M) / Σ_s l_s·e^(m_s − M); grid (heads, rows). Each
+// split's weight e^(m_s − M) / L is computed once, in shared memory (at most MAX_SPLITS splits).
+#define MAX_SPLITS 64
 extern "C" __global__ void attn_combine(const float* part_acc, const float* part_ml, int splits, int heads, int hd,
                                         float* out, int ld_out) {
+    __shared__ float weight[MAX_SPLITS];
     int h = blockIdx.x, r = blockIdx.y;
     long long first = ((long long) r * heads + h) * splits;
-    float M = -INFINITY;
-    for (int s = 0; s < splits; s++) M = fmaxf(M, part_ml[2 * (first + s)]);
-    float L = 0.0f;
-    for (int s = 0; s < splits; s++) {
-        float ms = part_ml[2 * (first + s)];
-        if (ms != -INFINITY) L += part_ml[2 * (first + s) + 1] * __expf(ms - M);
+    float ms = -INFINITY, ls = 0.0f;
+    if (threadIdx.x < splits) {
+        ms = part_ml[2 * (first + threadIdx.x)];
+        ls = part_ml[2 * (first + threadIdx.x) + 1];
     }
+    // blockDim.x is 64 = MAX_SPLITS: two warps reduce, then combine through shared memory
+    __shared__ float wm[2], wl[2];
+    float M = warp_max(ms);
+    if ((threadIdx.x & 31) == 0) wm[threadIdx.x >> 5] = M;
+    __syncthreads();
+    M = fmaxf(wm[0], wm[1]);
+    float e = ms == -INFINITY ? 0.0f : __expf(ms - M);
+    float L = warp_sum(ls * e);
+    if ((threadIdx.x & 31) == 0) wl[threadIdx.x >> 5] = L;
+    __syncthreads();
+    L = wl[0] + wl[1];
+    if (threadIdx.x < splits) weight[threadIdx.x] = e / L;
+    __syncthreads();
     for (int d = threadIdx.x; d < hd; d += blockDim.x) {
         float a = 0.0f;
-        for (int s = 0; s < splits; s++) {
-            float ms = part_ml[2 * (first + s)];
-            if (ms != -INFINITY) a += part_acc[(first + s) * hd + d] * __expf(ms - M);
-        }
-        out[(long long) r * ld_out + h * hd + d] = a / L;
+#pragma unroll 8
+        for (int s = 0; s < splits; s++) a += part_acc[(first + s) * hd + d] * weight[s];
+        out[(long long) r * ld_out + h * hd + d] = a;
     }
 }

@@ -1,35 +1,50 @@
 // Matrix-vector products y[b] = W·x[b] (+ bias) (+= y with accumulate) for up to MAX_BATCH
 // vectors at once, one kernel per weight type: the weights are the bytes a decode step must
 // stream, so each is read once for the whole batch, in 16-byte loads, with FP32 accumulation.
-// One warp per output row, four rows per 128-thread block. W is [rows][cols] row-major
-// (ggml's layout: a row is an output), x[b] starts at x + b·ldx, y[b] at y + b·ldy.
+// A 128-thread block of four warps takes 4 / split rows: `split` warps share a row, each taking
+// every split-th 16-byte unit, so long rows (and matrices too small to fill the GPU) get more
+// loads in flight. W is [rows][cols] row-major (ggml's layout: a row is an output), x[b] starts
+// at x + b·ldx, y[b] at y + b·ldy.
 #include "common.cuh"
 
 #define MATVEC_ARGS const u8* q, const u16* d, int rows, int cols, const float* x, int ldx, int batch, \
-                    const float* bias, float* y, int ldy, int accumulate
+                    const float* bias, float* y, int ldy, int accumulate, int split
+#define MATVEC_PASS q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split
 
 // 16-byte weight loads each lane issues before it uses the first: bytes in flight hide DRAM latency
 #define UNITS 4
 
-#define MATVEC_ROW                                               \
-    int lane = threadIdx.x & 31;                                 \
-    int row = blockIdx.x * 4 + (threadIdx.x >> 5);               \
-    if (row >= rows) return;                                     \
-    float acc[MAX_BATCH];                                        \
+// lane: this thread's index among the split·32 threads of its row; step: split·32. A row past
+// the end computes nothing but still reaches the block barrier in finish().
+#define MATVEC_ROW                                                        \
+    int warp = threadIdx.x >> 5;                                          \
+    int row = blockIdx.x * (4 / split) + warp / split;                    \
+    int lane = (warp % split) * 32 + (threadIdx.x & 31);                  \
+    int step = split * 32;                                                \
+    int live_cols = row < rows ? cols : 0;                                \
+    if (row >= rows) row = rows - 1;                                      \
+    float acc[MAX_BATCH];                                                 \
     _Pragma("unroll") for (int b = 0; b < MAX_BATCH; b++) acc[b] = 0.0f;
 
-__device__ __forceinline__ void finish(const float* acc, int batch, int row, int lane, const float* bias,
+__device__ __forceinline__ void finish(const float* acc, int batch, int row, int live, int split, const float* bias,
                                        float* y, int ldy, int accumulate) {
+    __shared__ float partial[4][MAX_BATCH];
+    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
 #pragma unroll
     for (int b = 0; b < MAX_BATCH; b++) {
         if (b < batch) {
             float s = warp_sum(acc[b]);
-            if (lane == 0) {
-                float v = s + (bias ? bias[row] : 0.0f);
-                float* out = y + (long long) b * ldy + row;
-                *out = accumulate ? *out + v : v;
-            }
+            if (lane == 0) partial[warp][b] = s;
         }
+    }
+    __syncthreads();
+    if (live && warp % split == 0 && lane < batch) {
+        int b = lane;
+        float s = 0.0f;
+        for (int w = warp; w < warp + split; w++) s += partial[w][b];
+        float v = s + (bias ? bias[row] : 0.0f);
+        float* out = y + (long long) b * ldy + row;
+        *out = accumulate ? *out + v : v;
     }
 }
 
@@ -42,23 +57,23 @@ __device__ __forceinline__ float dot4(float4 a, float4 b) { return a.x * b.x + a
 extern "C" __global__ void matvec_f32(MATVEC_ARGS) {  // cols % 4 == 0
     MATVEC_ROW
     const float* w = (const float*) q + (long long) row * cols;
-    for (int k0 = lane * 4; k0 < cols; k0 += 128 * UNITS) {
+    for (int k0 = lane * 4; k0 < live_cols; k0 += 4 * step * UNITS) {
         float4 wv[UNITS];
 #pragma unroll
         for (int u = 0; u < UNITS; u++) {
-            int k = k0 + u * 128;
-            wv[u] = k < cols ? __ldg((const float4*) (w + k)) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+            int k = k0 + u * 4 * step;
+            wv[u] = k < live_cols ? __ldg((const float4*) (w + k)) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
         }
 #pragma unroll
         for (int u = 0; u < UNITS; u++) {
-            int k = k0 + u * 128;
-            if (k >= cols) break;
+            int k = k0 + u * 4 * step;
+            if (k >= live_cols) break;
 #pragma unroll
             for (int b = 0; b < MAX_BATCH; b++)
                 if (b < batch) acc[b] += dot4(wv[u], *(const float4*) (x + (long long) b * ldx + k));
         }
     }
-    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
 // 8 halves (f16 or bf16) in a uint4 → floats
@@ -77,17 +92,17 @@ template <bool BF>
 __device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
     MATVEC_ROW
     const u16* w = (const u16*) q + (long long) row * cols;
-    for (int k0 = lane * 8; k0 < cols; k0 += 256 * UNITS) {
+    for (int k0 = lane * 8; k0 < live_cols; k0 += 8 * step * UNITS) {
         uint4 wv[UNITS];
 #pragma unroll
         for (int u = 0; u < UNITS; u++) {
-            int k = k0 + u * 256;
-            wv[u] = k < cols ? __ldg((const uint4*) (w + k)) : make_uint4(0, 0, 0, 0);
+            int k = k0 + u * 8 * step;
+            wv[u] = k < live_cols ? __ldg((const uint4*) (w + k)) : make_uint4(0, 0, 0, 0);
         }
 #pragma unroll
         for (int u = 0; u < UNITS; u++) {
-            int k = k0 + u * 256;
-            if (k >= cols) break;
+            int k = k0 + u * 8 * step;
+            if (k >= live_cols) break;
             float f[8];
             unpack8<BF>(wv[u], f);
 #pragma unroll
@@ -99,30 +114,30 @@ __device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
             }
         }
     }
-    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
-extern "C" __global__ void matvec_f16(MATVEC_ARGS) { matvec_halves<false>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate); }
-extern "C" __global__ void matvec_bf16(MATVEC_ARGS) { matvec_halves<true>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate); }
+extern "C" __global__ void matvec_f16(MATVEC_ARGS) { matvec_halves<false>(MATVEC_PASS); }
+extern "C" __global__ void matvec_bf16(MATVEC_ARGS) { matvec_halves<true>(MATVEC_PASS); }
 
 // Q8_0, split layout: int8 quants [rows][cols], one fp16 scale per 32. A lane takes 16 quants.
 extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) {  // cols % 32 == 0
     MATVEC_ROW
     const i8* w = (const i8*) q + (long long) row * cols;
     const u16* s = d + (long long) row * (cols >> 5);
-    for (int k0 = lane * 16; k0 < cols; k0 += 512 * UNITS) {
+    for (int k0 = lane * 16; k0 < live_cols; k0 += 16 * step * UNITS) {
       int4 wv[UNITS];
       u16 sv[UNITS];
 #pragma unroll
       for (int u = 0; u < UNITS; u++) {
-          int k = k0 + u * 512;
-          wv[u] = k < cols ? __ldg((const int4*) (w + k)) : make_int4(0, 0, 0, 0);
-          sv[u] = k < cols ? s[k >> 5] : 0;
+          int k = k0 + u * 16 * step;
+          wv[u] = k < live_cols ? __ldg((const int4*) (w + k)) : make_int4(0, 0, 0, 0);
+          sv[u] = k < live_cols ? s[k >> 5] : 0;
       }
 #pragma unroll
       for (int u = 0; u < UNITS; u++) {
-        int k = k0 + u * 512;
-        if (k >= cols) break;
+        int k = k0 + u * 16 * step;
+        if (k >= live_cols) break;
         int4 v = wv[u];
         float scale = half_to_float(sv[u]);
         int words[4] = {v.x, v.y, v.z, v.w};
@@ -141,7 +156,7 @@ extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) {  // cols % 32 == 0
         }
       }
     }
-    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
 // Q4_0, split layout: 16 bytes of nibbles per block of 32 (byte j: element j low, j + 16 high),
@@ -150,19 +165,19 @@ extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
     MATVEC_ROW
     const u8* w = q + (long long) row * (cols >> 1);
     const u16* s = d + (long long) row * (cols >> 5);
-    for (int k0 = lane * 32; k0 < cols; k0 += 1024 * UNITS) {
+    for (int k0 = lane * 32; k0 < live_cols; k0 += 32 * step * UNITS) {
       uint4 wv[UNITS];
       u16 sv[UNITS];
 #pragma unroll
       for (int u = 0; u < UNITS; u++) {
-          int k = k0 + u * 1024;
-          wv[u] = k < cols ? __ldg((const uint4*) (w + (k >> 1))) : make_uint4(0, 0, 0, 0);
-          sv[u] = k < cols ? s[k >> 5] : 0;
+          int k = k0 + u * 32 * step;
+          wv[u] = k < live_cols ? __ldg((const uint4*) (w + (k >> 1))) : make_uint4(0, 0, 0, 0);
+          sv[u] = k < live_cols ? s[k >> 5] : 0;
       }
 #pragma unroll
       for (int u = 0; u < UNITS; u++) {
-        int k = k0 + u * 1024;
-        if (k >= cols) break;
+        int k = k0 + u * 32 * step;
+        if (k >= live_cols) break;
         uint4 v = wv[u];
         float scale = half_to_float(sv[u]);
         u32 words[4] = {v.x, v.y, v.z, v.w};
@@ -188,7 +203,7 @@ extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
         }
       }
     }
-    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
 // Q4_K as in the file: 144-byte super-blocks of 256 (rows stay 16-byte aligned). Four lanes share
@@ -198,7 +213,7 @@ extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
     MATVEC_ROW
     int blocks = cols >> 8, g = lane & 3;
     const u8* rowp = q + (long long) row * blocks * 144;
-    for (int sb = lane >> 2; sb < blocks; sb += 8) {
+    for (int sb = lane >> 2; sb < (live_cols >> 8); sb += step >> 2) {
         const u8* blk = rowp + sb * 144;
         float dd = half_to_float(*(const u16*) blk), dmin = half_to_float(*(const u16*) (blk + 2));
         float sc1, m1, sc2, m2;
@@ -225,18 +240,18 @@ extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
             }
         }
     }
-    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
 // Any type and any row length, one element at a time: for shapes the vector kernels do not take.
 extern "C" __global__ void matvec_generic(const u8* q, const u16* d, int type, int rows, int cols, const float* x, int ldx,
-                                          int batch, const float* bias, float* y, int ldy, int accumulate) {
+                                          int batch, const float* bias, float* y, int ldy, int accumulate, int split) {
     MATVEC_ROW
-    for (int k = lane; k < cols; k += 32) {
+    for (int k = lane; k < live_cols; k += step) {
         float w = weight_at(q, d, type, row, cols, k);
 #pragma unroll
         for (int b = 0; b < MAX_BATCH; b++)
             if (b < batch) acc[b] += w * x[(long long) b * ldx + k];
     }
-    finish(acc, batch, row, lane, bias, y, ldy, accumulate);
+    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }

@@ -40,8 +40,10 @@ final class CudaForward {
         this.cublas = cublas;
         this.capacity = capacity;
         this.maxRows = maxRows;
-        int ch = 64;
-        while ((capacity + ch - 1) / ch > 32) ch *= 2;
+        // chunks of at least 16 positions, at most 64 of them: a block's serial walk over its
+        // positions is short (decode attention is latency-bound), the partial results stay small
+        int ch = 16;
+        while ((capacity + ch - 1) / ch > 64) ch *= 2;
         this.chunk = ch;
         this.qkvDim = c.qDim() + 2 * c.kvDim();
         this.neox = switch (c.arch().positions()) {
@@ -194,13 +196,15 @@ final class CudaForward {
     private void linear(DeviceModel.Linear lin, long in, int rows, long out, int ldOut, boolean accumulate) {
         DeviceMatrix m = lin.weight();
         if (rows <= MATVEC_ROWS) {
-            int[] grid = {(m.rows() + 3) / 4};
+            // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU
+            int split = m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
+            int[] grid = {(m.rows() + 4 / split - 1) / (4 / split)};
             if (m.vectorKernelFits()) {
                 gpu.launch(m.type().matvec(), grid, 128, m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows,
-                        lin.bias(), out, ldOut, accumulate ? 1 : 0);
+                        lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
             } else {
                 gpu.launch("matvec_generic", grid, 128, m.q(), m.d(), m.typeId(), m.rows(), m.cols(), in, m.cols(), rows,
-                        lin.bias(), out, ldOut, accumulate ? 1 : 0);
+                        lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
             }
             return;
         }
