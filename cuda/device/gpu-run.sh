@@ -39,6 +39,6 @@ for step in "$@"; do
       synth llama-1b bf16
       bantam bench --backend cuda -m /tmp/models/llama-1b-bf16.gguf -p 512 -n 128 -r 3 --warmup 1 2>/dev/null ;;
     hf)
-      python3 .devcarry/hf_speed.py ${HF_MODES:-} 2>&1 | tee "$out/hf.log" ;;
+      PYTHONUNBUFFERED=1 timeout ${HF_TIMEOUT:-400} python3 .devcarry/hf_speed.py ${HF_MODES:-} 2>&1 | tee "$out/hf.log" ;;
   esac
 done
