@@ -20,6 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 final class CudaForward {
     /** The most rows one matrix-vector launch takes (MAX_BATCH in common.cuh). */
     static final int MATVEC_ROWS = 8;
+    private static final int PREFILL_CHUNK = 256;
     private static final int OUT_F16 = 0, OUT_BF16 = 1;
 
     private final Gpu gpu;
@@ -74,7 +75,7 @@ final class CudaForward {
         up = gpu.alloc(4L * maxRows * c.ffnDim());
         gate = gpu.alloc(8L * maxRows * c.ffnDim());  // room for [gate | up] rows of the stacked product
         logits = gpu.alloc(4L * maxRows * c.vocabSize());
-        long parts = (long) maxRows * c.heads() * splits(capacity);
+        long parts = (long) maxRows * c.heads() * splits(capacity, 1);
         partAcc = gpu.alloc(4L * parts * c.headDim());
         partMl = gpu.alloc(8L * parts);
         boolean gemm = maxRows > MATVEC_ROWS;
@@ -94,9 +95,17 @@ final class CudaForward {
         return max;
     }
 
-    /** Attention chunks covering {@code positions} positions. */
-    int splits(int positions) {
-        return Math.max(1, (positions + chunk - 1) / chunk);
+    /**
+     * Positions per attention chunk: short for decode (few rows, so parallelism comes from
+     * chunks), long for prefill (many rows already fill the GPU; fewer partial results to merge).
+     */
+    int chunk(int rows) {
+        return rows > MATVEC_ROWS ? Math.max(chunk, PREFILL_CHUNK) : chunk;
+    }
+
+    /** Attention chunks covering {@code positions} positions for a run of {@code rows} rows. */
+    int splits(int positions, int rows) {
+        return Math.max(1, (positions + chunk(rows) - 1) / chunk(rows));
     }
 
     /** Copies the rows' token, sequence and position to the device (asynchronously, on the stream). */
@@ -143,7 +152,7 @@ final class CudaForward {
             gpu.launch("rope_store_kv", new int[] {rows, (pairsOrValues + 127) / 128}, 128, qkv, qkvDim, c.heads(), c.kvHeads(),
                     c.headDim(), c.ropeDims(), invFreq, neox, seq, pos, keys[l], values[l], capacity);
             gpu.launch("attn_partial", new int[] {splits, c.heads(), rows}, 128, qkv, qkvDim, keys[l], values[l], seq, pos,
-                    c.heads(), c.kvHeads(), c.headDim(), capacity, chunk, scale, partAcc, partMl);
+                    c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), scale, partAcc, partMl);
             gpu.launch("attn_combine", new int[] {c.heads(), rows}, 64, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim());
             linear(layer.attnOut(), attn, rows, x, dim, true);
 
@@ -175,9 +184,9 @@ final class CudaForward {
 
     private void norm(DeviceModel.Norm n, long in, long out, int rows) {
         if (c.arch().norm() == Architecture.Norm.RMS) {
-            gpu.launch("rms_norm", new int[] {rows}, 256, in, n.weight(), out, c.dim(), c.normEps());
+            gpu.launch("rms_norm", new int[] {rows}, 1024, in, n.weight(), out, c.dim(), c.normEps());
         } else {
-            gpu.launch("layer_norm", new int[] {rows}, 256, in, n.weight(), n.bias(), out, c.dim(), c.normEps());
+            gpu.launch("layer_norm", new int[] {rows}, 1024, in, n.weight(), n.bias(), out, c.dim(), c.normEps());
         }
     }
 

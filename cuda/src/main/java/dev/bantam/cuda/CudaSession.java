@@ -94,7 +94,7 @@ public final class CudaSession implements InferenceSession {
             boolean lastChunk = done + rows == n;
             int logitsFrom = all ? 0 : (lastChunk ? rows - 1 : rows);
             forward.setInputs(ids, seqs, positions);
-            forward.run(rows, forward.splits(start + done + rows), logitsFrom);
+            forward.run(rows, forward.splits(start + done + rows, rows), logitsFrom);
             int produced = rows - logitsFrom;
             if (produced > 0) readLogits(produced, out, all ? done * vocab : 0);
             done += rows;
@@ -118,13 +118,13 @@ public final class CudaSession implements InferenceSession {
             MemorySegment graph = decodeGraphs.get(batch);
             if (graph == null) {
                 gpu.driver().beginCapture(gpu.stream());
-                forward.run(batch, forward.splits(forward.capacity), 0);
+                forward.run(batch, forward.splits(forward.capacity, batch), 0);
                 graph = gpu.driver().endCaptureAndInstantiate(gpu.stream());
                 decodeGraphs.put(batch, graph);
             }
             gpu.driver().launchGraph(graph, gpu.stream());
         } else {
-            forward.run(batch, forward.splits(forward.capacity), 0);
+            forward.run(batch, forward.splits(forward.capacity, batch), 0);
         }
         float[] out = new float[batch * c.vocabSize()];
         readLogits(batch, out, 0);
@@ -145,7 +145,7 @@ public final class CudaSession implements InferenceSession {
         }
         forward.setInputs(nextTokens, seqs, positions);
         gpu.startProfile();
-        forward.run(batch, forward.splits(forward.capacity), 0);
+        forward.run(batch, forward.splits(forward.capacity, batch), 0);
         return gpu.stopProfile();
     }
 
@@ -160,7 +160,7 @@ public final class CudaSession implements InferenceSession {
         forward.setInputs(nextTokens, seqs, positions);
         gpu.synchronize();
         gpu.driver().profilerStart();
-        forward.run(batch, forward.splits(forward.capacity), 0);
+        forward.run(batch, forward.splits(forward.capacity, batch), 0);
         gpu.synchronize();
         gpu.driver().profilerStop();
     }
