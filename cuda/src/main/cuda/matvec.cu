@@ -13,6 +13,8 @@
 
 // 16-byte weight loads each lane issues before it uses the first: bytes in flight hide DRAM latency
 #define UNITS 4
+// F16/BF16 rows are the ones a decode step mostly streams: eight 16-byte loads in flight per lane
+#define HALF_UNITS 8
 
 // lane: this thread's index among the split·32 threads of its row; step: split·32. A row past
 // the end computes nothing but still reaches the block barrier in finish().
@@ -92,15 +94,15 @@ template <bool BF>
 __device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
     MATVEC_ROW
     const u16* w = (const u16*) q + (long long) row * cols;
-    for (int k0 = lane * 8; k0 < live_cols; k0 += 8 * step * UNITS) {
-        uint4 wv[UNITS];
+    for (int k0 = lane * 8; k0 < live_cols; k0 += 8 * step * HALF_UNITS) {
+        uint4 wv[HALF_UNITS];
 #pragma unroll
-        for (int u = 0; u < UNITS; u++) {
+        for (int u = 0; u < HALF_UNITS; u++) {
             int k = k0 + u * 8 * step;
             wv[u] = k < live_cols ? __ldg((const uint4*) (w + k)) : make_uint4(0, 0, 0, 0);
         }
 #pragma unroll
-        for (int u = 0; u < UNITS; u++) {
+        for (int u = 0; u < HALF_UNITS; u++) {
             int k = k0 + u * 8 * step;
             if (k >= live_cols) break;
             float f[8];

@@ -59,14 +59,41 @@ public final class CudaSession implements InferenceSession {
         if (prompts.length < 1 || prompts.length > lengths.length) {
             throw new IllegalArgumentException("batch of " + prompts.length + " prompts; this session holds 1.." + lengths.length);
         }
+        int total = 0;
+        for (int b = 0; b < prompts.length; b++) {
+            if (prompts[b].length == 0) throw new IllegalArgumentException("empty prompt (sequence " + b + ")");
+            checkRoom(lengths[b], prompts[b].length);
+            total += prompts[b].length;
+        }
         gpu.makeCurrent();
         batch = prompts.length;
         int vocab = c.vocabSize();
-        float[] out = new float[batch * vocab];
+        // every prompt's rows one after another, cut into chunks of at most maxRows: a chunk may hold
+        // the end of one sequence and the start of the next (each row attends to its own sequence),
+        // so a batch of prompts is prefilled in matrix products as wide as one long prompt's
+        int[] ids = new int[total], seqs = new int[total], positions = new int[total], lastRow = new int[batch];
+        int at = 0;
         for (int b = 0; b < batch; b++) {
-            float[] last = append(b, prompts[b], false);
-            System.arraycopy(last, 0, out, b * vocab, vocab);
+            for (int i = 0; i < prompts[b].length; i++, at++) {
+                ids[at] = prompts[b][i];
+                seqs[at] = b;
+                positions[at] = lengths[b] + i;
+            }
+            lastRow[b] = at - 1;
         }
+        float[] out = new float[batch * vocab];
+        for (int from = 0; from < total; from += forward.maxRows) {
+            int rows = Math.min(forward.maxRows, total - from), longest = 0, firstWanted = rows;
+            for (int i = from; i < from + rows; i++) longest = Math.max(longest, positions[i] + 1);
+            for (int last : lastRow) if (last >= from && last < from + rows) firstWanted = Math.min(firstWanted, last - from);
+            forward.setInputs(java.util.Arrays.copyOfRange(ids, from, from + rows), java.util.Arrays.copyOfRange(seqs, from, from + rows),
+                    java.util.Arrays.copyOfRange(positions, from, from + rows));
+            forward.run(rows, forward.splits(longest, rows), firstWanted);
+            for (int b = 0; b < batch; b++) {
+                if (lastRow[b] >= from && lastRow[b] < from + rows) readLogitsRow(lastRow[b] - from - firstWanted, out, b * vocab);
+            }
+        }
+        for (int b = 0; b < batch; b++) lengths[b] += prompts[b].length;
         return new Logits(batch, vocab, out);
     }
 
@@ -170,6 +197,14 @@ public final class CudaSession implements InferenceSession {
         gpu.driver().copyToHostAsync(hostLogits, forward.logits(), bytes, gpu.stream());
         gpu.synchronize();
         MemorySegment.copy(hostLogits, JAVA_FLOAT, 0, out, offset, rows * c.vocabSize());
+    }
+
+    /** Row {@code row} of the logits buffer into {@code out[offset..]}. */
+    private void readLogitsRow(int row, float[] out, int offset) {
+        long bytes = 4L * c.vocabSize();
+        gpu.driver().copyToHostAsync(hostLogits, forward.logits() + row * bytes, bytes, gpu.stream());
+        gpu.synchronize();
+        MemorySegment.copy(hostLogits, JAVA_FLOAT, 0, out, offset, c.vocabSize());
     }
 
     private void checkRoom(int cached, int adding) {
