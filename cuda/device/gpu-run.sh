@@ -27,7 +27,7 @@ for step in "$@"; do
         for b in cuda cpu; do echo "$m $b"; bantam perplexity --backend $b -m cli/src/main/resources/models/$m-q8_0.gguf -f fixtures/corpus/persuasion.txt -c 256 2>&1 | tr '\r' '\n' | grep -E '^PPL =|scored'; done
       done ;;
     speed)
-      for spec in gpt2-124m:f16 llama-1b:bf16 llama-1b:q8_0 llama-1b:q4_0; do
+      for spec in ${SPECS:-gpt2-124m:f16 llama-1b:bf16 llama-1b:q8_0 llama-1b:q4_0}; do
         synth "${spec%%:*}" "${spec##*:}"
         $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed /tmp/models/"${spec%%:*}-${spec##*:}".gguf ${BATCHES:-1,4} 512 128 3 2>&1 | grep -v '^WARNING' | tee -a "$out/speed.log"
       done ;;
