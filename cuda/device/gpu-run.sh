@@ -31,6 +31,9 @@ for step in "$@"; do
         synth "${spec%%:*}" "${spec##*:}"
         $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed /tmp/models/"${spec%%:*}-${spec##*:}".gguf ${BATCHES:-1,4} 512 128 3 2>&1 | grep -v '^WARNING' | tee -a "$out/speed.log"
       done ;;
+    check)
+      synth llama-1b bf16; synth llama-1b q4_0; synth gpt2-124m f16
+      $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --check /tmp/models/llama-1b-bf16.gguf /tmp/models/llama-1b-q4_0.gguf /tmp/models/gpt2-124m-f16.gguf 2>&1 | grep -v '^WARNING' | tee "$out/check.log" ;;
     ncu)
       synth llama-1b bf16
       ncu --profile-from-start off --clock-control none --cache-control none --metrics gpu__time_duration.sum --csv $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --ncu-step /tmp/models/llama-1b-bf16.gguf 1 > "$out/ncu.csv" 2>"$out/ncu.err"

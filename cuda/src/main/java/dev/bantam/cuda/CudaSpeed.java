@@ -26,6 +26,10 @@ public final class CudaSpeed {
     private CudaSpeed() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--check")) {
+            for (int i = 1; i < args.length; i++) check(Path.of(args[i]), 24);
+            return;
+        }
         if (args[0].equals("--ncu-step")) {
             ncuStep(Path.of(args[1]), Integer.parseInt(args[2]), 512, 128);
             return;
@@ -117,6 +121,44 @@ public final class CudaSpeed {
             for (int i = 0; i < gen; i++) s.decode(step);
             s.profiledDecodeStep(step);
         }
+    }
+
+    /**
+     * The decode path of a large model against the CPU backend on the same file: a one-token
+     * prefill then single-token decode steps (the matrix-vector kernels with every warps-per-row
+     * split a large model uses), and a batch of two; max |Δlogit| relative to the largest logit.
+     */
+    static void check(Path model, int steps) throws Exception {
+        Random r = new Random(7);
+        try (var cpu = new dev.bantam.core.backend.CpuBackend().open(new ModelSource(model), new SessionOptions(Runtime.getRuntime().availableProcessors(), steps + 1, 2));
+             var gpu = new CudaBackend().open(new ModelSource(model), new SessionOptions(1, steps + 1, 2))) {
+            int vocab = gpu.vocabSize(), same = 0, n = 0;
+            double maxDiff = 0, maxLogit = 0;
+            int[][] first = {{r.nextInt(vocab)}, {r.nextInt(vocab)}};
+            float[] a = cpu.prefill(first).data(), b = gpu.prefill(first).data();
+            for (int i = 0; i < steps; i++) {
+                for (int s = 0; s < 2; s++) {
+                    int ta = argmax(a, s * vocab, vocab), tb = argmax(b, s * vocab, vocab);
+                    if (ta == tb) same++;
+                    n++;
+                }
+                for (int k = 0; k < a.length; k++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(a[k] - b[k]));
+                    maxLogit = Math.max(maxLogit, Math.abs(a[k]));
+                }
+                int[] next = {r.nextInt(vocab), r.nextInt(vocab)};
+                a = cpu.decode(next).data();
+                b = gpu.decode(next).data();
+            }
+            System.out.printf("check %s: batch 2, %d decode steps vs cpu: top-1 %d/%d, max |Δlogit| %.3e (max |logit| %.3e, relative %.2e)%n",
+                    model.getFileName(), steps, same, n, maxDiff, maxLogit, maxDiff / maxLogit);
+        }
+    }
+
+    static int argmax(float[] x, int off, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (x[off + i] > x[off + best]) best = i;
+        return best;
     }
 
     static double median(List<Double> v) {
