@@ -1,5 +1,6 @@
 package dev.bantam.bench;
 
+import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.model.Model;
 import dev.bantam.core.model.Session;
 
@@ -39,6 +40,38 @@ public final class BenchRunner {
         for (int r = 0; r < reps; r++) {
             listener.onRun(test, false, r + 1, reps);
             samples[r] = once(session, test, tokens);
+        }
+        return samples;
+    }
+
+    /**
+     * The same test on any backend of the SPI, batch 1. A test without a prompt starts its first
+     * token with a one-token prefill (an empty sequence has nothing to decode from).
+     */
+    public static long[] run(InferenceSession session, BenchTest test, int warmups, int reps, long seed, Listener listener) {
+        if (reps < 1) throw new IllegalArgumentException("repetitions must be >= 1, got " + reps);
+        if (warmups < 0) throw new IllegalArgumentException("warm-up runs must be >= 0, got " + warmups);
+        var tokenizer = session.tokenizer();
+        int bos = tokenizer.addBosByDefault() && tokenizer.bosId() >= 0 ? tokenizer.bosId() : -1;
+        var tokens = new RandomTokens(seed, session.vocabSize(), bos);
+        long[] samples = new long[reps];
+        for (int r = -warmups; r < reps; r++) {
+            listener.onRun(test, r < 0, r < 0 ? r + warmups + 1 : r + 1, r < 0 ? warmups : reps);
+            int[] prompt = test.nPrompt() > 0 ? tokens.sequence(test.nPrompt()) : null;
+            int[] gen = test.nGen() > 0 ? tokens.sequence(test.nGen()) : new int[0];
+            session.reset();
+            long t0 = System.nanoTime();
+            int first = 0;
+            if (prompt != null) {
+                session.prefill(new int[][] {prompt});
+            } else {
+                session.prefill(new int[][] {{gen[0]}});
+                first = 1;
+            }
+            for (int i = first; i < gen.length; i++) session.decode(new int[] {gen[i]});
+            long t = System.nanoTime() - t0;
+            if (t <= 0) throw new IllegalStateException("non-positive time " + t + " ns for " + test.name());
+            if (r >= 0) samples[r] = t;
         }
         return samples;
     }

@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-s", "--seed"}, paramLabel = "SEED", defaultValue = "" + BenchRunner.DEFAULT_SEED, description = "Seed of the random prompt tokens (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--backend", paramLabel = "ID", defaultValue = "cpu",
+            description = "Inference backend: cpu (default, Bantam's engine) or another one of 'bantam backends', e.g. cuda.")
+    String backend;
+
     @Option(names = {"--roofline"}, description = "Also measure memory bandwidth (STREAM triad) and show each tgN result as a percentage of bandwidth ÷ bytes read per decoded token.")
     boolean roofline;
 
@@ -87,6 +91,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--llama-bench " + e.getMessage());
         }
+        if (!backend.equals("cpu")) return benchBackend(tests, paths, threadCounts, format);
         Environment env = Environment.detect();
         ResultPrinter printer = format.printer(System.out, env);
         Map<Integer, StreamTriad.Result> triads = new LinkedHashMap<>();
@@ -130,6 +135,41 @@ final class BenchCommand implements Callable<Integer> {
         }
         Progress.done();
         printer.footer(List.copyOf(triads.values()));
+        return 0;
+    }
+
+    /** The tests through the backend SPI (sessions of batch 1); the roofline and llama-bench peer are CPU-only. */
+    private Integer benchBackend(List<BenchTest> tests, List<Path> paths, List<Integer> threadCounts, OutputFormat format) throws Exception {
+        if (roofline || llamaBench != null) throw new UsageException("--roofline and --llama-bench apply to --backend cpu only");
+        var b = dev.bantam.core.backend.InferenceBackend.byId(backend).orElseThrow(() -> new UsageException("--backend: unknown backend '" + backend + "'"));
+        var availability = b.availability();
+        if (!availability.available()) throw new UsageException("--backend " + backend + " is not available here: " + availability.reason());
+        ResultPrinter printer = format.printer(System.out, Environment.detect());
+        printer.header();
+        int ctx = tests.stream().mapToInt(BenchTest::contextSize).max().orElseThrow();
+        for (Path path : paths) {
+            ModelInfo info;
+            try (var file = dev.bantam.core.gguf.GgufFile.open(path)) {
+                info = ModelInfo.of(file);
+            }
+            for (int t : threadCounts) {
+                Progress.status("loading " + path.getFileName() + " on " + backend);
+                try (var session = b.open(new dev.bantam.core.backend.ModelSource(path), new dev.bantam.core.backend.SessionOptions(t, ctx, 1))) {
+                    Progress.status("warming up " + path.getFileName());
+                    session.warmUp();
+                    for (BenchTest test : tests) {
+                        String testTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+                        long[] samples = BenchRunner.run(session, test, warmups, reps, seed, (bt, warm, k, of) ->
+                                Progress.status("bench %s %s %s: %s %d/%d".formatted(path.getFileName(), backend, bt.name(),
+                                        warm ? "warm-up" : "repetition", k, of)));
+                        Progress.done();
+                        printer.result(new TestResult(backend, info, t, test, testTime, samples, null));
+                    }
+                }
+            }
+        }
+        Progress.done();
+        printer.footer(List.of());
         return 0;
     }
 

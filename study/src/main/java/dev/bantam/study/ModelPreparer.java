@@ -20,9 +20,9 @@ import java.util.function.Function;
 /**
  * Turns a spec's model names into files: a GGUF path, an embedded model (through the resolver
  * the CLI provides), or {@code synth:PRESET} (seeded random weights of a real shape, F32). A
- * variant that needs another weight type gets a converted copy (same weights, llama.cpp's
- * {@code _M} mix for quantized types), kept in a cache directory keyed by the source's SHA-256
- * so a second study reuses it.
+ * variant that needs another weight type gets a converted copy with every matrix in that type
+ * ({@code quantize --pure}: a {@code q4_k} variant is the same file on every backend that runs
+ * it), kept in a cache directory keyed by the source's SHA-256 so a second study reuses it.
  */
 public final class ModelPreparer {
     private final Path cacheDir;
@@ -60,12 +60,12 @@ public final class ModelPreparer {
         WeightType target = WeightType.valueOf(type.toUpperCase(Locale.ROOT));
         try (GgufFile in = GgufFile.open(source)) {
             if (dominantType(in) == target) return source;
-            Path out = cacheDir.resolve(sha256(source).substring(0, 16) + "-" + type + ".gguf");
+            Path out = cacheDir.resolve(sha256(source).substring(0, 16) + "-" + type + "-pure.gguf");
             if (Files.exists(out)) return out;
             Files.createDirectories(cacheDir);
             Path tmp = Files.createTempFile(cacheDir, "convert-", ".part");
             try (ThreadPool pool = new ThreadPool(threads)) {
-                Quantizer.plan(in, target, false).write(in, tmp, pool, (done, total, tensor) -> {});
+                Quantizer.plan(in, target, true).write(in, tmp, pool, (done, total, tensor) -> {});
             }
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return out;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# On the GPU machine, from the repository root with the bundle (bundle.sh) in .devcarry:
+#   bash .devcarry/gpu-run.sh STEP...   steps: info tests cli speed hf
+# Logs go to $OUT (or /tmp/bantam-out).
+set -uo pipefail
+out=${OUT:-/tmp/bantam-out}
+mkdir -p "$out" /tmp/models
+[[ -d /tmp/bantam-jre ]] || tar -C /tmp -xJf .devcarry/jre.txz
+JAVA="/tmp/bantam-jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g"
+CP=$(ls .devcarry/lib/*.jar | tr '\n' ':')
+bantam() { $JAVA -cp "$CP" dev.bantam.cli.Main "$@"; }
+synth() {  # synth PRESET TYPE → /tmp/models/PRESET-TYPE.gguf
+  [[ -f /tmp/models/$1-$2.gguf ]] || bantam synth --preset "$1" --type "$2" -t 16 /tmp/models/"$1-$2".gguf >/dev/null
+}
+for step in "$@"; do
+  echo "=== $step $(date +%T)"
+  case $step in
+    info)
+      nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv
+      ldconfig -p | grep -E 'libcuda.so|libcublas.so|libnvrtc.so' | head
+      bantam backends ;;
+    tests)
+      timeout 300 $JAVA -cp "$CP" dev.bantam.cuda.GpuTestMain 2>&1 | grep -v '^WARNING' | tee "$out/gpu-tests.log" ;;
+    cli)
+      for b in cuda cpu; do bantam generate --backend $b -m cli/src/main/resources/models/austen-llama-7m-q8_0.gguf -p "It is a truth universally acknowledged" -n 48 --temp 0; done
+      for m in austen-llama-7m austen-gpt2-7m; do
+        for b in cuda cpu; do echo "$m $b"; bantam perplexity --backend $b -m cli/src/main/resources/models/$m-q8_0.gguf -f fixtures/corpus/persuasion.txt -c 256 2>&1 | tr '\r' '\n' | grep -E '^PPL =|scored'; done
+      done ;;
+    speed)
+      for spec in ${SPECS:-gpt2-124m:f16 llama-1b:bf16 llama-1b:q8_0 llama-1b:q4_0}; do
+        synth "${spec%%:*}" "${spec##*:}"
+        $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed /tmp/models/"${spec%%:*}-${spec##*:}".gguf ${BATCHES:-1,4} 512 128 3 2>&1 | grep -v '^WARNING' | tee -a "$out/speed.log"
+      done ;;
+    check)
+      synth llama-1b bf16; synth llama-1b q4_0; synth gpt2-124m f16
+      $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --check /tmp/models/llama-1b-bf16.gguf /tmp/models/llama-1b-q4_0.gguf /tmp/models/gpt2-124m-f16.gguf 2>&1 | grep -v '^WARNING' | tee "$out/check.log" ;;
+    ncu)
+      synth llama-1b bf16
+      ncu --profile-from-start off --clock-control none --cache-control none --metrics gpu__time_duration.sum --csv $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --ncu-step /tmp/models/llama-1b-bf16.gguf 1 > "$out/ncu.csv" 2>"$out/ncu.err"
+      python3 .devcarry/ncu_summary.py "$out/ncu.csv" | tee "$out/ncu-summary.txt" ;;
+    bench)
+      synth llama-1b bf16
+      bantam bench --backend cuda -m /tmp/models/llama-1b-bf16.gguf -p 512 -n 128 -r 3 --warmup 1 2>/dev/null ;;
+    hf)
+      PYTHONUNBUFFERED=1 timeout ${HF_TIMEOUT:-400} python3 .devcarry/hf_speed.py ${HF_MODES:-} 2>&1 | tee "$out/hf.log" ;;
+  esac
+done

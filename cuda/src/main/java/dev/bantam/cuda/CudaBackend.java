@@ -1,0 +1,68 @@
+package dev.bantam.cuda;
+
+import dev.bantam.core.backend.InferenceBackend;
+import dev.bantam.core.backend.InferenceSession;
+import dev.bantam.core.backend.ModelSource;
+import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.core.model.Model;
+import dev.bantam.cuda.ffi.CudaDriver;
+import dev.bantam.cuda.ffi.CudaException;
+import dev.bantam.cuda.ffi.Cublas;
+import dev.bantam.cuda.ffi.NativeLibraryException;
+import dev.bantam.cuda.ffi.Nvrtc;
+
+import java.io.IOException;
+
+/**
+ * Bantam's CUDA engine on GPU 0: the CUDA driver and cuBLAS reached through the Foreign Function
+ * & Memory API, kernels from PTX. Available when the driver loads, reports a device, cuBLAS is
+ * found, and the kernels are in the jar as PTX or NVRTC is there to compile them.
+ */
+public final class CudaBackend implements InferenceBackend {
+    public static final String ID = "cuda";
+
+    @Override
+    public String id() { return ID; }
+
+    @Override
+    public Availability availability() {
+        return probe();
+    }
+
+    /** Why this machine can or cannot run the backend, checked from the libraries up. */
+    static Availability probe() {
+        try {
+            CudaDriver cu = CudaDriver.load();
+            cu.init();
+            if (cu.deviceCount() == 0) return Availability.no("the CUDA driver reports no device");
+            Cublas.library();
+            if (!KernelSources.hasPrebuiltPtx()) Nvrtc.load();
+            return Availability.yes();
+        } catch (NativeLibraryException e) {
+            return Availability.no(e.getMessage());
+        } catch (CudaException e) {
+            return Availability.no(e.getMessage().contains("CUDA_ERROR_NO_DEVICE") ? "the CUDA driver reports no device" : e.getMessage());
+        }
+    }
+
+    @Override
+    public InferenceSession open(ModelSource source, SessionOptions options) throws IOException {
+        if (!source.isGguf()) throw new IllegalArgumentException(source.fileName() + ": the cuda backend runs GGUF files");
+        Availability a = probe();
+        if (!a.available()) throw new IllegalStateException("cuda backend unavailable: " + a.reason());
+        Model model = Model.load(source.path(), 1);
+        Gpu gpu = null;
+        try {
+            gpu = new Gpu(CudaDriver.load(), 0);
+            int ctx = options.contextFor(model.config().contextLength());
+            return new CudaSession(model, gpu, ctx, options.maxBatch());
+        } catch (RuntimeException e) {
+            if (gpu != null) gpu.close();
+            model.close();
+            if (e instanceof IllegalArgumentException iae) {
+                throw new IllegalArgumentException(source.fileName() + ": " + iae.getMessage(), iae);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.bantam.cuda;
+
+import dev.bantam.core.model.Architecture;
+import dev.bantam.core.model.ModelConfig;
+import dev.bantam.cuda.ffi.Cublas;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The forward pass on the GPU, top to bottom like the core's Transformer and driven by the same
+ * Architecture row. It runs {@code rows} new tokens at once; row r belongs to sequence seq[r] at
+ * position pos[r], so a decode step of a batch (one row per sequence) and a prefill chunk of one
+ * sequence (one row per token) are the same launches. Everything a step varies by — tokens,
+ * sequences, positions — is read from device memory, so a captured decode step replays as a CUDA
+ * graph. Up to {@link #MATVEC_ROWS} rows the weights are streamed once by the matrix-vector kernel
+ * of their type; more rows go through cuBLAS.
+ */
+final class CudaForward {
+    /** The most rows one matrix-vector launch takes (MAX_BATCH in common.cuh). */
+    static final int MATVEC_ROWS = 8;
+    private static final int PREFILL_CHUNK = 256;
+    private static final int OUT_F16 = 0, OUT_BF16 = 1;
+
+    private final Gpu gpu;
+    private final ModelConfig c;
+    private final DeviceModel w;
+    private final Cublas cublas;
+    final int capacity, maxRows, chunk;
+    private final int qkvDim, neox;
+    private final long[] keys, values;
+    private final long invFreq;
+    private final long tokens, seq, pos, x, xb, qkv, attn, up, gate, logits, partAcc, partMl, act16, weights16;
+    private final MemorySegment hostInputs;
+
+    CudaForward(Gpu gpu, ModelConfig c, DeviceModel w, Cublas cublas, int capacity, int sequences, int maxRows) {
+        this.gpu = gpu;
+        this.c = c;
+        this.w = w;
+        this.cublas = cublas;
+        this.capacity = capacity;
+        this.maxRows = maxRows;
+        // chunks of at least 16 positions, at most 64 of them: a block's serial walk over its
+        // positions is short (decode attention is latency-bound), the partial results stay small
+        int ch = 16;
+        while ((capacity + ch - 1) / ch > 64) ch *= 2;
+        this.chunk = ch;
+        this.qkvDim = c.qDim() + 2 * c.kvDim();
+        this.neox = switch (c.arch().positions()) {
+            case ROPE_NORMAL -> 0;
+            case ROPE_NEOX -> 1;
+            case LEARNED -> -1;
+        };
+        double[] freq = new double[Math.max(1, c.ropeDims() / 2)];
+        for (int i = 0; i < freq.length; i++) freq[i] = Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDims());
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            invFreq = gpu.upload(arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_DOUBLE, freq));
+        }
+        keys = new long[c.layers()];
+        values = new long[c.layers()];
+        long cacheBytes = 4L * sequences * capacity * c.kvDim();
+        for (int l = 0; l < c.layers(); l++) {
+            keys[l] = gpu.alloc(cacheBytes);
+            values[l] = gpu.alloc(cacheBytes);
+        }
+        tokens = gpu.alloc(4L * maxRows);
+        seq = gpu.alloc(4L * maxRows);
+        pos = gpu.alloc(4L * maxRows);
+        hostInputs = gpu.allocHost(12L * maxRows);
+        x = gpu.alloc(4L * maxRows * c.dim());
+        xb = gpu.alloc(4L * maxRows * c.dim());
+        qkv = gpu.alloc(4L * maxRows * qkvDim);
+        attn = gpu.alloc(4L * maxRows * c.qDim());
+        up = gpu.alloc(4L * maxRows * c.ffnDim());
+        gate = gpu.alloc(8L * maxRows * c.ffnDim());  // room for [gate | up] rows of the stacked product
+        logits = gpu.alloc(4L * maxRows * c.vocabSize());
+        long parts = (long) maxRows * c.heads() * splits(capacity, 1);
+        partAcc = gpu.alloc(4L * parts * c.headDim());
+        partMl = gpu.alloc(8L * parts);
+        boolean gemm = maxRows > MATVEC_ROWS;
+        act16 = gemm ? gpu.alloc(2L * maxRows * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim())) : 0;
+        weights16 = gemm ? gpu.alloc(2L * largestDequantized()) : 0;
+    }
+
+    /** Elements of the largest matrix that cuBLAS cannot read as it is (dequantized to F16 in prefill). */
+    private long largestDequantized() {
+        long max = 1;
+        for (var l : w.layers()) {
+            for (var lin : new DeviceModel.Linear[] {l.q(), l.k(), l.v(), l.qkv(), l.attnOut(), l.gate(), l.up(), l.gateUp(), l.down()}) {
+                if (lin != null && lin.weight().type().cublasType() < 0) max = Math.max(max, (long) lin.weight().rows() * lin.weight().cols());
+            }
+        }
+        if (w.output().type().cublasType() < 0) max = Math.max(max, (long) w.output().rows() * w.output().cols());
+        return max;
+    }
+
+    /**
+     * Positions per attention chunk: short for decode (few rows, so parallelism comes from
+     * chunks), long for prefill (many rows already fill the GPU; fewer partial results to merge).
+     */
+    int chunk(int rows) {
+        return rows > MATVEC_ROWS ? Math.max(chunk, PREFILL_CHUNK) : chunk;
+    }
+
+    /** Attention chunks covering {@code positions} positions for a run of {@code rows} rows. */
+    int splits(int positions, int rows) {
+        return Math.max(1, (positions + chunk(rows) - 1) / chunk(rows));
+    }
+
+    /** Copies the rows' token, sequence and position to the device (asynchronously, on the stream). */
+    void setInputs(int[] tokenIds, int[] sequences, int[] positions) {
+        int n = tokenIds.length;
+        for (int i = 0; i < n; i++) {
+            if (tokenIds[i] < 0 || tokenIds[i] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokenIds[i] + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+            }
+            hostInputs.setAtIndex(JAVA_INT, i, tokenIds[i]);
+            hostInputs.setAtIndex(JAVA_INT, maxRows + i, sequences[i]);
+            hostInputs.setAtIndex(JAVA_INT, 2L * maxRows + i, positions[i]);
+        }
+        var cu = gpu.driver();
+        cu.copyToDeviceAsync(tokens, hostInputs, 4L * n, gpu.stream());
+        cu.copyToDeviceAsync(seq, hostInputs.asSlice(4L * maxRows), 4L * n, gpu.stream());
+        cu.copyToDeviceAsync(pos, hostInputs.asSlice(8L * maxRows), 4L * n, gpu.stream());
+    }
+
+    /**
+     * Launches the forward pass of the rows set by {@link #setInputs}; logits of rows
+     * [logitsFrom, rows) go to {@link #logits()} row 0 on. {@code splits} attention chunks cover
+     * the longest sequence the rows attend over.
+     */
+    void run(int rows, int splits, int logitsFrom) {
+        int dim = c.dim();
+        DeviceMatrix te = w.tokenEmbedding(), pe = w.positionEmbedding();
+        gpu.launch("embed", new int[] {rows}, 256, te.q(), te.d(), te.typeId(), dim, tokens,
+                pe == null ? 0L : pe.q(), pe == null ? 0L : pe.d(), pe == null ? 0 : pe.typeId(), pos, x);
+        float scale = (float) (1.0 / Math.sqrt(c.headDim()));
+        for (int l = 0; l < c.layers(); l++) {
+            DeviceModel.Layer layer = w.layers().get(l);
+
+            // attention: x += Wo · attn(q, k, v) with q, k, v from the normalized x
+            norm(layer.attnNorm(), x, xb, rows);
+            if (layer.qkv() != null) {
+                linear(layer.qkv(), xb, rows, qkv, qkvDim, false);
+            } else {
+                linear(layer.q(), xb, rows, qkv, qkvDim, false);
+                linear(layer.k(), xb, rows, qkv + 4L * c.qDim(), qkvDim, false);
+                linear(layer.v(), xb, rows, qkv + 4L * (c.qDim() + c.kvDim()), qkvDim, false);
+            }
+            int pairsOrValues = Math.max((c.heads() + c.kvHeads()) * c.ropeDims() / 2, c.kvDim());
+            gpu.launch("rope_store_kv", new int[] {rows, (pairsOrValues + 127) / 128}, 128, qkv, qkvDim, c.heads(), c.kvHeads(),
+                    c.headDim(), c.ropeDims(), invFreq, neox, seq, pos, keys[l], values[l], capacity);
+            gpu.launch("attn_partial", new int[] {splits, c.heads(), rows}, 128, qkv, qkvDim, keys[l], values[l], seq, pos,
+                    c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), scale, partAcc, partMl);
+            gpu.launch("attn_combine", new int[] {c.heads(), rows}, 64, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim());
+            linear(layer.attnOut(), attn, rows, x, dim, true);
+
+            // feed-forward: x += Wdown · act(normalized x)
+            norm(layer.ffnNorm(), x, xb, rows);
+            long hidden = up;
+            if (layer.gateUp() != null) {
+                // gate and up in one product: gate[r] and up[r] side by side in a row of 2·ffn
+                linear(layer.gateUp(), xb, rows, gate, 2 * c.ffnDim(), false);
+                gpu.launch("swiglu_rows", new int[] {blocks((long) rows * c.ffnDim())}, 256, gate, up, c.ffnDim(), rows);
+            } else if (c.arch().activation() == Architecture.Activation.SWIGLU) {
+                linear(layer.up(), xb, rows, up, c.ffnDim(), false);
+                linear(layer.gate(), xb, rows, gate, c.ffnDim(), false);
+                elementwise("swiglu", (long) rows * c.ffnDim(), gate, up);
+                hidden = gate;
+            } else {
+                linear(layer.up(), xb, rows, up, c.ffnDim(), false);
+                elementwise("gelu", (long) rows * c.ffnDim(), up);
+            }
+            linear(layer.down(), hidden, rows, x, dim, true);
+        }
+        int n = rows - logitsFrom;
+        if (n <= 0) return;
+        norm(w.outputNorm(), x + 4L * logitsFrom * dim, xb, n);
+        linear(new DeviceModel.Linear(w.output(), 0), xb, n, logits, c.vocabSize(), false);
+    }
+
+    long logits() { return logits; }
+
+    private void norm(DeviceModel.Norm n, long in, long out, int rows) {
+        if (c.arch().norm() == Architecture.Norm.RMS) {
+            gpu.launch("rms_norm", new int[] {rows}, 1024, in, n.weight(), out, c.dim(), c.normEps());
+        } else {
+            gpu.launch("layer_norm", new int[] {rows}, 1024, in, n.weight(), n.bias(), out, c.dim(), c.normEps());
+        }
+    }
+
+    private void elementwise(String kernel, long n, Object... buffers) {
+        Object[] args = new Object[buffers.length + 1];
+        System.arraycopy(buffers, 0, args, 0, buffers.length);
+        args[buffers.length] = n;
+        gpu.launch(kernel, new int[] {blocks(n)}, 256, args);
+    }
+
+    private static int blocks(long n) {
+        return (int) Math.max(1, Math.min((n + 255) / 256, 4096));
+    }
+
+    /** out[r] (+)= W·in[r] + bias for {@code rows} rows; in has W.cols values a row, out a stride of ldOut. */
+    private void linear(DeviceModel.Linear lin, long in, int rows, long out, int ldOut, boolean accumulate) {
+        DeviceMatrix m = lin.weight();
+        if (rows <= MATVEC_ROWS) {
+            // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU
+            int split = m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
+            int[] grid = {(m.rows() + 4 / split - 1) / (4 / split)};
+            if (m.vectorKernelFits()) {
+                gpu.launch(m.type().matvec(), grid, 128, m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows,
+                        lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
+            } else {
+                gpu.launch("matvec_generic", grid, 128, m.q(), m.d(), m.typeId(), m.rows(), m.cols(), in, m.cols(), rows,
+                        lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
+            }
+            return;
+        }
+        int wType = m.type().cublasType();
+        long wPtr = m.q();
+        if (wType < 0) {
+            gpu.launch("dequantize", new int[] {blocks((long) m.rows() * m.cols())}, 256, m.q(), m.d(), m.typeId(), m.rows(), m.cols(), weights16, OUT_F16);
+            wPtr = weights16;
+            wType = Cublas.R_16F;
+        }
+        long xPtr = in;
+        if (wType != Cublas.R_32F) {
+            gpu.launch("convert_f32", new int[] {blocks((long) rows * m.cols())}, 256, in, (long) rows * m.cols(), act16,
+                    wType == Cublas.R_16BF ? OUT_BF16 : OUT_F16);
+            xPtr = act16;
+        }
+        cublas.matmul(wPtr, wType, xPtr, wType, out, m.rows(), rows, m.cols(), ldOut, accumulate);
+        if (lin.bias() != 0) {
+            gpu.launch("add_bias", new int[] {blocks((long) rows * m.rows())}, 256, out, ldOut, lin.bias(), m.rows(), rows);
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.bantam.cuda;
+
+import dev.bantam.core.backend.InferenceSession;
+import dev.bantam.core.backend.Logits;
+import dev.bantam.core.model.Model;
+import dev.bantam.core.model.ModelConfig;
+import dev.bantam.core.model.Weights;
+import dev.bantam.core.tokenizer.Tokenizer;
+import dev.bantam.cuda.ffi.Cublas;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * Sequences on one GPU: weights and KV cache on the device, prompts prefilled in chunks of up to
+ * {@link #PREFILL_ROWS} tokens, and each decode step of a batch of B sequences captured once as
+ * a CUDA graph and replayed (B ≤ 8; larger batches launch directly).
+ */
+public final class CudaSession implements InferenceSession {
+    static final int PREFILL_ROWS = 512;
+
+    private final Model model;
+    private final ModelConfig c;
+    private final Gpu gpu;
+    private final Cublas cublas;
+    private final DeviceModel weights;
+    private final CudaForward forward;
+    private final int[] lengths;
+    private final Map<Integer, MemorySegment> decodeGraphs = new HashMap<>();
+    private final MemorySegment hostLogits;
+    private final boolean useGraphs = !Boolean.getBoolean("bantam.cuda.noGraphs");
+    private int batch;
+
+    CudaSession(Model model, Gpu gpu, int contextSize, int maxBatch) {
+        this.model = model;
+        this.c = model.config();
+        this.gpu = gpu;
+        if (c.headDim() > 256) throw new IllegalArgumentException("head size " + c.headDim() + " exceeds the cuda backend's 256");
+        this.weights = DeviceModel.upload(gpu, Weights.load(model.file(), c));
+        this.cublas = Cublas.create(Cublas.library(), gpu.stream());
+        int rows = Math.max(Math.min(PREFILL_ROWS, contextSize), maxBatch);
+        this.forward = new CudaForward(gpu, c, weights, cublas, contextSize, maxBatch, rows);
+        this.lengths = new int[maxBatch];
+        this.hostLogits = gpu.allocHost(4L * rows * c.vocabSize());
+    }
+
+    public String deviceName() { return gpu.name(); }
+
+    /** Bytes of weights on the device. */
+    public long weightBytes() { return weights.bytes(); }
+
+    @Override
+    public long deviceMemoryBytes() { return gpu.allocatedBytes(); }
+
+    @Override
+    public Logits prefill(int[][] prompts) {
+        if (prompts.length < 1 || prompts.length > lengths.length) {
+            throw new IllegalArgumentException("batch of " + prompts.length + " prompts; this session holds 1.." + lengths.length);
+        }
+        int total = 0;
+        for (int b = 0; b < prompts.length; b++) {
+            if (prompts[b].length == 0) throw new IllegalArgumentException("empty prompt (sequence " + b + ")");
+            checkRoom(lengths[b], prompts[b].length);
+            total += prompts[b].length;
+        }
+        gpu.makeCurrent();
+        batch = prompts.length;
+        int vocab = c.vocabSize();
+        // every prompt's rows one after another, cut into chunks of at most maxRows: a chunk may hold
+        // the end of one sequence and the start of the next (each row attends to its own sequence),
+        // so a batch of prompts is prefilled in matrix products as wide as one long prompt's
+        int[] ids = new int[total], seqs = new int[total], positions = new int[total], lastRow = new int[batch];
+        int at = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < prompts[b].length; i++, at++) {
+                ids[at] = prompts[b][i];
+                seqs[at] = b;
+                positions[at] = lengths[b] + i;
+            }
+            lastRow[b] = at - 1;
+        }
+        float[] out = new float[batch * vocab];
+        for (int from = 0; from < total; from += forward.maxRows) {
+            int rows = Math.min(forward.maxRows, total - from), longest = 0, firstWanted = rows;
+            for (int i = from; i < from + rows; i++) longest = Math.max(longest, positions[i] + 1);
+            for (int last : lastRow) if (last >= from && last < from + rows) firstWanted = Math.min(firstWanted, last - from);
+            forward.setInputs(java.util.Arrays.copyOfRange(ids, from, from + rows), java.util.Arrays.copyOfRange(seqs, from, from + rows),
+                    java.util.Arrays.copyOfRange(positions, from, from + rows));
+            forward.run(rows, forward.splits(longest, rows), firstWanted);
+            for (int b = 0; b < batch; b++) {
+                if (lastRow[b] >= from && lastRow[b] < from + rows) readLogitsRow(lastRow[b] - from - firstWanted, out, b * vocab);
+            }
+        }
+        for (int b = 0; b < batch; b++) lengths[b] += prompts[b].length;
+        return new Logits(batch, vocab, out);
+    }
+
+    @Override
+    public float[] prefillAll(int[] tokens) {
+        gpu.makeCurrent();
+        batch = 1;
+        return append(0, tokens, true);
+    }
+
+    /** Appends tokens to sequence {@code s} in chunks; the logits of every position, or of the last one. */
+    private float[] append(int s, int[] tokens, boolean all) {
+        int start = lengths[s], n = tokens.length, vocab = c.vocabSize();
+        if (n == 0) throw new IllegalArgumentException("empty prompt");
+        checkRoom(start, n);
+        float[] out = new float[(all ? n : 1) * vocab];
+        for (int done = 0; done < n; ) {
+            int rows = Math.min(forward.maxRows, n - done);
+            int[] ids = new int[rows], seqs = new int[rows], positions = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                ids[i] = tokens[done + i];
+                seqs[i] = s;
+                positions[i] = start + done + i;
+            }
+            boolean lastChunk = done + rows == n;
+            int logitsFrom = all ? 0 : (lastChunk ? rows - 1 : rows);
+            forward.setInputs(ids, seqs, positions);
+            forward.run(rows, forward.splits(start + done + rows, rows), logitsFrom);
+            int produced = rows - logitsFrom;
+            if (produced > 0) readLogits(produced, out, all ? done * vocab : 0);
+            done += rows;
+        }
+        lengths[s] = start + n;
+        return out;
+    }
+
+    @Override
+    public Logits decode(int[] nextTokens) {
+        if (nextTokens.length != batch || batch == 0) throw new IllegalArgumentException(nextTokens.length + " tokens for a batch of " + batch);
+        gpu.makeCurrent();
+        int[] seqs = new int[batch], positions = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            checkRoom(lengths[b], 1);
+            seqs[b] = b;
+            positions[b] = lengths[b];
+        }
+        forward.setInputs(nextTokens, seqs, positions);
+        if (useGraphs && batch <= CudaForward.MATVEC_ROWS) {
+            MemorySegment graph = decodeGraphs.get(batch);
+            if (graph == null) {
+                gpu.driver().beginCapture(gpu.stream());
+                forward.run(batch, forward.splits(forward.capacity, batch), 0);
+                graph = gpu.driver().endCaptureAndInstantiate(gpu.stream());
+                decodeGraphs.put(batch, graph);
+            }
+            gpu.driver().launchGraph(graph, gpu.stream());
+        } else {
+            forward.run(batch, forward.splits(forward.capacity, batch), 0);
+        }
+        float[] out = new float[batch * c.vocabSize()];
+        readLogits(batch, out, 0);
+        for (int b = 0; b < batch; b++) lengths[b]++;
+        return new Logits(batch, c.vocabSize(), out);
+    }
+
+    /**
+     * Kernel time of one decode step of the current batch, launched directly with an event around
+     * each kernel: milliseconds and launch count per kernel name. The cache is left as it was.
+     */
+    public Map<String, double[]> profileDecodeStep(int[] nextTokens) {
+        gpu.makeCurrent();
+        int[] seqs = new int[batch], positions = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            seqs[b] = b;
+            positions[b] = lengths[b];
+        }
+        forward.setInputs(nextTokens, seqs, positions);
+        gpu.startProfile();
+        forward.run(batch, forward.splits(forward.capacity, batch), 0);
+        return gpu.stopProfile();
+    }
+
+    /** One decode step of the current batch launched directly (no graph), inside cuProfilerStart/Stop: for ncu. */
+    public void profiledDecodeStep(int[] nextTokens) {
+        gpu.makeCurrent();
+        int[] seqs = new int[batch], positions = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            seqs[b] = b;
+            positions[b] = lengths[b];
+        }
+        forward.setInputs(nextTokens, seqs, positions);
+        gpu.synchronize();
+        gpu.driver().profilerStart();
+        forward.run(batch, forward.splits(forward.capacity, batch), 0);
+        gpu.synchronize();
+        gpu.driver().profilerStop();
+    }
+
+    private void readLogits(int rows, float[] out, int offset) {
+        long bytes = 4L * rows * c.vocabSize();
+        gpu.driver().copyToHostAsync(hostLogits, forward.logits(), bytes, gpu.stream());
+        gpu.synchronize();
+        MemorySegment.copy(hostLogits, JAVA_FLOAT, 0, out, offset, rows * c.vocabSize());
+    }
+
+    /** Row {@code row} of the logits buffer into {@code out[offset..]}. */
+    private void readLogitsRow(int row, float[] out, int offset) {
+        long bytes = 4L * c.vocabSize();
+        gpu.driver().copyToHostAsync(hostLogits, forward.logits() + row * bytes, bytes, gpu.stream());
+        gpu.synchronize();
+        MemorySegment.copy(hostLogits, JAVA_FLOAT, 0, out, offset, c.vocabSize());
+    }
+
+    private void checkRoom(int cached, int adding) {
+        if (cached + adding > forward.capacity) {
+            throw new IllegalArgumentException("context full: %d cached + %d new tokens exceed the context size %d"
+                    .formatted(cached, adding, forward.capacity));
+        }
+    }
+
+    /** Index of each row's largest logit after a decode step of the current batch, computed on the device. */
+    int[] argmaxOfLastLogits() {
+        gpu.makeCurrent();
+        long out = gpu.alloc(4L * batch);
+        try (Arena a = Arena.ofConfined()) {
+            gpu.launch("argmax", new int[] {batch}, 1024, forward.logits(), c.vocabSize(), out);
+            MemorySegment host = a.allocate(JAVA_INT, batch);
+            gpu.synchronize();
+            gpu.driver().copyToHost(host, out, 4L * batch);
+            return host.toArray(JAVA_INT);
+        } finally {
+            gpu.free(out);
+        }
+    }
+
+    @Override
+    public void reset() {
+        java.util.Arrays.fill(lengths, 0);
+        batch = 0;
+    }
+
+    @Override
+    public int vocabSize() { return c.vocabSize(); }
+
+    @Override
+    public int contextSize() { return forward.capacity; }
+
+    /** Loads every kernel's code and captures the single-sequence decode graph, then forgets the tokens. */
+    @Override
+    public void warmUp() {
+        prefill(new int[][] {{0}});
+        decode(new int[] {0});
+        reset();
+    }
+
+    @Override
+    public Tokenizer tokenizer() { return model.tokenizer(); }
+
+    @Override
+    public void close() {
+        try {
+            gpu.makeCurrent();
+            for (MemorySegment g : decodeGraphs.values()) gpu.driver().destroyGraphExec(g);
+            cublas.close();
+            gpu.close();
+        } finally {
+            model.close();
+        }
+    }
+}

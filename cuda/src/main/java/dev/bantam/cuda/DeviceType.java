@@ -1,0 +1,46 @@
+package dev.bantam.cuda;
+
+import dev.bantam.core.tensor.WeightType;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The CUDA kernel table, keyed by the core's {@link WeightType}: for each weight type the backend
+ * runs, its matrix-vector kernel, the row length that kernel needs a multiple of (other rows go to
+ * {@code matvec_generic}), and the kernel that splits its blocks into the device layout (null:
+ * the file's bytes are used as they are). {@code cublasType}: the cuBLAS operand type of a matrix
+ * that cuBLAS reads directly in prefill; -1 means it is first dequantized to F16.
+ */
+public record DeviceType(WeightType type, String matvec, int colsMultiple, String split, int cublasType) {
+    private static final Map<WeightType, DeviceType> TABLE = new EnumMap<>(WeightType.class);
+
+    static {
+        add(new DeviceType(WeightType.F32, "matvec_f32", 4, null, 0));
+        add(new DeviceType(WeightType.F16, "matvec_f16", 8, null, 2));
+        add(new DeviceType(WeightType.BF16, "matvec_bf16", 8, null, 14));
+        add(new DeviceType(WeightType.Q8_0, "matvec_q8_0", 32, "split_q8_0", -1));
+        add(new DeviceType(WeightType.Q4_0, "matvec_q4_0", 32, "split_q4_0", -1));
+        add(new DeviceType(WeightType.Q4_K, "matvec_q4_k", 256, null, -1));
+    }
+
+    private static void add(DeviceType t) {
+        TABLE.put(t.type(), t);
+    }
+
+    public static Optional<DeviceType> of(WeightType type) {
+        return Optional.ofNullable(TABLE.get(type));
+    }
+
+    /** "F32, F16, ..." for error messages. */
+    public static String supported() {
+        return TABLE.keySet().stream().map(Enum::name).collect(Collectors.joining(", "));
+    }
+
+    /** Bytes of quants in the split layout per block of {@code type.blockSize} values (Q8_0: 32, Q4_0: 16). */
+    int splitQuantBytes() {
+        return type.blockBytes - 2;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.bantam.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Where the kernels come from: each CUDA C file under {@code src/main/cuda} is compiled by nvcc at
+ * build time (when nvcc is present) to {@code dev/bantam/cuda/ptx/NAME.ptx} in the jar; the
+ * sources themselves are always in the jar under {@code dev/bantam/cuda/kernels/}, for NVRTC.
+ */
+public final class KernelSources {
+    /** Every kernel file, without its extension. */
+    public static final List<String> FILES = List.of("matvec", "layout", "embed_norm", "activations", "rope_kv", "attention", "argmax");
+    /** Headers the sources include, by the name they include them by. */
+    public static final List<String> HEADERS = List.of("common.cuh");
+
+    private KernelSources() {}
+
+    /** The prebuilt PTX of {@code file}, or null when the jar was built without nvcc. */
+    public static String ptx(String file) {
+        return resource("ptx/" + file + ".ptx");
+    }
+
+    public static String source(String file) {
+        String s = resource("kernels/" + file + ".cu");
+        if (s == null) throw new IllegalStateException("kernel source " + file + ".cu is missing from the jar");
+        return s;
+    }
+
+    public static String header(String name) {
+        String s = resource("kernels/" + name);
+        if (s == null) throw new IllegalStateException("kernel header " + name + " is missing from the jar");
+        return s;
+    }
+
+    public static boolean hasPrebuiltPtx() {
+        return FILES.stream().allMatch(f -> KernelSources.class.getResource("ptx/" + f + ".ptx") != null);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = KernelSources.class.getResourceAsStream(path)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.bantam.cuda;
+
+import dev.bantam.core.backend.CpuBackend;
+import dev.bantam.core.backend.InferenceBackend;
+import dev.bantam.core.backend.InferenceSession;
+import dev.bantam.core.backend.ModelSource;
+import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.core.eval.Perplexity;
+import dev.bantam.core.tokenizer.Tokenizer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** GPU: perplexity of the two default models on the evaluation text within 0.5% of the CPU backend's. */
+class CudaPerplexityTest {
+    private static final int CTX = 256;
+    private static final int WINDOWS = 40;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"austen-llama-7m", "austen-gpt2-7m"})
+    void perplexityWithinHalfAPercentOfCpu(String model) throws Exception {
+        Gpus.assumeGpu();
+        Path file = TestFiles.defaultModel(model);
+        double cpu = perplexity(new CpuBackend(), file), cuda = perplexity(new CudaBackend(), file);
+        System.out.printf("%s perplexity (%d windows of %d): cpu %.4f, cuda %.4f (%+.3f%%)%n", model, WINDOWS, CTX, cpu, cuda, 100 * (cuda / cpu - 1));
+        assertThat(Math.abs(cuda / cpu - 1)).isLessThan(0.005);
+    }
+
+    static double perplexity(InferenceBackend backend, Path file) throws Exception {
+        try (InferenceSession s = backend.open(new ModelSource(file), new SessionOptions(Runtime.getRuntime().availableProcessors(), CTX, 1))) {
+            Tokenizer t = s.tokenizer();
+            String text = Files.readString(TestFiles.fixture("corpus/persuasion.txt"));
+            int[] tokens = t.encode(text, t.addBosByDefault(), false);
+            tokens = Arrays.copyOf(tokens, Math.min(tokens.length, WINDOWS * CTX));
+            int bos = t.addBosByDefault() ? t.bosId() : -1;
+            return Perplexity.compute(s, tokens, CTX, bos, null).ppl();
+        }
+    }
+}

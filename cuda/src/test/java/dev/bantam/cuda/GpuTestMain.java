@@ -1,0 +1,30 @@
+package dev.bantam.cuda;
+
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+
+import java.io.PrintWriter;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
+/**
+ * Runs the GPU tests without Maven, for a GPU machine that has a Java runtime but no build tools:
+ * {@code java -cp TEST_CLASSPATH dev.bantam.cuda.GpuTestMain}. Exit code 1 on any failure.
+ */
+public final class GpuTestMain {
+    private GpuTestMain() {}
+
+    public static void main(String[] args) {
+        LauncherDiscoveryRequest req = request().selectors(selectClass(CudaGoldenLogitsTest.class), selectClass(CudaPerplexityTest.class)).build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        launcher.execute(req, summary);
+        PrintWriter out = new PrintWriter(System.out, true);
+        summary.getSummary().printFailuresTo(out, 20);
+        summary.getSummary().printTo(out);
+        System.exit(summary.getSummary().getTotalFailureCount() == 0 ? 0 : 1);
+    }
+}
