@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 QuantizeCommand.class,
                 ExportOnnxCommand.class,
+                ConvertGameCommand.class,
                 SynthCommand.class,
                 BenchCommand.class,
                 BackendsCommand.class,

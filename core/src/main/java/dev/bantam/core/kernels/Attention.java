@@ -20,23 +20,32 @@ public final class Attention {
 
     public static void causal(ThreadPool pool, float[] q, float[] keys, float[] values, int start, int tokens,
                               int heads, int kvHeads, int headDim, float[] out) {
+        causal(pool, q, 0, keys, values, start, tokens, heads, kvHeads, headDim, out);
+    }
+
+    /**
+     * As above for the queries at {@code base} of {@code q}, writing the output at {@code base} of
+     * {@code out}: one sequence's rows of a batch whose sequences each have their own cache.
+     */
+    public static void causal(ThreadPool pool, float[] q, int base, float[] keys, float[] values, int start, int tokens,
+                              int heads, int kvHeads, int headDim, float[] out) {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         if (tokens >= TILED_FROM_TOKENS) {
-            tiled(pool, q, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
+            tiled(pool, q, base, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
         } else {
-            perPosition(pool, q, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
+            perPosition(pool, q, base, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
         }
     }
 
-    private static void perPosition(ThreadPool pool, float[] q, float[] keys, float[] values, int start, int tokens,
+    private static void perPosition(ThreadPool pool, float[] q, int base, float[] keys, float[] values, int start, int tokens,
                                     int heads, int kvHeads, int hd, float scale, float[] out) {
         int kvd = kvHeads * hd, group = heads / kvHeads;
-        Arrays.fill(out, 0, tokens * heads * hd, 0f);
+        Arrays.fill(out, base, base + tokens * heads * hd, 0f);
         pool.forRanges(tokens * heads, (long) tokens * heads * (start + tokens) * hd, (from, to) -> {
             float[] scores = new float[start + tokens];
             for (int th = from; th < to; th++) {
                 int t = th / heads, h = th % heads;
-                int qOff = th * hd, kvOff = (h / group) * hd, n = start + t + 1;
+                int qOff = base + th * hd, kvOff = (h / group) * hd, n = start + t + 1;
                 for (int p = 0; p < n; p++) scores[p] = FloatOps.dot(q, qOff, keys, p * kvd + kvOff, hd) * scale;
                 Ops.softmax(scores, 0, n);
                 for (int p = 0; p < n; p++) FloatOps.axpy(scores[p], values, p * kvd + kvOff, out, qOff, hd);
@@ -44,7 +53,7 @@ public final class Attention {
         });
     }
 
-    private static void tiled(ThreadPool pool, float[] q, float[] keys, float[] values, int start, int tokens,
+    private static void tiled(ThreadPool pool, float[] q, int base, float[] keys, float[] values, int start, int tokens,
                               int heads, int kvHeads, int hd, float scale, float[] out) {
         final int rows = PrefillKernel.ROWS, lanes = Vec.L, kvd = kvHeads * hd, group = heads / kvHeads;
         final int n = start + tokens, padded = (n + lanes - 1) / lanes * lanes;
@@ -80,7 +89,7 @@ public final class Attention {
                 // query row r of this kv head is token r / group, head kvh·group + r % group
                 Arrays.fill(qs, 0f);
                 for (int i = 0; i < nr; i++) {
-                    int r = r0 + i, qOff = ((r / group) * heads + kvh * group + r % group) * hd;
+                    int r = r0 + i, qOff = base + ((r / group) * heads + kvh * group + r % group) * hd;
                     for (int d = 0; d < hd; d++) qs[i * hd + d] = q[qOff + d] * scale;
                 }
                 int limit = start + (r0 + nr - 1) / group + 1;
@@ -103,7 +112,7 @@ public final class Attention {
                     if (hdPad - c >= 2 * lanes) PrefillKernel.rows6x2(probs, padded, limit, v, vStride, vOff + c, tile);
                     else PrefillKernel.rows6x1(probs, padded, limit, v, vStride, vOff + c, tile);
                     for (int i = 0; i < nr; i++) {
-                        int r = r0 + i, oOff = ((r / group) * heads + kvh * group + r % group) * hd + c;
+                        int r = r0 + i, oOff = base + ((r / group) * heads + kvh * group + r % group) * hd + c;
                         System.arraycopy(tile, i * 2 * lanes, out, oOff, width);
                     }
                 }

@@ -18,6 +18,10 @@ public record Weights(
         TensorView output,
         List<Layer> layers) {
 
+    /** The output layer ({@code output.weight}, or the tied embedding); null for a heads-only model. */
+    @Override
+    public TensorView output() { return output; }
+
     /** A normalization's scale and (LayerNorm only) shift. */
     public record Norm(float[] weight, float[] bias) {}
 
@@ -38,7 +42,10 @@ public record Weights(
             TensorView embd = matrix("token_embd.weight", c.dim(), c.vocabSize());
             TensorView pos = c.arch().positions() == Architecture.Positions.LEARNED
                     ? matrix("position_embd.weight", c.dim(), -1) : null;
-            TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize()) : embd;
+            // no output layer: tied to the embedding, except in a model with policy/value heads,
+            // whose backbone may end at the final norm (docs/game-heads.md)
+            boolean heads = file.metadata().has(dev.bantam.core.game.HeadsFormat.POLICY_SIZE);
+            TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize()) : heads ? null : embd;
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) layers.add(layer("blk." + i + "."));
             return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers));
