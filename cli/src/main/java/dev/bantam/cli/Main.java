@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 QuantizeCommand.class,
                 ExportOnnxCommand.class,
                 ConvertGameCommand.class,
+                PlayCommand.class,
                 SynthCommand.class,
                 BenchCommand.class,
                 BackendsCommand.class,
