@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ExportOnnxCommand.class,
                 ConvertGameCommand.class,
                 PlayCommand.class,
+                GameBenchCommand.class,
                 SynthCommand.class,
                 BenchCommand.class,
                 BackendsCommand.class,
