@@ -131,8 +131,8 @@ final class GameBenchCommand implements Callable<Integer> {
 
     /**
      * ms per evaluation of leaves one move past cached positions, as MCTS produces them: each batch
-     * extends random positions of a growing tree under a base record (evaluated first, untimed) by
-     * a move not yet evaluated. Every subject gets the same leaves.
+     * extends random positions of a growing tree under a base record (the base and its 25 children
+     * evaluated first, untimed) by a move not yet evaluated. Every subject gets the same leaves.
      */
     private Row evaluationTest(Subject s, int tokens, int batch) {
         int moves = movesFor(tokens);
@@ -143,8 +143,13 @@ final class GameBenchCommand implements Callable<Integer> {
             Progress.status("game-bench %s %s: %d tokens, batch %d, %s".formatted(s.backend(), s.mode(), tokens, batch,
                     rep < 0 ? "warm-up" : "repetition " + (rep + 1) + "/" + repetitions));
             List<String> base = randomRecord(r, moves);
-            s.opened().evaluator().evaluate(base);
             List<List<String>> tree = new ArrayList<>(List.of(base));
+            for (String cell : CELLS) {  // the base and its children, as a search's first expansion leaves them (untimed)
+                List<String> child = new ArrayList<>(base);
+                child.add(cell);
+                tree.add(child);
+            }
+            s.opened().evaluator().evaluateBatch(tree);
             Set<List<String>> seen = new HashSet<>(tree);
             long nanos = 0;
             for (int k = 0; k < perRep; k++) {

@@ -43,6 +43,10 @@ public final class Attention {
         Arrays.fill(out, base, base + tokens * heads * hd, 0f);
         pool.forRanges(tokens * heads, (long) tokens * heads * (start + tokens) * hd, (from, to) -> {
             float[] scores = new float[start + tokens];
+            if (hd == 8) {
+                for (int th = from; th < to; th++) head8(q, base, keys, values, start, th / heads, th % heads, heads, kvd, group, scale, scores, out);
+                return;
+            }
             for (int th = from; th < to; th++) {
                 int t = th / heads, h = th % heads;
                 int qOff = base + th * hd, kvOff = (h / group) * hd, n = start + t + 1;
@@ -51,6 +55,43 @@ public final class Attention {
                 for (int p = 0; p < n; p++) FloatOps.axpy(scores[p], values, p * kvd + kvOff, out, qOff, hd);
             }
         });
+    }
+
+    /**
+     * One query head of size 8 over every visible position, in scalar registers: a vector lane
+     * count of 16 would leave half of each vector empty and pay a horizontal sum per position,
+     * which for tiny models (game networks: 6 layers, width 64) costs more than the arithmetic.
+     */
+    private static void head8(float[] q, int base, float[] keys, float[] values, int start, int t, int h, int heads,
+                              int kvd, int group, float scale, float[] scores, float[] out) {
+        int qOff = base + (t * heads + h) * 8, kvOff = (h / group) * 8, n = start + t + 1;
+        float q0 = q[qOff] * scale, q1 = q[qOff + 1] * scale, q2 = q[qOff + 2] * scale, q3 = q[qOff + 3] * scale;
+        float q4 = q[qOff + 4] * scale, q5 = q[qOff + 5] * scale, q6 = q[qOff + 6] * scale, q7 = q[qOff + 7] * scale;
+        for (int p = 0, o = kvOff; p < n; p++, o += kvd) {
+            scores[p] = (q0 * keys[o] + q1 * keys[o + 1] + q2 * keys[o + 2] + q3 * keys[o + 3])
+                    + (q4 * keys[o + 4] + q5 * keys[o + 5] + q6 * keys[o + 6] + q7 * keys[o + 7]);
+        }
+        Ops.softmax(scores, 0, n);
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (int p = 0, o = kvOff; p < n; p++, o += kvd) {
+            float w = scores[p];
+            a0 += w * values[o];
+            a1 += w * values[o + 1];
+            a2 += w * values[o + 2];
+            a3 += w * values[o + 3];
+            a4 += w * values[o + 4];
+            a5 += w * values[o + 5];
+            a6 += w * values[o + 6];
+            a7 += w * values[o + 7];
+        }
+        out[qOff] = a0;
+        out[qOff + 1] = a1;
+        out[qOff + 2] = a2;
+        out[qOff + 3] = a3;
+        out[qOff + 4] = a4;
+        out[qOff + 5] = a5;
+        out[qOff + 6] = a6;
+        out[qOff + 7] = a7;
     }
 
     private static void tiled(ThreadPool pool, float[] q, int base, float[] keys, float[] values, int start, int tokens,
