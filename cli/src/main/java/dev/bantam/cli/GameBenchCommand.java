@@ -56,6 +56,9 @@ final class GameBenchCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "1", description = "Threads of each backend's forward pass. Default: ${DEFAULT-VALUE}.")
     int threads;
 
+    @Option(names = "--no-recompute", description = "Skip the cpu full-recompute rows (the slowest part of the run).")
+    boolean noRecompute;
+
     @Option(names = {"-s", "--seed"}, paramLabel = "N", defaultValue = "1234", description = "Seed of the random game records. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -82,7 +85,7 @@ final class GameBenchCommand implements Callable<Integer> {
         List<Subject> subjects = new ArrayList<>();
         try {
             subjects.add(new Subject("cpu", "prefix reuse", GameEvaluators.open(model, "cpu", true, threads, recordStart)));
-            subjects.add(new Subject("cpu", "full recompute", GameEvaluators.open(model, "cpu", false, threads, recordStart)));
+            if (!noRecompute) subjects.add(new Subject("cpu", "full recompute", GameEvaluators.open(model, "cpu", false, threads, recordStart)));
             if (onnx != null) subjects.add(new Subject("onnx-cpu", "full recompute", GameEvaluators.open(onnx, "onnx-cpu", false, threads, recordStart)));
             for (Subject s : subjects) warmUp(s.opened().evaluator());
             List<Row> evals = new ArrayList<>(), moves = new ArrayList<>();

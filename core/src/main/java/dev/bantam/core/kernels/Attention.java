@@ -1,5 +1,8 @@
 package dev.bantam.core.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
 import java.util.Arrays;
 
 /**
@@ -14,7 +17,7 @@ import java.util.Arrays;
  */
 public final class Attention {
     /** Below this many new tokens the per-position loop is as fast as the tiled path. */
-    private static final int TILED_FROM_TOKENS = 4;
+    public static final int TILED_FROM_TOKENS = 4;
 
     private Attention() {}
 
@@ -56,6 +59,56 @@ public final class Attention {
             }
         });
     }
+
+    /**
+     * Attention of a few new tokens over a cache stored transposed, {@code [kvHead·headDim + d][capacity]}
+     * (tiny heads): scores = Σ_d q[d]·Kᵀ[d][positions] and out[d] = probs · Vᵀ[d] both run over
+     * positions as whole vectors, so a head of 8 floats costs no horizontal sum per position.
+     * Single-threaded: for such models the whole call takes microseconds.
+     */
+    public static void causalTransposed(float[] q, int base, float[] keysT, float[] valuesT, int capacity, int start, int tokens,
+                                        int heads, int kvHeads, int hd, float[] out) {
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        int group = heads / kvHeads;
+        float[] scores = SCORES.get();
+        if (scores.length < start + tokens) SCORES.set(scores = new float[Math.max(start + tokens, 2 * scores.length)]);
+        for (int t = 0; t < tokens; t++) {
+            int n = start + t + 1, vn = n - n % Vec.L;
+            for (int h = 0; h < heads; h++) {
+                int qOff = base + (t * heads + h) * hd, rows = (h / group) * hd;
+                // scores and their running maximum in one pass
+                FloatVector maxV = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY);
+                for (int p = 0; p < vn; p += Vec.L) {
+                    FloatVector acc = FloatVector.zero(Vec.F);
+                    for (int d = 0; d < hd; d++) {
+                        acc = FloatVector.fromArray(Vec.F, keysT, (rows + d) * capacity + p).fma(FloatVector.broadcast(Vec.F, q[qOff + d] * scale), acc);
+                    }
+                    acc.intoArray(scores, p);
+                    maxV = maxV.max(acc);
+                }
+                float max = maxV.reduceLanes(VectorOperators.MAX);
+                for (int p = vn; p < n; p++) {
+                    float sum = 0;
+                    for (int d = 0; d < hd; d++) sum += q[qOff + d] * scale * keysT[(rows + d) * capacity + p];
+                    scores[p] = sum;
+                    max = Math.max(max, sum);
+                }
+                // unnormalized weights; the output is divided by their sum once
+                FloatVector sumV = FloatVector.zero(Vec.F);
+                for (int p = 0; p < vn; p += Vec.L) {
+                    FloatVector e = FloatVector.fromArray(Vec.F, scores, p).sub(max).lanewise(VectorOperators.EXP);
+                    e.intoArray(scores, p);
+                    sumV = sumV.add(e);
+                }
+                float sum = sumV.reduceLanes(VectorOperators.ADD);
+                for (int p = vn; p < n; p++) sum += scores[p] = (float) Math.exp(scores[p] - max);
+                float inv = 1 / sum;
+                for (int d = 0; d < hd; d++) out[qOff + d] = FloatOps.dot(scores, 0, valuesT, (rows + d) * capacity, n) * inv;
+            }
+        }
+    }
+
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[1024]);
 
     /**
      * One query head of size 8 over every visible position, in scalar registers: a vector lane

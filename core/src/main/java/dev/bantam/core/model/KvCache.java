@@ -5,15 +5,44 @@ package dev.bantam.core.model;
  * Positions beyond {@link #length()} are garbage; the session tracks how many are valid.
  */
 public final class KvCache {
+    /** Head sizes up to this keep a second, transposed copy of the cache (see {@link #keysT}). */
+    static final int TRANSPOSED_MAX_HEAD_DIM = 16;
+
     final float[][] keys;
     final float[][] values;
+    /**
+     * For tiny heads only: keys and values again as {@code [kvHead·headDim + d][capacity]}, so that
+     * attention of a few new tokens runs over positions as whole vectors instead of over a head
+     * of 8 floats at a time. Null for larger heads.
+     */
+    final float[][] keysT, valuesT;
     private final int capacity;
+    private final int kvDim;
     private int length;
 
     public KvCache(ModelConfig c, int capacity) {
         this.capacity = capacity;
         this.keys = new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())];
         this.values = new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())];
+        this.kvDim = c.kvDim();
+        boolean transposed = c.headDim() <= TRANSPOSED_MAX_HEAD_DIM;
+        this.keysT = transposed ? new float[c.layers()][capacity * c.kvDim()] : null;
+        this.valuesT = transposed ? new float[c.layers()][capacity * c.kvDim()] : null;
+    }
+
+    /** Stores rows {@code [row, row + n)} of {@code k} and {@code v} ({@code [n][kvDim]}) at positions {@code [at, at + n)} of a layer. */
+    void write(int layer, float[] k, float[] v, int row, int at, int n) {
+        System.arraycopy(k, row * kvDim, keys[layer], at * kvDim, n * kvDim);
+        System.arraycopy(v, row * kvDim, values[layer], at * kvDim, n * kvDim);
+        if (keysT == null) return;
+        float[] kt = keysT[layer], vt = valuesT[layer];
+        for (int t = 0; t < n; t++) {
+            int src = (row + t) * kvDim, p = at + t;
+            for (int j = 0; j < kvDim; j++) {
+                kt[j * capacity + p] = k[src + j];
+                vt[j * capacity + p] = v[src + j];
+            }
+        }
     }
 
     public int capacity() { return capacity; }
@@ -50,11 +79,7 @@ public final class KvCache {
     /** Appends a segment's positions after the current ones. */
     public void append(Segment s) {
         if (length + s.length() > capacity) throw new IllegalArgumentException("context full: %d cached + %d appended exceed %d".formatted(length, s.length(), capacity));
-        int kvd = keys[0].length / capacity;
-        for (int l = 0; l < keys.length; l++) {
-            System.arraycopy(s.keys()[l], 0, keys[l], length * kvd, s.length() * kvd);
-            System.arraycopy(s.values()[l], 0, values[l], length * kvd, s.length() * kvd);
-        }
+        for (int l = 0; l < keys.length; l++) write(l, s.keys()[l], s.values()[l], 0, length, s.length());
         length += s.length();
     }
 

@@ -75,7 +75,7 @@ public final class Transformer {
 
     /** Every layer over the batch's new rows; returns the residual stream {@code [rows][dim]} (scratch). */
     private float[] layers(KvCache[] caches, int[][] tokens) {
-        final int dim = c.dim(), qd = c.qDim(), kvd = c.kvDim();
+        final int dim = c.dim(), qd = c.qDim();
         int T = 0;
         for (int i = 0; i < tokens.length; i++) {
             int start = caches[i].length(), n = tokens[i].length;
@@ -109,9 +109,12 @@ public final class Transformer {
             for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) {
                 KvCache cache = caches[i];
                 int start = cache.length(), n = tokens[i].length;
-                System.arraycopy(k, row * kvd, cache.keys[l], start * kvd, n * kvd);
-                System.arraycopy(v, row * kvd, cache.values[l], start * kvd, n * kvd);
-                Attention.causal(pool, q, row * qd, cache.keys[l], cache.values[l], start, n, c.heads(), c.kvHeads(), c.headDim(), attn);
+                cache.write(l, k, v, row, start, n);
+                if (cache.keysT != null && n < Attention.TILED_FROM_TOKENS) {
+                    Attention.causalTransposed(q, row * qd, cache.keysT[l], cache.valuesT[l], cache.capacity(), start, n, c.heads(), c.kvHeads(), c.headDim(), attn);
+                } else {
+                    Attention.causal(pool, q, row * qd, cache.keys[l], cache.values[l], start, n, c.heads(), c.kvHeads(), c.headDim(), attn);
+                }
             }
             linear(layer.attnOut(), attn, T, proj);
             FloatOps.add(proj, 0, x, 0, T * dim);
