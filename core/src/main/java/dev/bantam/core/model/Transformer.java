@@ -4,6 +4,7 @@ import dev.bantam.core.kernels.Attention;
 import dev.bantam.core.kernels.FloatOps;
 import dev.bantam.core.kernels.MatMul;
 import dev.bantam.core.kernels.Ops;
+import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tensor.TensorView;
 
@@ -26,6 +27,9 @@ public final class Transformer {
     private final double[] ropeFrequencies;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     private final ThreadLocal<float[]> positionRow;
+    private final ThreadLocal<float[]> rowBuffer = ThreadLocal.withInitial(() -> new float[SmallMatMul.bufferLength()]);
+    /** Up to this many rows a tiny model's products run column-major ({@link SmallMatMul}); more amortize the prefill tile. */
+    static final int SMALL_MATMUL_MAX_TOKENS = Integer.getInteger("bantam.smallMatmulTokens", 32);
 
     public Transformer(ModelConfig config, Weights weights, ThreadPool pool) {
         this.c = config;
@@ -166,7 +170,11 @@ public final class Transformer {
     }
 
     private float[] linear(Weights.Linear lin, float[] in, int T, float[] out) {
-        MatMul.matmul(pool, lin.weight(), in, T, out);
+        if (lin.columnMajor() != null && T <= SMALL_MATMUL_MAX_TOKENS) {
+            SmallMatMul.matmul(lin.columnMajor(), in, T, out, rowBuffer.get());
+        } else {
+            MatMul.matmul(pool, lin.weight(), in, T, out);
+        }
         Ops.addBias(out, lin.bias(), T);
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.bantam.core.model;
 
 import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.gguf.GgufFormatException;
 import dev.bantam.core.tensor.TensorView;
 
@@ -25,8 +26,18 @@ public record Weights(
     /** A normalization's scale and (LayerNorm only) shift. */
     public record Norm(float[] weight, float[] bias) {}
 
-    /** A linear layer: weight matrix, optional bias. */
-    public record Linear(TensorView weight, float[] bias) {}
+    /**
+     * A linear layer: weight matrix, optional bias, and for tiny models a float32 column-major
+     * copy of the weights ({@link SmallMatMul}) for products with a few tokens.
+     */
+    public record Linear(TensorView weight, float[] bias, SmallMatMul.ColumnMajor columnMajor) {
+        public Linear(TensorView weight, float[] bias) {
+            this(weight, bias, null);
+        }
+    }
+
+    /** Models at most this wide get column-major weight copies: their per-token products are too small for dot products to pay off. */
+    public static final int TINY_DIM = 128;
 
     /** One transformer block. For gpt2 {@code qkv} is fused and {@code q/k/v} are null; gate is null without SwiGLU. */
     public record Layer(Norm attnNorm, Linear q, Linear k, Linear v, Linear qkv, Linear attnOut,
@@ -69,7 +80,8 @@ public record Weights(
         }
 
         Linear linear(String name, int in, int out) {
-            return new Linear(matrix(name + ".weight", in, out), vector(name + ".bias", out));
+            TensorView w = matrix(name + ".weight", in, out);
+            return new Linear(w, vector(name + ".bias", out), c.dim() <= TINY_DIM ? SmallMatMul.transpose(w) : null);
         }
 
         Norm norm(String name) {
