@@ -107,18 +107,23 @@ final class GameBenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Lets the JIT compile both paths before anything is timed: whole records, and leaves a move or two past cached ones. */
     private void warmUp(PositionEvaluator e) {
         Random r = new Random(seed - 1);
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        for (int i = 0; i < 400 && System.nanoTime() < deadline; i++) {
-            List<List<String>> batch = new ArrayList<>();
-            List<String> base = randomRecord(r, 5 + i % 40);
-            for (int b = 0; b < 1 + i % 8; b++) {
-                List<String> h = new ArrayList<>(base);
-                h.add(CELLS[r.nextInt(25)]);
-                batch.add(h);
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        for (int i = 0; i < 200 && System.nanoTime() < deadline; i++) {
+            List<String> base = randomRecord(r, 5 + i % 60);
+            e.evaluate(base);
+            for (int round = 0; round < 4; round++) {
+                List<List<String>> batch = new ArrayList<>();
+                for (int b = 0; b < 1 + (i + round) % 32; b++) {
+                    List<String> h = new ArrayList<>(base);
+                    h.add(CELLS[r.nextInt(25)]);
+                    if (round % 2 == 1) h.add(CELLS[r.nextInt(25)]);
+                    batch.add(h);
+                }
+                e.evaluateBatch(batch);
             }
-            e.evaluateBatch(batch);
         }
     }
 

@@ -72,13 +72,28 @@ public final class Attention {
         int group = heads / kvHeads;
         float[] scores = SCORES.get();
         if (scores.length < start + tokens) SCORES.set(scores = new float[Math.max(start + tokens, 2 * scores.length)]);
-        for (int t = 0; t < tokens; t++) {
+        // the query heads of one key/value head, for every new token, run one after another, so
+        // that head's keys and values stay in the L1 cache between them
+        for (int kvh = 0; kvh < kvHeads; kvh++) for (int t = 0; t < tokens; t++) for (int h = kvh * group; h < (kvh + 1) * group; h++) {
             int n = start + t + 1, vn = n - n % Vec.L;
-            for (int h = 0; h < heads; h++) {
-                int qOff = base + (t * heads + h) * hd, rows = (h / group) * hd;
+            {
+                int qOff = base + (t * heads + h) * hd, rows = kvh * hd;
                 // scores and their running maximum in one pass
                 FloatVector maxV = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY);
-                for (int p = 0; p < vn; p += Vec.L) {
+                int p0 = 0;
+                // two blocks of positions at a time: two independent chains of multiply-adds
+                for (; p0 + 2 * Vec.L <= vn; p0 += 2 * Vec.L) {
+                    FloatVector a = FloatVector.zero(Vec.F), b = a;
+                    for (int d = 0, o = rows * capacity + p0; d < hd; d++, o += capacity) {
+                        FloatVector qd = FloatVector.broadcast(Vec.F, q[qOff + d] * scale);
+                        a = FloatVector.fromArray(Vec.F, keysT, o).fma(qd, a);
+                        b = FloatVector.fromArray(Vec.F, keysT, o + Vec.L).fma(qd, b);
+                    }
+                    a.intoArray(scores, p0);
+                    b.intoArray(scores, p0 + Vec.L);
+                    maxV = maxV.max(a).max(b);
+                }
+                for (int p = p0; p < vn; p += Vec.L) {
                     FloatVector acc = FloatVector.zero(Vec.F);
                     for (int d = 0; d < hd; d++) {
                         acc = FloatVector.fromArray(Vec.F, keysT, (rows + d) * capacity + p).fma(FloatVector.broadcast(Vec.F, q[qOff + d] * scale), acc);
@@ -96,14 +111,40 @@ public final class Attention {
                 // unnormalized weights; the output is divided by their sum once
                 FloatVector sumV = FloatVector.zero(Vec.F);
                 for (int p = 0; p < vn; p += Vec.L) {
-                    FloatVector e = FloatVector.fromArray(Vec.F, scores, p).sub(max).lanewise(VectorOperators.EXP);
+                    FloatVector e = FastExp.ofNonPositive(FloatVector.fromArray(Vec.F, scores, p).sub(max));
                     e.intoArray(scores, p);
                     sumV = sumV.add(e);
                 }
                 float sum = sumV.reduceLanes(VectorOperators.ADD);
                 for (int p = vn; p < n; p++) sum += scores[p] = (float) Math.exp(scores[p] - max);
                 float inv = 1 / sum;
-                for (int d = 0; d < hd; d++) out[qOff + d] = FloatOps.dot(scores, 0, valuesT, (rows + d) * capacity, n) * inv;
+                int d = 0;
+                // four head dimensions per pass over the weights: four independent accumulators
+                for (; d + 4 <= hd; d += 4) {
+                    int o0 = (rows + d) * capacity;
+                    FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0;
+                    for (int p = 0; p < vn; p += Vec.L) {
+                        FloatVector w = FloatVector.fromArray(Vec.F, scores, p);
+                        a0 = FloatVector.fromArray(Vec.F, valuesT, o0 + p).fma(w, a0);
+                        a1 = FloatVector.fromArray(Vec.F, valuesT, o0 + capacity + p).fma(w, a1);
+                        a2 = FloatVector.fromArray(Vec.F, valuesT, o0 + 2 * capacity + p).fma(w, a2);
+                        a3 = FloatVector.fromArray(Vec.F, valuesT, o0 + 3 * capacity + p).fma(w, a3);
+                    }
+                    float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+                    float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+                    for (int p = vn; p < n; p++) {
+                        float w = scores[p];
+                        s0 += w * valuesT[o0 + p];
+                        s1 += w * valuesT[o0 + capacity + p];
+                        s2 += w * valuesT[o0 + 2 * capacity + p];
+                        s3 += w * valuesT[o0 + 3 * capacity + p];
+                    }
+                    out[qOff + d] = s0 * inv;
+                    out[qOff + d + 1] = s1 * inv;
+                    out[qOff + d + 2] = s2 * inv;
+                    out[qOff + d + 3] = s3 * inv;
+                }
+                for (; d < hd; d++) out[qOff + d] = FloatOps.dot(scores, 0, valuesT, (rows + d) * capacity, n) * inv;
             }
         }
     }
