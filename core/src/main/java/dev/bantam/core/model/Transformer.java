@@ -50,7 +50,10 @@ public final class Transformer {
      * @param allLogits true: logits for every new position {@code [T][vocab]}; false: the last one only
      */
     public float[] forward(KvCache cache, int[] tokens, boolean allLogits) {
-        if (w.output() == null) throw new UnsupportedOperationException("this model has heads and no output layer: it gives hidden states, not logits");
+        if (w.output() == null) {
+            throw new UnsupportedModelException("this model has policy/value heads and no output layer: it evaluates game positions "
+                    + "(bantam play, bantam game-bench), it does not generate text");
+        }
         final int T = tokens.length, dim = c.dim();
         float[] x = layers(new KvCache[] {cache}, new int[][] {tokens});
         int from = allLogits ? 0 : T - 1, n = T - from;
