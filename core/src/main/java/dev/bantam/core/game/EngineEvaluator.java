@@ -37,10 +37,11 @@ public final class EngineEvaluator implements PositionEvaluator {
     private final int capacity;
     private long tokensComputed, evaluations, cacheHits;
 
-    /** A working KV cache and the trie nodes whose KV it holds, root first. */
+    /** A working KV cache and the trie nodes whose KV it holds, root first (then, if flagged, the last node's separator). */
     private static final class Slot {
         final KvCache cache;
         final List<PrefixTrie.Node> path = new ArrayList<>();
+        boolean trailingSeparator;
 
         Slot(KvCache cache) { this.cache = cache; }
     }
@@ -132,6 +133,7 @@ public final class EngineEvaluator implements PositionEvaluator {
         int[][] tokens = new int[b][];
         Slot[] used = new Slot[b];
         int[] firstNew = new int[b];
+        boolean[] withSeparator = new boolean[b];
         while (slots.size() < b) slots.add(new Slot(new KvCache(config, capacity)));
         Set<Slot> free = new HashSet<>(slots);
         for (int j = 0; j < b; j++) {
@@ -149,12 +151,14 @@ public final class EngineEvaluator implements PositionEvaluator {
             // a cached history without an output (an inner node of a longer one): rerun its last move
             if (p.depth() == h.size()) p = p.parent;
             firstNew[j] = p == null ? -1 : p.depth();
+            // the separator before the first new move is cached when a sibling computed it
+            withSeparator[j] = p != null && p.depth() >= 1 && p.separator != null;
             List<PrefixTrie.Node> path = p == null ? List.of() : pathTo(p);
             Slot s = bestSlot(free, path);
             free.remove(s);
-            load(s, path);
+            load(s, path, withSeparator[j]);
             used[j] = s;
-            tokens[j] = p == null ? format.startTokens() : newTokens(h, firstNew[j]);
+            tokens[j] = p == null ? format.startTokens() : newTokens(h, firstNew[j], withSeparator[j]);
         }
         for (int j = 0; j < b; j++) {
             caches[j] = used[j].cache;
@@ -167,38 +171,51 @@ public final class EngineEvaluator implements PositionEvaluator {
             int i = todo.get(j);
             Evaluation e = heads.apply(hidden, j * config.dim());
             results[i] = e;
-            if (trie != null) leaves.add(remember(used[j], histories.get(i), firstNew[j], e));
+            if (trie != null) leaves.add(remember(used[j], histories.get(i), firstNew[j], withSeparator[j], e));
         }
         if (trie != null) trie.evict(leaves);
     }
 
-    /** Adds a node for every move the slot just computed; returns the history's node. */
-    private PrefixTrie.Node remember(Slot s, List<String> h, int firstNew, Evaluation e) {
+    /** Adds a node (and the separator before it) for every move the slot just computed; returns the history's node. */
+    private PrefixTrie.Node remember(Slot s, List<String> h, int firstNew, boolean withSeparator, Evaluation e) {
+        s.trailingSeparator = false;
         if (firstNew < 0) {
             trie.root().evaluation = e;
             s.path.clear();
             s.path.add(trie.root());
             return trie.root();
         }
+        int sep = separatorLength();
         PrefixTrie.Node node = s.path.getLast();
+        int pos = node.end() + (withSeparator ? sep : 0);
         for (int m = firstNew; m < h.size(); m++) {
-            PrefixTrie.Node existing = node.children.get(h.get(m));
-            if (existing != null) {
-                node = existing;  // the rerun inner node: its KV is cached already
-            } else {
-                int len = format.moveTokens(m, h.get(m)).length;
-                node = trie.add(node, h.get(m), s.cache.segment(node.end(), len));
+            if (m >= 1 && !(m == firstNew && withSeparator)) {
+                if (node.separator == null) trie.setSeparator(node, s.cache.segment(pos, sep));
+                pos += sep;
             }
+            int len = format.bareMoveTokens(h.get(m)).length;
+            PrefixTrie.Node existing = node.children.get(h.get(m));
+            // an existing child is the rerun inner node: its KV is cached already
+            node = existing != null ? existing : trie.add(node, h.get(m), s.cache.segment(pos, len), sep);
+            pos += len;
             s.path.add(node);
         }
         node.evaluation = e;
         return node;
     }
 
-    private int[] newTokens(List<String> h, int from) {
+    private int separatorLength() {
+        return format.separatorTokens().length;
+    }
+
+    /** Tokens of moves {@code from}… of {@code h}, the first one's separator left out when it is cached. */
+    private int[] newTokens(List<String> h, int from, boolean separatorCached) {
         int total = 0;
         int[][] chunks = new int[h.size() - from][];
-        for (int m = from; m < h.size(); m++) total += (chunks[m - from] = format.moveTokens(m, h.get(m))).length;
+        for (int m = from; m < h.size(); m++) {
+            int[] c = m == from && separatorCached ? format.bareMoveTokens(h.get(m)) : format.moveTokens(m, h.get(m));
+            total += (chunks[m - from] = c).length;
+        }
         int[] out = new int[total];
         int off = 0;
         for (int[] c : chunks) {
@@ -236,15 +253,27 @@ public final class EngineEvaluator implements PositionEvaluator {
         return i;
     }
 
-    /** Makes the slot's cache hold exactly the KV of {@code path}, copying only what differs. */
-    private static void load(Slot s, List<PrefixTrie.Node> path) {
+    /**
+     * Makes the slot's cache hold exactly the KV of {@code path} (and, with {@code withSeparator},
+     * the separator after its last node), copying in only what differs from what it holds.
+     */
+    private void load(Slot s, List<PrefixTrie.Node> path, boolean withSeparator) {
         int keep = shared(s.path, path);
-        s.cache.truncate(keep == 0 ? 0 : path.get(keep - 1).end());
+        int end = keep == 0 ? 0 : path.get(keep - 1).end();
+        // the slot's trailing separator is the one the target needs next, if the target goes on from there
+        boolean separatorLoaded = s.trailingSeparator && keep == s.path.size() && (keep < path.size() || withSeparator);
+        if (separatorLoaded) end += separatorLength();
+        s.cache.truncate(end);
         while (s.path.size() > keep) s.path.removeLast();
         for (int i = keep; i < path.size(); i++) {
-            s.cache.append(path.get(i).kv);
-            s.path.add(path.get(i));
+            PrefixTrie.Node n = path.get(i);
+            if (n.depth() >= 2 && !separatorLoaded) s.cache.append(path.get(i - 1).separator);
+            separatorLoaded = false;
+            s.cache.append(n.kv);
+            s.path.add(n);
         }
+        if (withSeparator && !separatorLoaded) s.cache.append(path.getLast().separator);
+        s.trailingSeparator = withSeparator;
     }
 
     private Slot slot(int index) {

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Cached KV prefixes keyed by move history: each node holds the keys and values of its own
  * move's tokens (the root: the record's start), so a history's cached prefix is the chain of
- * nodes from the root. Memory is bounded: past {@code maxBytes} the least recently used nodes go
+ * nodes from the root. The separator that precedes every move after the first is the same text
+ * after a given history whatever move follows, so its KV is kept once, on the node it follows:
+ * the children of a position then run only their move's own tokens. Memory is bounded: past {@code maxBytes} the least recently used nodes go
  * first. A lookup touches every node of its path from the deepest up to the root, so a node is
  * always more recently used than all its descendants and eviction only ever removes leaves.
  */
@@ -20,6 +22,9 @@ final class PrefixTrie {
         /** Positions before this node's tokens. */
         final int start;
         final KvCache.Segment kv;
+        /** KV of the separator after this node's tokens (null until a child has computed it; never on the root). */
+        KvCache.Segment separator;
+        final int depth;
         final Map<String, Node> children = new HashMap<>(4);
         /** The network's output at this history, once computed. */
         Evaluation evaluation;
@@ -31,16 +36,13 @@ final class PrefixTrie {
             this.move = move;
             this.start = start;
             this.kv = kv;
+            this.depth = parent == null ? 0 : parent.depth + 1;
         }
 
         /** Positions up to and including this node's tokens. */
         int end() { return start + kv.length(); }
 
-        int depth() {
-            int d = 0;
-            for (Node n = this; n.parent != null; n = n.parent) d++;
-            return d;
-        }
+        int depth() { return depth; }
     }
 
     private final long maxBytes;
@@ -76,14 +78,20 @@ final class PrefixTrie {
         return n;
     }
 
-    /** Caches {@code move}'s KV under {@code parent}. */
-    Node add(Node parent, String move, KvCache.Segment kv) {
-        Node n = new Node(parent, move, parent.end(), kv);
+    /** Caches {@code move}'s own KV under {@code parent}, placed after the parent's separator (if the move is not the first). */
+    Node add(Node parent, String move, KvCache.Segment kv, int separatorLength) {
+        Node n = new Node(parent, move, parent.end() + (parent.depth >= 1 ? separatorLength : 0), kv);
         parent.children.put(move, n);
         bytes += kv.bytes();
         nodes++;
         touchPath(n);
         return n;
+    }
+
+    /** Caches the separator's KV after {@code node}. */
+    void setSeparator(Node node, KvCache.Segment kv) {
+        node.separator = kv;
+        bytes += kv.bytes();
     }
 
     /** Evicts least recently used nodes until within the budget, sparing {@code keep} and its ancestors. */
@@ -100,7 +108,7 @@ final class PrefixTrie {
         unlink(n);
         n.parent.children.remove(n.move);
         n.evicted = true;
-        bytes -= n.kv.bytes();
+        bytes -= n.kv.bytes() + (n.separator == null ? 0 : n.separator.bytes());
         nodes--;
         evictions++;
     }

@@ -26,6 +26,16 @@ public record RecordFormat(String start, String separator) {
         return start + String.join(separator, moves);
     }
 
+    /** Tokens of the separator that comes before every move but the first. */
+    public int[] separatorTokens() {
+        return codes(separator);
+    }
+
+    /** Tokens of a move's own text, without its separator. */
+    public int[] bareMoveTokens(String move) {
+        return codes(move);
+    }
+
     /** Tokens of the whole record. */
     public int[] tokens(List<String> moves) {
         return codes(text(moves));

@@ -80,8 +80,10 @@ class PrefixReuseTest {
             assertThat(e.tokensComputed() - before).as("tokens of ' e5'").isEqualTo(3);
             e.evaluate(List.of("c3", "b2", "d4", "e5"));
             assertThat(e.cacheHits()).isEqualTo(1);
-            e.evaluate(List.of("c3", "b2"));  // an inner prefix without an output of its own: one move rerun
-            assertThat(e.tokensComputed() - before).isEqualTo(6);
+            e.evaluate(List.of("c3", "b2", "d4", "a1"));  // a sibling: the separator after d4 is cached, only 'a1' runs
+            assertThat(e.tokensComputed() - before).isEqualTo(5);
+            e.evaluate(List.of("c3", "b2"));  // an inner prefix without an output of its own: its move reruns
+            assertThat(e.tokensComputed() - before).isEqualTo(7);
         }
     }
 
