@@ -195,7 +195,7 @@ final class GameBenchCommand implements Callable<Integer> {
     }
 
     private void print(PrintStream out, List<Row> evals, List<Row> moves) {
-        out.printf("## Evaluations (history of N tokens cached or not; each leaf adds one move: 3 tokens)%n%n");
+        out.printf("## Evaluations (history of N tokens; each leaf adds one move: 3 tokens, of which prefix reuse runs 2 once a sibling has cached the separator)%n%n");
         out.printf("threads %d, %d repetitions of ≥ 32 evaluations each; ms/eval: median (min – max) over repetitions; evals/s from the median%n%n",
                 threads, repetitions);
         out.println("| backend | mode | batch | tokens | evals/s | ms/eval | min – max |");
