@@ -71,18 +71,22 @@ public final class Attention {
         float scale = (float) (1.0 / Math.sqrt(hd));
         int group = heads / kvHeads;
         float[] scores = SCORES.get();
-        if (scores.length < start + tokens) SCORES.set(scores = new float[Math.max(start + tokens, 2 * scores.length)]);
+        if (scores.length < start + tokens + Vec.L) SCORES.set(scores = new float[Math.max(start + tokens + Vec.L, 2 * scores.length)]);
         // the query heads of one key/value head, for every new token, run one after another, so
         // that head's keys and values stay in the L1 cache between them
         for (int kvh = 0; kvh < kvHeads; kvh++) for (int t = 0; t < tokens; t++) for (int h = kvh * group; h < (kvh + 1) * group; h++) {
-            int n = start + t + 1, vn = n - n % Vec.L;
+            int n = start + t + 1, full = n - n % Vec.L;
+            // the last, partial block of positions also runs as a vector (its dead lanes masked to
+            // weight 0) when the cache has room past it: a scalar tail would cost as much as the rest
+            boolean vectorTail = full < n && full + Vec.L <= capacity;
+            int vn = vectorTail ? full + Vec.L : full;
             {
                 int qOff = base + (t * heads + h) * hd, rows = kvh * hd;
                 // scores and their running maximum in one pass
                 FloatVector maxV = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY);
                 int p0 = 0;
                 // two blocks of positions at a time: two independent chains of multiply-adds
-                for (; p0 + 2 * Vec.L <= vn; p0 += 2 * Vec.L) {
+                for (; p0 + 2 * Vec.L <= full; p0 += 2 * Vec.L) {
                     FloatVector a = FloatVector.zero(Vec.F), b = a;
                     for (int d = 0, o = rows * capacity + p0; d < hd; d++, o += capacity) {
                         FloatVector qd = FloatVector.broadcast(Vec.F, q[qOff + d] * scale);
@@ -98,6 +102,7 @@ public final class Attention {
                     for (int d = 0; d < hd; d++) {
                         acc = FloatVector.fromArray(Vec.F, keysT, (rows + d) * capacity + p).fma(FloatVector.broadcast(Vec.F, q[qOff + d] * scale), acc);
                     }
+                    if (p == full) acc = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY).blend(acc, Vec.F.indexInRange(p, n));
                     acc.intoArray(scores, p);
                     maxV = maxV.max(acc);
                 }
