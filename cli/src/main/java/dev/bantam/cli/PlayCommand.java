@@ -41,6 +41,12 @@ final class PlayCommand implements Callable<Integer> {
     @Option(names = {"-s", "--seed"}, paramLabel = "N", defaultValue = "1", description = "Seed for noise and move choice. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "Leaves evaluated per network call (virtual loss spreads them). Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--search-threads", paramLabel = "N", defaultValue = "1", description = "Threads descending the tree (1: deterministic for a seed). Default: ${DEFAULT-VALUE}.")
+    int searchThreads;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "1", description = "Threads of the forward pass. Default: ${DEFAULT-VALUE}.")
     int threads;
 
@@ -48,6 +54,8 @@ final class PlayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (simulations < 1) throw new UsageException("--simulations must be >= 1, got " + simulations);
         if (threads < 1) throw new UsageException("--threads must be >= 1, got " + threads);
+        if (batch < 1) throw new UsageException("--batch must be >= 1, got " + batch);
+        if (searchThreads < 1) throw new UsageException("--search-threads must be >= 1, got " + searchThreads);
         int humanPlayer = switch (human) {
             case "first" -> 1;
             case "second" -> 2;
@@ -57,7 +65,7 @@ final class PlayCommand implements Callable<Integer> {
         PrintStream out = System.out;
         try (GameEvaluators.Opened opened = GameEvaluators.open(model, backend, backend.equals("cpu"), threads, recordStart)) {
             Mcts mcts = new Mcts(opened.evaluator(), Mcts.Options.defaults().withSimulations(simulations)
-                    .withTemperature(temperature).withNoise(0.3f, noise).withSeed(seed));
+                    .withTemperature(temperature).withNoise(0.3f, noise).withSeed(seed).withBatchSize(batch).withThreads(searchThreads));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             FourInARow game = FourInARow.start();
             if (humanPlayer != 0) out.printf("You are %s. Enter a cell (a1 … e5), or 'quit'.%n", humanPlayer == 1 ? "X" : "O");
