@@ -55,7 +55,7 @@ public final class Transformer {
                     + "(bantam play, bantam game-bench), it does not generate text");
         }
         final int T = tokens.length, dim = c.dim();
-        float[] x = layers(new KvCache[] {cache}, new int[][] {tokens});
+        float[] x = layers(new KvCache[] {cache}, new int[][] {tokens}, false);
         int from = allLogits ? 0 : T - 1, n = T - from;
         float[] last = new float[n * dim];
         System.arraycopy(x, from * dim, last, 0, n * dim);
@@ -72,16 +72,16 @@ public final class Transformer {
      */
     public void forwardHidden(KvCache[] caches, int[][] tokens, float[] hidden) {
         int dim = c.dim();
-        float[] x = layers(caches, tokens);
-        int row = 0;
-        for (int i = 0; i < tokens.length; i++) {
-            row += tokens[i].length;
-            normRow(x, (row - 1) * dim, w.outputNorm(), hidden, i * dim);
-        }
+        float[] x = layers(caches, tokens, true);
+        for (int i = 0; i < tokens.length; i++) normRow(x, i * dim, w.outputNorm(), hidden, i * dim);
     }
 
-    /** Every layer over the batch's new rows; returns the residual stream {@code [rows][dim]} (scratch). */
-    private float[] layers(KvCache[] caches, int[][] tokens) {
+    /**
+     * Every layer over the batch's new rows; returns the residual stream {@code [rows][dim]}
+     * (scratch). With {@code lastOnly} the last layer runs only each sequence's last token, whose
+     * row is then {@code i}.
+     */
+    private float[] layers(KvCache[] caches, int[][] tokens, boolean lastOnly) {
         final int dim = c.dim(), qd = c.qDim();
         int T = 0;
         for (int i = 0; i < tokens.length; i++) {
@@ -113,10 +113,21 @@ public final class Transformer {
                 linear(layer.v(), xb, T, v);
             }
             if (c.arch().usesRope()) applyRope(q, k, T, s);
-            for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) {
+            for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) caches[i].write(l, k, v, row, caches[i].length(), tokens[i].length);
+            // the last layer of a hidden-state pass: only each sequence's last token goes on (the
+            // others' keys and values are stored above), moved to row i
+            boolean lastRowsOnly = lastOnly && l == c.layers() - 1 && T > tokens.length;
+            if (lastRowsOnly) {
+                for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) {
+                    int last = row + tokens[i].length - 1;
+                    System.arraycopy(q, last * qd, q, i * qd, qd);
+                    System.arraycopy(x, last * dim, x, i * dim, dim);
+                }
+                T = tokens.length;
+            }
+            for (int i = 0, row = 0; i < tokens.length; row += lastRowsOnly ? 1 : tokens[i].length, i++) {
                 KvCache cache = caches[i];
-                int start = cache.length(), n = tokens[i].length;
-                cache.write(l, k, v, row, start, n);
+                int n = lastRowsOnly ? 1 : tokens[i].length, start = cache.length() + tokens[i].length - n;
                 if (cache.keysT != null && n < Attention.TILED_FROM_TOKENS) {
                     Attention.causalTransposed(q, row * qd, cache.keysT[l], cache.valuesT[l], cache.capacity(), start, n, c.heads(), c.kvHeads(), c.headDim(), attn);
                 } else {
