@@ -15,12 +15,15 @@ import java.util.Optional;
 public final class EmbeddedModels {
     public static final String DEFAULT = "austen-llama-7m";
     public static final List<String> NAMES = List.of("austen-llama-7m", "austen-gpt2-7m");
+    /** The policy/value network of {@code bantam play}: trained-llama of the game fixtures, float32 (1 MB). */
+    public static final String GAME_DEFAULT = "game-llama-trained";
 
     private EmbeddedModels() {}
 
     /** The embedded model that {@code name} refers to ({@code austen-gpt2-7m}, with or without {@code -q8_0.gguf}). */
     public static Optional<String> match(String name) {
-        String base = name.replaceFirst("\\.gguf$", "").replaceFirst("-q8_0$", "");
+        String base = name.replaceFirst("\\.gguf$", "").replaceFirst("-q8_0$", "").replaceFirst("-f32$", "");
+        if (base.equals(GAME_DEFAULT)) return Optional.of(GAME_DEFAULT + "-f32.gguf");
         return NAMES.contains(base) ? Optional.of(base + "-q8_0.gguf") : Optional.empty();
     }
 

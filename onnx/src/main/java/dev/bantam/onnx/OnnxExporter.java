@@ -155,6 +155,10 @@ public final class OnnxExporter {
         if (c.arch().usesRope()) ropeTables();
         for (int l = 0; l < c.layers(); l++) x = block(l, x);
         String h = toCompute(norm(x, w.outputNorm(), "output_norm"));
+        if (w.output() == null) {
+            throw new dev.bantam.core.model.UnsupportedModelException("a policy/value model without an output layer cannot be exported to a language-model graph; "
+                    + "run its own ONNX file with bantam play / game-bench --backend onnx-cpu");
+        }
         String logits = linear(h, new Weights.Linear(w.output(), null), "output");
         if (compute == Type.FLOAT16) g.opNamed("Cast", List.of(logits), LOGITS, "to", Type.FLOAT.proto.getNumber());
         else g.opNamed("Identity", List.of(logits), LOGITS);

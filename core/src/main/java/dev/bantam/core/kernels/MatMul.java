@@ -12,6 +12,8 @@ public final class MatMul {
     /** Floats of transposed activations per token tile (512 KiB): the tile stays in L2 while the weights stream past. */
     private static final int TILE_FLOATS = 128 * 1024;
     private static final int MAX_TILE_TOKENS = 256;
+    /** Below this many tokens of a small matrix, one matvec per token beats the padded prefill tile. */
+    private static final int SMALL_TOKENS = 8;
 
     private MatMul() {}
 
@@ -35,6 +37,11 @@ public final class MatMul {
     public static void matmul(ThreadPool pool, TensorView w, float[] x, int tokens, float[] out) {
         if (tokens == 1) {
             matvec(pool, w, x, 0, out, 0);
+            return;
+        }
+        if (tokens < SMALL_TOKENS && (long) w.rows() * w.cols() * tokens < ThreadPool.MIN_PARALLEL_WORK) {
+            // a tiny model's few tokens: the register tile would be mostly padding and allocation
+            for (int t = 0; t < tokens; t++) matvec(pool, w, x, t * w.cols(), out, t * w.rows());
             return;
         }
         int rows = w.rows(), cols = w.cols(), lanes = Vec.L;

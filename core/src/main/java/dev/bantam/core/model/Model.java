@@ -53,6 +53,9 @@ public final class Model implements AutoCloseable {
     public GgufFile file() { return file; }
     public int threads() { return pool.threads(); }
 
+    /** The forward pass over this model's weights, for callers that manage their own caches (batches, prefix reuse). */
+    public Transformer transformer() { return transformer; }
+
     /** A session whose KV cache holds up to {@code contextSize} positions (≤ the model's context length). */
     public Session newSession(int contextSize) {
         if (contextSize < 1) throw new IllegalArgumentException("context size must be >= 1, got " + contextSize);

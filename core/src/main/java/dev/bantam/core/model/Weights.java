@@ -1,6 +1,7 @@
 package dev.bantam.core.model;
 
 import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.gguf.GgufFormatException;
 import dev.bantam.core.tensor.TensorView;
 
@@ -18,11 +19,25 @@ public record Weights(
         TensorView output,
         List<Layer> layers) {
 
+    /** The output layer ({@code output.weight}, or the tied embedding); null for a heads-only model. */
+    @Override
+    public TensorView output() { return output; }
+
     /** A normalization's scale and (LayerNorm only) shift. */
     public record Norm(float[] weight, float[] bias) {}
 
-    /** A linear layer: weight matrix, optional bias. */
-    public record Linear(TensorView weight, float[] bias) {}
+    /**
+     * A linear layer: weight matrix, optional bias, and for tiny models a float32 column-major
+     * copy of the weights ({@link SmallMatMul}) for products with a few tokens.
+     */
+    public record Linear(TensorView weight, float[] bias, SmallMatMul.ColumnMajor columnMajor) {
+        public Linear(TensorView weight, float[] bias) {
+            this(weight, bias, null);
+        }
+    }
+
+    /** Models at most this wide get column-major weight copies: their per-token products are too small for dot products to pay off. */
+    public static final int TINY_DIM = 128;
 
     /** One transformer block. For gpt2 {@code qkv} is fused and {@code q/k/v} are null; gate is null without SwiGLU. */
     public record Layer(Norm attnNorm, Linear q, Linear k, Linear v, Linear qkv, Linear attnOut,
@@ -38,7 +53,10 @@ public record Weights(
             TensorView embd = matrix("token_embd.weight", c.dim(), c.vocabSize());
             TensorView pos = c.arch().positions() == Architecture.Positions.LEARNED
                     ? matrix("position_embd.weight", c.dim(), -1) : null;
-            TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize()) : embd;
+            // no output layer: tied to the embedding, except in a model with policy/value heads,
+            // whose backbone may end at the final norm (docs/game-heads.md)
+            boolean heads = file.metadata().has(dev.bantam.core.game.HeadsFormat.POLICY_SIZE);
+            TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize()) : heads ? null : embd;
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) layers.add(layer("blk." + i + "."));
             return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers));
@@ -62,7 +80,8 @@ public record Weights(
         }
 
         Linear linear(String name, int in, int out) {
-            return new Linear(matrix(name + ".weight", in, out), vector(name + ".bias", out));
+            TensorView w = matrix(name + ".weight", in, out);
+            return new Linear(w, vector(name + ".bias", out), c.dim() <= TINY_DIM ? SmallMatMul.transpose(w) : null);
         }
 
         Norm norm(String name) {

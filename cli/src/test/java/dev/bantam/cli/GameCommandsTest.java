@@ -1,0 +1,110 @@
+package dev.bantam.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bantam.core.game.EngineEvaluator;
+import dev.bantam.core.game.Evaluation;
+import dev.bantam.core.game.FourInARow;
+import dev.bantam.core.model.Model;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** convert-game, play and game-bench end to end. */
+class GameCommandsTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"game-gpt2", "game-llama"})
+    void convertGameWritesAGgufThatReproducesTheGoldenOutputs(String name) throws Exception {
+        Path out = tmp.resolve(name + ".gguf");
+        CliRun run = CliRun.of("convert-game", CliRun.fixture("game/" + name).toString(), out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode golden = new ObjectMapper().readTree(CliRun.fixture("game/" + name + "/golden.json").toFile());
+        try (Model model = Model.load(out, 1)) {
+            EngineEvaluator e = new EngineEvaluator(model, true);
+            for (JsonNode c : golden.get("cases")) {
+                Evaluation got = e.evaluate(Arrays.asList(c.get("text").asText().split(" ")));
+                for (int i = 0; i < 25; i++) assertThat((double) got.policyLogits()[i]).isCloseTo(c.get("policy_logits").get(i).asDouble(), within(1e-4));
+                assertThat((double) got.value()).isCloseTo(c.get("value").asDouble(), within(1e-4));
+            }
+        }
+        CliRun again = CliRun.of("convert-game", CliRun.fixture("game/" + name).toString(), out.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("already exists (use --force");
+    }
+
+    @Test
+    void convertGameNamesAMissingFolder() {
+        CliRun run = CliRun.of("convert-game", tmp.resolve("nope").toString(), tmp.resolve("x.gguf").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("nope: expected a folder with config.json and model.safetensors");
+    }
+
+    @Test
+    void aiVersusAiPrintsALegalGameRecord() {
+        CliRun run = withInput("", "play", "--human", "none", "--simulations", "16");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String record = run.out().lines().filter(l -> l.startsWith("record: ")).findFirst().orElseThrow().substring(8);
+        FourInARow end = FourInARow.fromRecord(record);
+        assertThat(end.isOver()).isTrue();
+        assertThat(run.out()).containsAnyOf("X wins", "O wins", "draw");
+    }
+
+    @Test
+    void aHumanMoveIsCheckedAndTheBoardShown() {
+        CliRun run = withInput("c3\nc3\nz9\nquit\n", "play", "--simulations", "8");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("You are X").contains("   a b c d e")
+                .contains("illegal move: c3 is already taken")
+                .contains("illegal move: 'z9' is not a cell (expected a1 … e5")
+                .contains("O plays ")
+                .contains("game abandoned; record: c3 ");
+    }
+
+    @Test
+    void badOptionsAndModelsWithoutHeadsAreUsageErrors() {
+        CliRun side = withInput("", "play", "--human", "both");
+        assertThat(side.exitCode()).isEqualTo(2);
+        assertThat(side.err()).contains("--human must be first, second or none, got 'both'");
+        CliRun lm = withInput("", "play", "-m", "austen-llama-7m", "--human", "none");
+        assertThat(lm.exitCode()).isEqualTo(2);
+        assertThat(lm.err()).contains("austen-llama-7m: has no policy/value heads");
+    }
+
+    @Test
+    void gameBenchPrintsTablesAndChartDataForBothBackends() {
+        CliRun run = CliRun.of("game-bench", "-m", CliRun.fixture("game/trained-llama/model.gguf").toString(),
+                "--onnx", CliRun.fixture("game/trained-llama/model.onnx").toString(),
+                "--lengths", "20", "--batches", "1,8", "-r", "1", "--simulations", "8");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("| cpu | prefix reuse | 8 | 20 |").contains("| cpu | full recompute | 1 | 20 |")
+                .contains("| onnx-cpu | full recompute | 8 | 20 |").contains("| cpu | prefix reuse | late | 500 |")
+                .contains("backend,mode,batch,tokens,ms_per_eval_median");
+        List<String> csv = run.out().lines().filter(l -> l.startsWith("cpu,") || l.startsWith("onnx-cpu,")).toList();
+        assertThat(csv).hasSize(6);
+    }
+
+    private static synchronized CliRun withInput(String input, String... args) {
+        InputStream old = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+            return CliRun.of(args);
+        } finally {
+            System.setIn(old);
+        }
+    }
+}
