@@ -137,13 +137,8 @@ public final class CudaSession implements InferenceSession {
     public Logits decode(int[] nextTokens) {
         if (nextTokens.length != batch || batch == 0) throw new IllegalArgumentException(nextTokens.length + " tokens for a batch of " + batch);
         gpu.makeCurrent();
-        int[] seqs = new int[batch], positions = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            checkRoom(lengths[b], 1);
-            seqs[b] = b;
-            positions[b] = lengths[b];
-        }
-        forward.setInputs(nextTokens, seqs, positions);
+        for (int b = 0; b < batch; b++) checkRoom(lengths[b], 1);
+        setStepInputs(nextTokens);
         if (useGraphs && batch <= CudaForward.MATVEC_ROWS) {
             MemorySegment graph = decodeGraphs.get(batch);
             if (graph == null) {
@@ -168,12 +163,7 @@ public final class CudaSession implements InferenceSession {
      */
     public Map<String, double[]> profileDecodeStep(int[] nextTokens) {
         gpu.makeCurrent();
-        int[] seqs = new int[batch], positions = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            seqs[b] = b;
-            positions[b] = lengths[b];
-        }
-        forward.setInputs(nextTokens, seqs, positions);
+        setStepInputs(nextTokens);
         gpu.startProfile();
         forward.run(batch, forward.splits(forward.capacity, batch), 0);
         return gpu.stopProfile();
@@ -182,17 +172,22 @@ public final class CudaSession implements InferenceSession {
     /** One decode step of the current batch launched directly (no graph), inside cuProfilerStart/Stop: for ncu. */
     public void profiledDecodeStep(int[] nextTokens) {
         gpu.makeCurrent();
+        setStepInputs(nextTokens);
+        gpu.synchronize();
+        gpu.driver().profilerStart();
+        forward.run(batch, forward.splits(forward.capacity, batch), 0);
+        gpu.synchronize();
+        gpu.driver().profilerStop();
+    }
+
+    /** Inputs of one decode step: token b of {@code nextTokens} goes to sequence b at its next position. */
+    private void setStepInputs(int[] nextTokens) {
         int[] seqs = new int[batch], positions = new int[batch];
         for (int b = 0; b < batch; b++) {
             seqs[b] = b;
             positions[b] = lengths[b];
         }
         forward.setInputs(nextTokens, seqs, positions);
-        gpu.synchronize();
-        gpu.driver().profilerStart();
-        forward.run(batch, forward.splits(forward.capacity, batch), 0);
-        gpu.synchronize();
-        gpu.driver().profilerStop();
     }
 
     private void readLogits(int rows, float[] out, int offset) {

@@ -2,6 +2,7 @@ package dev.bantam.cuda;
 
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.core.generate.Sampler;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.model.ModelConfig;
@@ -138,7 +139,7 @@ public final class CudaSpeed {
             float[] a = cpu.prefill(first).data(), b = gpu.prefill(first).data();
             for (int i = 0; i < steps; i++) {
                 for (int s = 0; s < 2; s++) {
-                    int ta = argmax(a, s * vocab, vocab), tb = argmax(b, s * vocab, vocab);
+                    int ta = Sampler.argmax(a, s * vocab, vocab), tb = Sampler.argmax(b, s * vocab, vocab);
                     if (ta == tb) same++;
                     n++;
                 }
@@ -153,12 +154,6 @@ public final class CudaSpeed {
             System.out.printf("check %s: batch 2, %d decode steps vs cpu: top-1 %d/%d, max |Δlogit| %.3e (max |logit| %.3e, relative %.2e)%n",
                     model.getFileName(), steps, same, n, maxDiff, maxLogit, maxDiff / maxLogit);
         }
-    }
-
-    static int argmax(float[] x, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) if (x[off + i] > x[off + best]) best = i;
-        return best;
     }
 
     static double median(List<Double> v) {

@@ -2,6 +2,7 @@ package dev.bantam.study;
 
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.eval.Perplexity;
+import dev.bantam.core.generate.Sampler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,7 +68,7 @@ final class AccuracyRun {
                     row.flip();
                     for (int i = 0; i < vocab; i++) ref[i] = row.getFloat();
                     kl[k] = klDivergence(ref, logits, off, vocab);
-                    if (argmax(ref, 0, vocab) == argmax(logits, off, vocab)) sameTop++;
+                    if (Sampler.argmax(ref) == Sampler.argmax(logits, off, vocab)) sameTop++;
                     for (int i = 0; i < vocab; i++) maxAbs = Math.max(maxAbs, Math.abs(logits[off + i] - ref[i]));
                 }
             }
@@ -111,11 +112,5 @@ final class AccuracyRun {
         for (int i = 0; i < n; i++) max = Math.max(max, v[off + i]);
         for (int i = 0; i < n; i++) sum += Math.exp(v[off + i] - max);
         return max + Math.log(sum);
-    }
-
-    private static int argmax(float[] v, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) if (v[off + i] > v[off + best]) best = i;
-        return best;
     }
 }

@@ -16,9 +16,9 @@ public record RawRun(int runId, String kind, String model, String variant, Strin
 
     public boolean ok() { return status == RunOutcome.Status.OK; }
 
-    /** The line for {@code run} of {@code variant}: identity from the plan, measurements from the outcome. */
-    static RawRun of(int runId, String kind, String model, VariantSpec variant, RunRequest run, RunOutcome o) {
-        return new RawRun(runId, kind, model, variant.label(), variant.backend(), variant.type(),
+    /** The line for {@code run} of {@code variant}: identity from the plan, measurements from the outcome; numbered when written. */
+    static RawRun of(String kind, String model, VariantSpec variant, RunRequest run, RunOutcome o) {
+        return new RawRun(0, kind, model, variant.label(), variant.backend(), variant.type(),
                 run.scenario(), run.batch(), run.promptTokens(), run.decodeSteps(), run.warmup(), run.repetition(),
                 o.status(), o.error(), o.prefillNs(), o.sampleNs(), o.stepNs(), o.decodeNs(), o.decodeTokens(),
                 o.rssBytes(), o.peakRssBytes(), o.deviceBytes(), o.scoredTokens(), o.nll(), o.kl(), o.sameTop(), o.maxAbsDlogit());

@@ -3,6 +3,7 @@ package dev.bantam.study;
 import dev.bantam.bench.RandomTokens;
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.Logits;
+import dev.bantam.core.generate.Sampler;
 
 /**
  * One run of a scenario on a session, timed as benchmark.md defines: the prefill call of the
@@ -39,12 +40,7 @@ final class SpeedRun {
 
     static int[] greedy(Logits logits) {
         int[] ids = new int[logits.batch()];
-        float[] d = logits.data();
-        for (int b = 0; b < ids.length; b++) {
-            int off = b * logits.vocab(), best = 0;
-            for (int i = 1; i < logits.vocab(); i++) if (d[off + i] > d[off + best]) best = i;
-            ids[b] = best;
-        }
+        for (int b = 0; b < ids.length; b++) ids[b] = Sampler.argmax(logits.data(), b * logits.vocab(), logits.vocab());
         return ids;
     }
 }

@@ -107,13 +107,10 @@ public final class StudyRunner {
 
     private void execute(ChildJvm child, Prepared p, List<RunRequest> runs, AccuracyJob accuracy, int ctx, int batch,
                          String kind, RawSink sink) throws IOException, InterruptedException {
-        if (p.unavailable != null) {
-            for (RunRequest r : runs) sink.write(RawRun.of(0, kind, p.model, p.variant, r, RunOutcome.failed(RunOutcome.Status.FAILED, p.unavailable)), r);
-            return;
-        }
-        if (p.variant.isOpenAi() && accuracy != null) {
-            for (RunRequest r : runs) sink.write(RawRun.of(0, kind, p.model, p.variant, r,
-                    RunOutcome.failed(RunOutcome.Status.FAILED, "not measured: the openai backend returns no logits")), r);
+        String notRun = p.unavailable != null ? p.unavailable
+                : p.variant.isOpenAi() && accuracy != null ? "not measured: the openai backend returns no logits" : null;
+        if (notRun != null) {
+            for (RunRequest r : runs) sink.write(RawRun.of(kind, p.model, p.variant, r, RunOutcome.failed(RunOutcome.Status.FAILED, notRun)), r);
             return;
         }
         var job = new WorkerJob(p.variant.backend(), p.file.toAbsolutePath().toString(), p.options, threads(), ctx, batch, spec.seed(), runs, 0,
@@ -126,7 +123,7 @@ public final class StudyRunner {
 
             @Override public void finished(RunRequest run, RunOutcome outcome) {
                 try {
-                    sink.write(RawRun.of(0, kind, p.model, p.variant, run, outcome), run);
+                    sink.write(RawRun.of(kind, p.model, p.variant, run, outcome), run);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

@@ -43,11 +43,7 @@ public final class StudyWorker {
                 return;
             }
             reports.println(WorkerProtocol.loaded(0));
-            for (int i = job.from(); i < job.runs().size(); i++) {
-                RunRequest run = job.runs().get(i);
-                reports.println(WorkerProtocol.start(run.index()));
-                reports.println(WorkerProtocol.result(run.index(), attempt(() -> client.execute(run))));
-            }
+            runAll(job, reports, client::execute);
             return;
         }
         long t0 = System.nanoTime();
@@ -61,17 +57,19 @@ public final class StudyWorker {
         }
         reports.println(WorkerProtocol.loaded(System.nanoTime() - t0));
         try (session) {
-            if (job.accuracy() != null) {
-                RunRequest run = job.runs().getFirst();
-                reports.println(WorkerProtocol.start(run.index()));
-                reports.println(WorkerProtocol.result(run.index(), attempt(() -> AccuracyRun.execute(session, job.accuracy()))));
-                return;
-            }
-            for (int i = job.from(); i < job.runs().size(); i++) {
-                RunRequest run = job.runs().get(i);
-                reports.println(WorkerProtocol.start(run.index()));
-                reports.println(WorkerProtocol.result(run.index(), attempt(() -> SpeedRun.execute(session, run, job.seed()))));
-            }
+            // an accuracy job has its one pass as its only run
+            runAll(job, reports, job.accuracy() != null
+                    ? run -> AccuracyRun.execute(session, job.accuracy())
+                    : run -> SpeedRun.execute(session, run, job.seed()));
+        }
+    }
+
+    /** Runs the job's runs from {@code from} on, each announced before and reported after. */
+    private static void runAll(WorkerJob job, PrintStream reports, Measurement measurement) {
+        for (int i = job.from(); i < job.runs().size(); i++) {
+            RunRequest run = job.runs().get(i);
+            reports.println(WorkerProtocol.start(run.index()));
+            reports.println(WorkerProtocol.result(run.index(), attempt(measurement, run)));
         }
     }
 
@@ -85,12 +83,13 @@ public final class StudyWorker {
     }
 
     interface Measurement {
-        RunOutcome measure() throws Exception;
+        RunOutcome measure(RunRequest run) throws Exception;
     }
 
-    private static RunOutcome attempt(Measurement m) {
+    /** The measurement of {@code run}, or a FAILED outcome with what went wrong. */
+    private static RunOutcome attempt(Measurement m, RunRequest run) {
         try {
-            return m.measure();
+            return m.measure(run);
         } catch (Throwable e) {
             return RunOutcome.failed(RunOutcome.Status.FAILED, describe(e));
         }

@@ -26,8 +26,9 @@ public final class Summarizer {
     private static final double MIB = 1024.0 * 1024.0;
 
     public static StudySummary summarize(List<RawRun> runs, AccuracySpec accuracy, String baseLabel) {
-        return new StudySummary(counts(runs), variantCounts(runs), accuracyRows(runs, accuracy, baseLabel),
-                groups(runs, accuracy, baseLabel), comparisons(runs, baseLabel), failures(runs));
+        List<AccuracyRow> accuracyRows = accuracyRows(runs, accuracy, baseLabel);
+        return new StudySummary(counts(runs), variantCounts(runs), accuracyRows,
+                groups(runs, accuracyRows), comparisons(runs, baseLabel), failures(runs));
     }
 
     private static List<StudySummary.FailureRow> failures(List<RawRun> runs) {
@@ -121,9 +122,10 @@ public final class Summarizer {
         return new double[]{ppl, n > 1 ? ppl * Math.sqrt(Math.max(0, variance) / (n - 1)) : 0};
     }
 
-    private static List<Group> groups(List<RawRun> runs, AccuracySpec spec, String baseLabel) {
+    /** Speed groups, each with its variant's gate result ({@code unchecked} without accuracy data). */
+    private static List<Group> groups(List<RawRun> runs, List<AccuracyRow> accuracyRows) {
         Map<String, String> gates = new LinkedHashMap<>();
-        for (AccuracyRow a : accuracyRows(runs, spec, baseLabel)) {
+        for (AccuracyRow a : accuracyRows) {
             gates.put(a.model() + "\u0000" + a.variant(), switch (a.gate()) {
                 case "base", "pass" -> "pass";
                 case "fail" -> "fail";
