@@ -1,17 +1,17 @@
 package dev.bantam.cli;
 
-import dev.bantam.bench.BenchRunner;
-import dev.bantam.bench.BenchTest;
-import dev.bantam.bench.BytesPerToken;
-import dev.bantam.bench.Environment;
-import dev.bantam.bench.LlamaBenchPeer;
-import dev.bantam.bench.ModelInfo;
-import dev.bantam.bench.OutputFormat;
-import dev.bantam.bench.ResultPrinter;
-import dev.bantam.bench.RooflineEstimate;
-import dev.bantam.bench.StreamTriad;
-import dev.bantam.bench.TestResult;
-import dev.bantam.core.model.Model;
+import dev.bantam.study.bench.BenchRunner;
+import dev.bantam.study.bench.BenchTest;
+import dev.bantam.study.bench.BytesPerToken;
+import dev.bantam.study.bench.Environment;
+import dev.bantam.study.bench.LlamaBenchPeer;
+import dev.bantam.study.bench.ModelInfo;
+import dev.bantam.study.bench.OutputFormat;
+import dev.bantam.study.bench.ResultPrinter;
+import dev.bantam.study.bench.RooflineEstimate;
+import dev.bantam.study.bench.StreamTriad;
+import dev.bantam.study.bench.TestResult;
+import dev.bantam.core.cpu.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

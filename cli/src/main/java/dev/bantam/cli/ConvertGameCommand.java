@@ -1,6 +1,6 @@
 package dev.bantam.cli;
 
-import dev.bantam.cli.convert.GameModelConverter;
+import dev.bantam.convert.GameModelConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,9 +1,9 @@
 package dev.bantam.cli;
 
-import dev.bantam.core.game.EngineEvaluator;
-import dev.bantam.core.game.GameState;
-import dev.bantam.core.game.Mcts;
-import dev.bantam.core.game.PositionEvaluator;
+import dev.bantam.game.EngineEvaluator;
+import dev.bantam.game.GameState;
+import dev.bantam.game.Mcts;
+import dev.bantam.game.PositionEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,11 +1,11 @@
 package dev.bantam.cli;
 
-import dev.bantam.core.game.EngineEvaluator;
-import dev.bantam.core.game.PolicyValueHeads;
-import dev.bantam.core.game.PositionEvaluator;
-import dev.bantam.core.game.RecordFormat;
-import dev.bantam.core.model.Model;
-import dev.bantam.onnx.OnnxGameEvaluator;
+import dev.bantam.game.EngineEvaluator;
+import dev.bantam.game.PolicyValueHeads;
+import dev.bantam.game.PositionEvaluator;
+import dev.bantam.game.RecordFormat;
+import dev.bantam.core.cpu.Model;
+import dev.bantam.game.OnnxGameEvaluator;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.bantam.cli;
 
-import dev.bantam.core.game.FourInARow;
-import dev.bantam.core.game.Mcts;
+import dev.bantam.game.FourInARow;
+import dev.bantam.game.Mcts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

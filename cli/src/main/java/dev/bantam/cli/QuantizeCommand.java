@@ -1,6 +1,6 @@
 package dev.bantam.cli;
 
-import dev.bantam.core.convert.Quantizer;
+import dev.bantam.convert.Quantizer;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.kernels.ThreadPool;

@@ -1,7 +1,7 @@
 package dev.bantam.cli;
 
-import dev.bantam.core.convert.SynthModel;
-import dev.bantam.core.convert.SynthShape;
+import dev.bantam.convert.SynthModel;
+import dev.bantam.convert.SynthShape;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tensor.WeightType;
 import picocli.CommandLine.Command;

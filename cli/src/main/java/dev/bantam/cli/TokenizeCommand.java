@@ -3,7 +3,7 @@ package dev.bantam.cli;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.tokenizer.Tokenizer;
 import dev.bantam.core.tokenizer.Tokenizers;
-import dev.bantam.cli.tokenizer.TokenizerFiles;
+import dev.bantam.convert.tokenizer.TokenizerFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

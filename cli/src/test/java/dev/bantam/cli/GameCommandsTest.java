@@ -2,10 +2,10 @@ package dev.bantam.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bantam.core.game.EngineEvaluator;
-import dev.bantam.core.game.Evaluation;
-import dev.bantam.core.game.FourInARow;
-import dev.bantam.core.model.Model;
+import dev.bantam.game.EngineEvaluator;
+import dev.bantam.game.Evaluation;
+import dev.bantam.game.FourInARow;
+import dev.bantam.core.cpu.Model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,7 @@ import dev.bantam.core.backend.InferenceBackend;
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
-import dev.bantam.core.model.Model;
+import dev.bantam.core.cpu.Model;
 import dev.bantam.cuda.ffi.CudaDriver;
 import dev.bantam.cuda.ffi.CudaException;
 import dev.bantam.cuda.ffi.Cublas;

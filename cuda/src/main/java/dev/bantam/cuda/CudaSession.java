@@ -2,7 +2,7 @@ package dev.bantam.cuda;
 
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.Logits;
-import dev.bantam.core.model.Model;
+import dev.bantam.core.cpu.Model;
 import dev.bantam.core.model.ModelConfig;
 import dev.bantam.core.model.Weights;
 import dev.bantam.core.tokenizer.Tokenizer;

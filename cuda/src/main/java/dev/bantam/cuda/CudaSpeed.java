@@ -131,7 +131,7 @@ public final class CudaSpeed {
      */
     static void check(Path model, int steps) throws Exception {
         Random r = new Random(7);
-        try (var cpu = new dev.bantam.core.backend.CpuBackend().open(new ModelSource(model), new SessionOptions(Runtime.getRuntime().availableProcessors(), steps + 1, 2));
+        try (var cpu = new dev.bantam.core.cpu.CpuBackend().open(new ModelSource(model), new SessionOptions(Runtime.getRuntime().availableProcessors(), steps + 1, 2));
              var gpu = new CudaBackend().open(new ModelSource(model), new SessionOptions(1, steps + 1, 2))) {
             int vocab = gpu.vocabSize(), same = 0, n = 0;
             double maxDiff = 0, maxLogit = 0;

@@ -1,6 +1,6 @@
 package dev.bantam.cuda;
 
-import dev.bantam.core.backend.CpuBackend;
+import dev.bantam.core.cpu.CpuBackend;
 import dev.bantam.core.backend.InferenceBackend;
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.ModelSource;

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Exports a GGUF decoder (llama, mistral, qwen2, gpt2) to an ONNX graph of standard operators that
- * reproduces {@link dev.bantam.core.model.Transformer}'s forward pass. Quantized GGUF weights are
+ * reproduces {@link dev.bantam.core.cpu.Transformer}'s forward pass. Quantized GGUF weights are
  * dequantized on the way. The graph's inputs and outputs (README.md, {@code bantam export-onnx}):
  * <pre>
  *   input_ids                  int64 [batch, sequence]

@@ -1,9 +1,9 @@
 package dev.bantam.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bantam.core.model.Model;
+import dev.bantam.core.cpu.Model;
 import dev.bantam.core.model.ModelConfig;
-import dev.bantam.core.model.Session;
+import dev.bantam.core.cpu.Session;
 import dev.bantam.onnx.OnnxExporter.Options;
 import dev.bantam.onnx.OnnxExporter.Precision;
 import dev.bantam.onnx.OnnxExporter.Result;

@@ -1,6 +1,6 @@
 package dev.bantam.study;
 
-import dev.bantam.bench.Environment;
+import dev.bantam.study.bench.Environment;
 import dev.bantam.core.backend.InferenceBackend;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.bantam.study;
 
-import dev.bantam.core.convert.Quantizer;
-import dev.bantam.core.convert.SynthModel;
-import dev.bantam.core.convert.SynthShape;
+import dev.bantam.convert.Quantizer;
+import dev.bantam.convert.SynthModel;
+import dev.bantam.convert.SynthShape;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tensor.WeightType;

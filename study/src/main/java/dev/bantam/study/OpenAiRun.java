@@ -1,7 +1,7 @@
 package dev.bantam.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bantam.bench.RandomTokens;
+import dev.bantam.study.bench.RandomTokens;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.tokenizer.Tokenizer;
 import dev.bantam.core.tokenizer.Tokenizers;

@@ -1,6 +1,6 @@
 package dev.bantam.study;
 
-import dev.bantam.bench.RandomTokens;
+import dev.bantam.study.bench.RandomTokens;
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.Logits;
 import dev.bantam.core.generate.Sampler;

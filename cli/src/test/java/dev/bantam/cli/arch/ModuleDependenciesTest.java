@@ -15,7 +15,7 @@ class ModuleDependenciesTest {
 
     @Test
     void benchKnowsNeitherOnnxNorTheCli() {
-        noClasses().that().resideInAPackage("dev.bantam.bench..")
+        noClasses().that().resideInAPackage("dev.bantam.study.bench..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.onnx..", "dev.bantam.cli..")
                 .check(ALL);
     }
@@ -23,14 +23,14 @@ class ModuleDependenciesTest {
     @Test
     void onnxKnowsNeitherBenchNorTheCli() {
         noClasses().that().resideInAPackage("dev.bantam.onnx..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.bench..", "dev.bantam.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.study.bench..", "dev.bantam.cli..")
                 .check(ALL);
     }
 
     @Test
     void coreKnowsNoOtherModule() {
         noClasses().that().resideInAPackage("dev.bantam.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.bench..", "dev.bantam.onnx..", "dev.bantam.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.study.bench..", "dev.bantam.onnx..", "dev.bantam.cli..")
                 .check(ALL);
     }
 }

@@ -55,7 +55,7 @@ public record Weights(
                     ? matrix("position_embd.weight", c.dim(), -1) : null;
             // no output layer: tied to the embedding, except in a model with policy/value heads,
             // whose backbone may end at the final norm (docs/game-heads.md)
-            boolean heads = file.metadata().has(dev.bantam.core.game.HeadsFormat.POLICY_SIZE);
+            boolean heads = file.metadata().has("bantam.head.policy.size");
             TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize()) : heads ? null : embd;
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) layers.add(layer("blk." + i + "."));

@@ -1,6 +1,6 @@
 package dev.bantam.core.gguf;
 
-import dev.bantam.core.Fixtures;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,6 +1,6 @@
 package dev.bantam.core.kernels;
 
-import dev.bantam.core.Fixtures;
+import dev.bantam.testing.Fixtures;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;

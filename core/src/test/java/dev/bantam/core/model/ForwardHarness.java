@@ -1,5 +1,7 @@
 package dev.bantam.core.model;
 
+import dev.bantam.core.cpu.KvCache;
+import dev.bantam.core.cpu.Transformer;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.kernels.ThreadPool;
 

@@ -1,7 +1,7 @@
 package dev.bantam.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bantam.core.Fixtures;
+import dev.bantam.testing.Fixtures;
 import dev.bantam.core.gguf.GgufDequantizer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,7 @@
 package dev.bantam.core.tensor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bantam.core.Fixtures;
+import dev.bantam.testing.Fixtures;
 import dev.bantam.core.gguf.GgufFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,7 +1,0 @@
-package dev.bantam.core.convert;
-
-/** Produces the float32 values of one row of a tensor being written (random, or read from another file). */
-@FunctionalInterface
-public interface RowSource {
-    void row(int r, float[] out);
-}

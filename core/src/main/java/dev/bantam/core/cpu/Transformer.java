@@ -1,0 +1,260 @@
+package dev.bantam.core.cpu;
+
+import dev.bantam.core.model.Architecture;
+import dev.bantam.core.model.ModelConfig;
+import dev.bantam.core.model.UnsupportedModelException;
+import dev.bantam.core.model.Weights;
+import dev.bantam.core.kernels.Attention;
+import dev.bantam.core.kernels.FloatOps;
+import dev.bantam.core.kernels.MatMul;
+import dev.bantam.core.kernels.Ops;
+import dev.bantam.core.kernels.SmallMatMul;
+import dev.bantam.core.kernels.ThreadPool;
+import dev.bantam.core.tensor.TensorView;
+
+/**
+ * The forward pass of every supported decoder-only architecture, top to bottom. It processes a
+ * run of {@code T} new tokens at once (the whole prompt in prefill, one token in decode),
+ * appending their keys and values to the cache. The architecture's switches choose the norm,
+ * the activation, and how positions enter; weight types are hidden behind {@link MatMul}.
+ *
+ * <p>A batch of sequences, each with its own cache, runs as one pass: the rows of all sequences
+ * go through the linear layers together and only attention is per sequence. Activations live in
+ * per-thread scratch buffers that grow to the largest call seen, because a tiny model evaluated
+ * thousands of times per second would otherwise spend much of its time allocating them.
+ */
+public final class Transformer {
+    private final ModelConfig c;
+    private final Weights w;
+    private final ThreadPool pool;
+    /** θ^(-2i/d) of every rotated pair, computed once. */
+    private final double[] ropeFrequencies;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final ThreadLocal<float[]> positionRow;
+    private final ThreadLocal<float[]> rowBuffer = ThreadLocal.withInitial(() -> new float[SmallMatMul.bufferLength()]);
+    /** Up to this many rows a tiny model's products run column-major ({@link SmallMatMul}); more amortize the prefill tile. */
+    static final int SMALL_MATMUL_MAX_TOKENS = Integer.getInteger("bantam.smallMatmulTokens", 32);
+
+    public Transformer(ModelConfig config, Weights weights, ThreadPool pool) {
+        this.c = config;
+        this.w = weights;
+        this.pool = pool;
+        this.positionRow = ThreadLocal.withInitial(() -> new float[config.dim()]);
+        this.ropeFrequencies = new double[c.ropeDims() / 2];
+        for (int i = 0; i < ropeFrequencies.length; i++) ropeFrequencies[i] = Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDims());
+    }
+
+    public ModelConfig config() { return c; }
+
+    public Weights weights() { return w; }
+
+    /**
+     * Runs {@code tokens} through the model after the cache's current positions.
+     *
+     * @param allLogits true: logits for every new position {@code [T][vocab]}; false: the last one only
+     */
+    public float[] forward(KvCache cache, int[] tokens, boolean allLogits) {
+        if (w.output() == null) {
+            throw new UnsupportedModelException("this model has policy/value heads and no output layer: it evaluates game positions "
+                    + "(bantam play, bantam game-bench), it does not generate text");
+        }
+        final int T = tokens.length, dim = c.dim();
+        float[] x = layers(new KvCache[] {cache}, new int[][] {tokens}, false);
+        int from = allLogits ? 0 : T - 1, n = T - from;
+        float[] last = new float[n * dim];
+        System.arraycopy(x, from * dim, last, 0, n * dim);
+        norm(last, w.outputNorm(), last, n);
+        float[] logits = new float[n * c.vocabSize()];
+        MatMul.matmul(pool, w.output(), last, n, logits);
+        return logits;
+    }
+
+    /**
+     * Appends {@code tokens[i]} to {@code caches[i]} for every sequence of a batch in one pass and
+     * writes the final normalized hidden state of each sequence's last new token to
+     * {@code hidden[i·dim ..]}: the input of policy and value heads.
+     */
+    public void forwardHidden(KvCache[] caches, int[][] tokens, float[] hidden) {
+        int dim = c.dim();
+        float[] x = layers(caches, tokens, true);
+        for (int i = 0; i < tokens.length; i++) normRow(x, i * dim, w.outputNorm(), hidden, i * dim);
+    }
+
+    /**
+     * Every layer over the batch's new rows; returns the residual stream {@code [rows][dim]}
+     * (scratch). With {@code lastOnly} the last layer runs only each sequence's last token, whose
+     * row is then {@code i}.
+     */
+    private float[] layers(KvCache[] caches, int[][] tokens, boolean lastOnly) {
+        final int dim = c.dim(), qd = c.qDim();
+        int T = 0;
+        for (int i = 0; i < tokens.length; i++) {
+            int start = caches[i].length(), n = tokens[i].length;
+            if (n == 0) throw new IllegalArgumentException("sequence " + i + " of the batch has no new tokens");
+            if (start + n > caches[i].capacity()) {
+                throw new IllegalArgumentException("context full: %d cached + %d new tokens exceed the context size %d"
+                        .formatted(start, n, caches[i].capacity()));
+            }
+            T += n;
+        }
+        // long prompts get buffers of their own, so a thread does not keep them for its lifetime
+        Scratch s = T <= Scratch.KEPT_ROWS ? scratch.get() : new Scratch();
+        s.ensure(c, T);
+        float[] x = s.x, xb = s.xb, q = s.q, k = s.k, v = s.v, attn = s.attn, proj = s.proj, up = s.up, gate = s.gate;
+        for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) embed(tokens[i], caches[i].length(), x, row);
+        if (c.arch().usesRope()) ropeTables(caches, tokens, s);
+
+        for (int l = 0; l < c.layers(); l++) {
+            Weights.Layer layer = w.layers().get(l);
+
+            // attention: h = x + Wo · attn(q, k, v) with q, k, v from the normalized input
+            norm(x, layer.attnNorm(), xb, T);
+            if (layer.qkv() != null) {
+                splitQkv(linear(layer.qkv(), xb, T, s.qkv), q, k, v, T);
+            } else {
+                linear(layer.q(), xb, T, q);
+                linear(layer.k(), xb, T, k);
+                linear(layer.v(), xb, T, v);
+            }
+            if (c.arch().usesRope()) applyRope(q, k, T, s);
+            for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) caches[i].write(l, k, v, row, caches[i].length(), tokens[i].length);
+            // the last layer of a hidden-state pass: only each sequence's last token goes on (the
+            // others' keys and values are stored above), moved to row i
+            boolean lastRowsOnly = lastOnly && l == c.layers() - 1 && T > tokens.length;
+            if (lastRowsOnly) {
+                for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) {
+                    int last = row + tokens[i].length - 1;
+                    System.arraycopy(q, last * qd, q, i * qd, qd);
+                    System.arraycopy(x, last * dim, x, i * dim, dim);
+                }
+                T = tokens.length;
+            }
+            for (int i = 0, row = 0; i < tokens.length; row += lastRowsOnly ? 1 : tokens[i].length, i++) {
+                KvCache cache = caches[i];
+                int n = lastRowsOnly ? 1 : tokens[i].length, start = cache.length() + tokens[i].length - n;
+                if (cache.keysT != null && n < Attention.TILED_FROM_TOKENS) {
+                    Attention.causalTransposed(q, row * qd, cache.keysT[l], cache.valuesT[l], cache.capacity(), start, n, c.heads(), c.kvHeads(), c.headDim(), attn);
+                } else {
+                    Attention.causal(pool, q, row * qd, cache.keys[l], cache.values[l], start, n, c.heads(), c.kvHeads(), c.headDim(), attn);
+                }
+            }
+            linear(layer.attnOut(), attn, T, proj);
+            FloatOps.add(proj, 0, x, 0, T * dim);
+
+            // feed-forward: x' = h + Wdown · act(h) with the activation on the normalized h
+            norm(x, layer.ffnNorm(), xb, T);
+            linear(layer.up(), xb, T, up);
+            if (c.arch().activation() == Architecture.Activation.SWIGLU) {
+                linear(layer.gate(), xb, T, gate);
+                Ops.swiglu(gate, up, T * c.ffnDim());
+                linear(layer.down(), gate, T, proj);
+            } else {
+                Ops.gelu(up, T * c.ffnDim());
+                linear(layer.down(), up, T, proj);
+            }
+            FloatOps.add(proj, 0, x, 0, T * dim);
+        }
+        for (int i = 0; i < tokens.length; i++) caches[i].setLength(caches[i].length() + tokens[i].length);
+        return x;
+    }
+
+    private void embed(int[] tokens, int start, float[] x, int firstRow) {
+        int dim = c.dim();
+        for (int t = 0; t < tokens.length; t++) {
+            int id = tokens[t], off = (firstRow + t) * dim;
+            if (id < 0 || id >= c.vocabSize()) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+            rowInto(w.tokenEmbedding(), id, x, off);
+            if (w.positionEmbedding() != null) {
+                int p = start + t;
+                if (p >= w.positionEmbedding().rows()) throw new IllegalArgumentException("position " + p + " exceeds the model's " + w.positionEmbedding().rows() + " learned positions");
+                float[] pos = positionRow.get();
+                rowInto(w.positionEmbedding(), p, pos, 0);
+                FloatOps.add(pos, 0, x, off, dim);
+            }
+        }
+    }
+
+    private static void rowInto(TensorView t, int row, float[] out, int off) {
+        t.type().kernels().dequantize(t.data(), row * t.rowBytes(), out, off, t.cols());
+    }
+
+    private void norm(float[] x, Weights.Norm n, float[] out, int T) {
+        for (int t = 0; t < T; t++) normRow(x, t * c.dim(), n, out, t * c.dim());
+    }
+
+    private void normRow(float[] x, int off, Weights.Norm n, float[] out, int outOff) {
+        if (c.arch().norm() == Architecture.Norm.RMS) Ops.rmsNorm(x, off, n.weight(), c.normEps(), out, outOff, c.dim());
+        else Ops.layerNorm(x, off, n.weight(), n.bias(), c.normEps(), out, outOff, c.dim());
+    }
+
+    private float[] linear(Weights.Linear lin, float[] in, int T, float[] out) {
+        if (lin.columnMajor() != null && T <= SMALL_MATMUL_MAX_TOKENS) {
+            SmallMatMul.matmul(lin.columnMajor(), in, T, out, rowBuffer.get());
+        } else {
+            MatMul.matmul(pool, lin.weight(), in, T, out);
+        }
+        Ops.addBias(out, lin.bias(), T);
+        return out;
+    }
+
+    private void splitQkv(float[] qkv, float[] q, float[] k, float[] v, int T) {
+        int qd = c.qDim(), kvd = c.kvDim(), stride = qd + 2 * kvd;
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(qkv, t * stride, q, t * qd, qd);
+            System.arraycopy(qkv, t * stride + qd, k, t * kvd, kvd);
+            System.arraycopy(qkv, t * stride + qd + kvd, v, t * kvd, kvd);
+        }
+    }
+
+    /** cos and sin of every rotated pair at each new row's position, into the scratch tables. */
+    private void ropeTables(KvCache[] caches, int[][] tokens, Scratch s) {
+        int half = c.ropeDims() / 2;
+        for (int i = 0, row = 0; i < tokens.length; i++) {
+            for (int t = 0; t < tokens[i].length; t++, row++) {
+                int pos = caches[i].length() + t;
+                for (int j = 0; j < half; j++) {
+                    double angle = pos * ropeFrequencies[j];
+                    s.cos[row][j] = (float) Math.cos(angle);
+                    s.sin[row][j] = (float) Math.sin(angle);
+                }
+            }
+        }
+    }
+
+    private void applyRope(float[] q, float[] k, int T, Scratch s) {
+        boolean neox = c.arch().positions() == Architecture.Positions.ROPE_NEOX;
+        int hd = c.headDim();
+        for (int t = 0; t < T; t++) {
+            float[] cos = s.cos[t], sin = s.sin[t];
+            for (int h = 0; h < c.heads(); h++) Ops.rope(q, (t * c.heads() + h) * hd, c.ropeDims(), cos, sin, neox);
+            for (int h = 0; h < c.kvHeads(); h++) Ops.rope(k, (t * c.kvHeads() + h) * hd, c.ropeDims(), cos, sin, neox);
+        }
+    }
+
+    /** One thread's activation buffers, sized for the largest number of rows it has run. */
+    private static final class Scratch {
+        static final int KEPT_ROWS = 256;
+        int rows = -1;
+        float[] x, xb, q, k, v, qkv, attn, proj, up, gate;
+        float[][] cos, sin;
+
+        void ensure(ModelConfig c, int T) {
+            if (T <= rows) return;
+            int n = Math.max(T, Math.min(KEPT_ROWS, rows * 2));
+            int dim = c.dim();
+            x = new float[n * dim];
+            xb = new float[n * dim];
+            q = new float[n * c.qDim()];
+            k = new float[n * c.kvDim()];
+            v = new float[n * c.kvDim()];
+            qkv = c.arch().fusedQkv() ? new float[n * (c.qDim() + 2 * c.kvDim())] : null;
+            attn = new float[n * c.qDim()];
+            proj = new float[n * dim];
+            up = new float[n * c.ffnDim()];
+            gate = c.arch().activation() == Architecture.Activation.SWIGLU ? new float[n * c.ffnDim()] : null;
+            cos = c.arch().usesRope() ? new float[n][c.ropeDims() / 2] : null;
+            sin = c.arch().usesRope() ? new float[n][c.ropeDims() / 2] : null;
+            rows = n;
+        }
+    }
+}

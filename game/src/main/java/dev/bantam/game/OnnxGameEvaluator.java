@@ -1,0 +1,91 @@
+package dev.bantam.game;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import java.io.IOException;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a policy/value network exported from PyTorch as users bring it — inputs {@code input_ids}
+ * int64 {@code [batch, seq]}; outputs {@code policy_logits [batch, P]} and {@code value [batch, 1]} —
+ * on ONNX Runtime's CPU execution provider, recomputing the whole record for every evaluation
+ * (such a graph has no KV cache). The graph has no attention mask either, so padding would change
+ * the results: a batch runs as one ONNX Runtime call per distinct record length, holding all
+ * records of that length.
+ */
+public final class OnnxGameEvaluator implements PositionEvaluator {
+    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+    private final OrtSession session;
+    private final RecordFormat format;
+    private final int policySize;
+
+    public OnnxGameEvaluator(Path model, RecordFormat format, int threads) throws IOException {
+        this.format = format;
+        try {
+            OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+            so.setIntraOpNumThreads(threads);
+            so.setInterOpNumThreads(1);
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            this.session = ENV.createSession(model.toString(), so);
+            var outputs = session.getOutputInfo();
+            if (!session.getInputNames().contains("input_ids") || !outputs.containsKey("policy_logits") || !outputs.containsKey("value")) {
+                session.close();
+                throw new IOException("%s: not a policy/value network (expected input input_ids and outputs policy_logits, value; found %s → %s)"
+                        .formatted(model.getFileName(), session.getInputNames(), outputs.keySet()));
+            }
+            long[] shape = ((ai.onnxruntime.TensorInfo) outputs.get("policy_logits").getInfo()).getShape();
+            this.policySize = (int) shape[shape.length - 1];
+        } catch (OrtException e) {
+            throw new IOException(model.getFileName() + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int policySize() { return policySize; }
+
+    @Override
+    public synchronized List<Evaluation> evaluateBatch(List<List<String>> histories) {
+        Evaluation[] results = new Evaluation[histories.size()];
+        Map<Integer, List<Integer>> byLength = new LinkedHashMap<>();
+        List<int[]> tokens = new ArrayList<>();
+        for (int i = 0; i < histories.size(); i++) {
+            int[] t = format.tokens(histories.get(i));
+            if (t.length == 0) throw new IllegalArgumentException("an empty game record has no tokens to evaluate");
+            tokens.add(t);
+            byLength.computeIfAbsent(t.length, k -> new ArrayList<>()).add(i);
+        }
+        for (var group : byLength.entrySet()) {
+            int len = group.getKey(), b = group.getValue().size();
+            LongBuffer ids = LongBuffer.allocate(b * len);
+            for (int i : group.getValue()) for (int t : tokens.get(i)) ids.put(t);
+            ids.flip();
+            try (OnnxTensor input = OnnxTensor.createTensor(ENV, ids, new long[] {b, len});
+                 OrtSession.Result r = session.run(Map.of("input_ids", input))) {
+                float[][] policy = (float[][]) r.get("policy_logits").orElseThrow().getValue();
+                float[][] value = (float[][]) r.get("value").orElseThrow().getValue();
+                for (int j = 0; j < b; j++) results[group.getValue().get(j)] = new Evaluation(policy[j], value[j][0]);
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed on a batch of " + b + " records of " + len + " tokens: " + e.getMessage(), e);
+            }
+        }
+        return List.of(results);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
