@@ -17,7 +17,8 @@ if [[ ! -f $out/jre.txz ]]; then
   tar -C /tmp -cf - bantam-jre | xz -T2 -9 > "$out/jre.txz"
 fi
 rm -f "$out"/lib/*.jar
-cp core/target/bantam-core-*.jar bench/target/bantam-bench-*.jar onnx/target/bantam-onnx-*.jar cuda/target/bantam-cuda-*.jar "$out/lib/"
+cp core/target/bantam-core-*.jar onnx/target/bantam-onnx-*.jar cuda/target/bantam-cuda-*.jar game/target/bantam-game-*.jar \
+   convert/target/bantam-convert-*.jar study/target/bantam-study-*.jar testing/target/bantam-testing-*.jar "$out/lib/"
 cp cli/target/bantam-cli-*.jar "$out/lib/"
 zip -qd "$out"/lib/bantam-cli-*.jar 'models/*' >/dev/null  # the models are in the working tree
 (cd cuda/target/test-classes && zip -qr "$out/lib/bantam-cuda-tests.jar" .)
@@ -26,7 +27,8 @@ for a in info/picocli/picocli/4.7.7 com/fasterxml/jackson/core/jackson-databind/
          org/jline/jline-native/3.24.1 \
          org/junit/platform/junit-platform-launcher/1.14.1 org/junit/platform/junit-platform-engine/1.14.1 org/opentest4j/opentest4j/1.3.0 \
          org/junit/platform/junit-platform-commons/1.14.1 org/apiguardian/apiguardian-api/1.1.2 org/junit/jupiter/junit-jupiter-api/5.14.1 \
-         org/junit/jupiter/junit-jupiter-params/5.14.1 org/junit/jupiter/junit-jupiter-engine/5.14.1 org/assertj/assertj-core/3.27.7; do
+         org/junit/jupiter/junit-jupiter-params/5.14.1 org/junit/jupiter/junit-jupiter-engine/5.14.1 org/assertj/assertj-core/3.27.7 \
+         org/hipparchus/hipparchus-core/4.0.2 org/hipparchus/hipparchus-stat/4.0.2; do
   cp "$m2/$a"/*.jar "$out/lib/"
 done
 ort=$m2/com/microsoft/onnxruntime/onnxruntime/1.23.2/onnxruntime-1.23.2.jar
