@@ -1,6 +1,7 @@
 package dev.bantam.convert;
 
 import dev.bantam.core.gguf.GgufWriter;
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tensor.WeightType;
 
@@ -49,7 +50,7 @@ public final class EncodedTensor implements GgufWriter.TensorData {
                     float[] values = new float[cols];
                     for (int i = from; i < to; i++) {
                         source.row(start + i, values);
-                        type.kernels().quantize(values, 0, batch, i * rowBytes, cols);
+                        Kernels.of(type).quantize(values, 0, batch, i * rowBytes, cols);
                     }
                 });
                 int n = Math.toIntExact(count * rowBytes);

@@ -4,6 +4,7 @@ import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.gguf.GgufValue;
 import dev.bantam.core.gguf.GgufWriter;
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;
@@ -74,7 +75,7 @@ public final class Quantizer {
         writer.put("general.quantization_version", GgufValue.ofU32(2));
         for (GgufTensorInfo info : in.tensorInfos()) {
             TensorView t = in.tensor(info.name());
-            if (!t.type().hasKernels()) {
+            if (!Kernels.supports(t.type())) {
                 throw new IllegalArgumentException("%s: tensor %s has type %s, which cannot be read".formatted(in.path().getFileName(), info.name(), t.type()));
             }
             WeightType target = targetOf(info);
@@ -82,7 +83,7 @@ public final class Quantizer {
             if (target == t.type()) {
                 writer.addTensor(info.name(), target, info.shape(), t.data());
             } else {
-                writer.addTensor(info.name(), target, info.shape(), new EncodedTensor(target, rows, t.cols(), t::dequantizeRow, pool));
+                writer.addTensor(info.name(), target, info.shape(), new EncodedTensor(target, rows, t.cols(), (r, values) -> Kernels.dequantizeRow(t, r, values), pool));
             }
         }
         writer.onProgress(progress).write(out);

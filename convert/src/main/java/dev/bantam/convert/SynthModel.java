@@ -4,6 +4,7 @@ import dev.bantam.core.gguf.GgufValue;
 import dev.bantam.core.gguf.GgufValue.GgufArray;
 import dev.bantam.core.gguf.GgufValueType;
 import dev.bantam.core.gguf.GgufWriter;
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.model.Architecture;
 import dev.bantam.core.tensor.WeightType;
@@ -41,7 +42,7 @@ public final class SynthModel {
 
     public static void write(SynthShape shape, WeightType type, long seed, Path out, ThreadPool pool,
                              GgufWriter.Progress progress) throws IOException {
-        if (!type.hasKernels()) throw new IllegalArgumentException("weight type " + type + " is not supported");
+        if (!Kernels.supports(type)) throw new IllegalArgumentException("weight type " + type + " is not supported");
         if (shape.dim() % shape.heads() != 0 || shape.heads() % shape.kvHeads() != 0) {
             throw new IllegalArgumentException("heads %d must divide the width %d and be a multiple of kv heads %d"
                     .formatted(shape.heads(), shape.dim(), shape.kvHeads()));

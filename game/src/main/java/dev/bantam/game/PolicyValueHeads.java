@@ -2,6 +2,7 @@ package dev.bantam.game;
 
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufFormatException;
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.tensor.TensorView;
 
 /**
@@ -53,7 +54,7 @@ public final class PolicyValueHeads {
         if (!file.hasTensor(tensor)) throw new GgufFormatException(name + ": tensor " + tensor + " is missing (required by the policy/value heads)");
         TensorView t = file.tensor(tensor);
         if (t.elements() != elements) throw new GgufFormatException("%s: tensor %s has %d elements, expected %d".formatted(name, tensor, t.elements(), elements));
-        return t.toFloatArray();
+        return Kernels.toFloatArray(t);
     }
 
     public int policySize() { return policySize; }

@@ -1,5 +1,6 @@
 package dev.bantam.jmh;
 
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.tensor.WeightType;
 
 import java.util.ArrayList;
@@ -30,6 +31,6 @@ public final class BenchmarksMain {
 
     /** The weight types with kernels, comma-separated: F32,F16,Q8_0,BF16 today. */
     static String kernelTypes() {
-        return Arrays.stream(WeightType.values()).filter(WeightType::hasKernels).map(Enum::name).collect(Collectors.joining(","));
+        return Arrays.stream(WeightType.values()).filter(Kernels::supports).map(Enum::name).collect(Collectors.joining(","));
     }
 }

@@ -1,5 +1,6 @@
 package dev.bantam.jmh;
 
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;
 
@@ -12,7 +13,7 @@ final class RandomData {
     private RandomData() {}
 
     static TensorView matrix(Arena arena, WeightType type, int rows, int cols, long seed) {
-        if (!type.hasKernels()) {
+        if (!Kernels.supports(type)) {
             throw new IllegalArgumentException("weight type " + type + " has no kernels; run with -p type=" + BenchmarksMain.kernelTypes());
         }
         long rowBytes = type.bytesFor(cols);
@@ -21,7 +22,7 @@ final class RandomData {
         SplittableRandom random = new SplittableRandom(seed);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) row[c] = (float) (random.nextGaussian() * 0.02);
-            type.kernels().quantize(row, 0, data, r * rowBytes, cols);
+            Kernels.of(type).quantize(row, 0, data, r * rowBytes, cols);
         }
         return new TensorView("w", type, new long[] {cols, rows}, data);
     }

@@ -2,6 +2,7 @@ package dev.bantam.onnx;
 
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufWriter;
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.model.Architecture;
 import dev.bantam.core.model.ModelConfig;
 import dev.bantam.core.model.Weights;
@@ -188,7 +189,7 @@ public final class OnnxExporter {
     /** An embedding table [rows, cols] in the weights' float type (float16 in fp16 exports). */
     private String table(TensorView t) {
         Type type = compute == Type.FLOAT16 ? Type.FLOAT16 : Type.FLOAT;
-        return g.initializer(t.name(), type, new long[] {t.rows(), t.cols()}, () -> GraphBuilder.encode(t.toFloatArray(), type));
+        return g.initializer(t.name(), type, new long[] {t.rows(), t.cols()}, () -> GraphBuilder.encode(Kernels.toFloatArray(t), type));
     }
 
     /**
@@ -344,7 +345,7 @@ public final class OnnxExporter {
             y = g.op("Mul", acc, g.op("Mul", xq[1], ws));
         } else {
             String weight = g.initializer(name + ".weight", compute, new long[] {in, out},
-                    () -> GraphBuilder.encode(transpose(t.toFloatArray(), out, in), compute));
+                    () -> GraphBuilder.encode(transpose(Kernels.toFloatArray(t), out, in), compute));
             y = g.op("MatMul", x, weight);
         }
         if (lin.bias() != null) y = g.op("Add", y, g.floats(name + ".bias", compute, new long[] {out}, lin.bias()));
@@ -397,7 +398,7 @@ public final class OnnxExporter {
         }
 
         private void quantize() {
-            float[] m = t.toFloatArray();
+            float[] m = Kernels.toFloatArray(t);
             int in = t.cols(), out = t.rows();
             byte[] q = new byte[in * out];
             ByteBuffer s = ByteBuffer.allocate(out * 4).order(ByteOrder.LITTLE_ENDIAN);

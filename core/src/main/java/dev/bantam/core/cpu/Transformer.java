@@ -1,5 +1,6 @@
 package dev.bantam.core.cpu;
 
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.model.Architecture;
 import dev.bantam.core.model.ModelConfig;
 import dev.bantam.core.model.UnsupportedModelException;
@@ -175,7 +176,7 @@ public final class Transformer {
     }
 
     private static void rowInto(TensorView t, int row, float[] out, int off) {
-        t.type().kernels().dequantize(t.data(), row * t.rowBytes(), out, off, t.cols());
+        Kernels.of(t.type()).dequantize(t.data(), row * t.rowBytes(), out, off, t.cols());
     }
 
     private void norm(float[] x, Weights.Norm n, float[] out, int T) {

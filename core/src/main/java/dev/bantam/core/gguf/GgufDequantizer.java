@@ -1,5 +1,6 @@
 package dev.bantam.core.gguf;
 
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;
 
@@ -23,7 +24,7 @@ public final class GgufDequantizer {
         try (Arena arena = Arena.ofConfined()) {
             for (GgufTensorInfo info : in.tensorInfos()) {
                 TensorView t = in.tensor(info.name());
-                float[] values = t.toFloatArray();
+                float[] values = Kernels.toFloatArray(t);
                 MemorySegment seg = arena.allocate(4L * values.length);
                 MemorySegment.copy(values, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, values.length);
                 writer.addTensor(info.name(), WeightType.F32, info.shape(), seg);

@@ -5,8 +5,8 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
+import static dev.bantam.core.kernels.Blocks.SHORT;
 import static dev.bantam.core.kernels.Vec.F;
 import static dev.bantam.core.kernels.Vec.I;
 import static dev.bantam.core.kernels.Vec.L;
@@ -14,9 +14,7 @@ import static dev.bantam.core.kernels.Vec.LE;
 import static dev.bantam.core.kernels.Vec.S;
 
 /** bfloat16: the upper 16 bits of a float32. */
-public final class BF16Kernels implements WeightKernels {
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
-
+final class BF16Kernels implements WeightKernels {
     static float toFloat(short bits) {
         return Float.intBitsToFloat(bits << 16);
     }

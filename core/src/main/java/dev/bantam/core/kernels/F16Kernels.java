@@ -6,17 +6,15 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
+import static dev.bantam.core.kernels.Blocks.SHORT;
 import static dev.bantam.core.kernels.Vec.F;
 import static dev.bantam.core.kernels.Vec.I;
 import static dev.bantam.core.kernels.Vec.L;
 import static dev.bantam.core.kernels.Vec.LE;
 import static dev.bantam.core.kernels.Vec.S;
 
-public final class F16Kernels implements WeightKernels {
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
-
+final class F16Kernels implements WeightKernels {
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(src.get(SHORT, offset + 2L * i));

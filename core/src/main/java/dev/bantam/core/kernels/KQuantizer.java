@@ -3,7 +3,7 @@ package dev.bantam.core.kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.bantam.core.kernels.QuantSearch.SHORT;
+import static dev.bantam.core.kernels.Blocks.SHORT;
 import static dev.bantam.core.kernels.QuantSearch.nearestInt;
 
 /**
@@ -61,8 +61,8 @@ final class KQuantizer {
             dst.set(SHORT, block + 2, dminBits);
             MemorySegment.copy(packed, 0, dst, ValueLayout.JAVA_BYTE, block + 4, 12);
 
-            long lo = dst.get(QuantSearch.LONG, block + 4);
-            int hi = dst.get(QuantSearch.INT, block + 12);
+            long lo = dst.get(Blocks.LONG, block + 4);
+            int hi = dst.get(Blocks.INT, block + 12);
             float dq = Float.float16ToFloat(dBits), dminq = Float.float16ToFloat(dminBits);
             for (int j = 0; j < 8; j++) {
                 float d = dq * QuantSearch.scaleMin(lo, hi, j, 0);

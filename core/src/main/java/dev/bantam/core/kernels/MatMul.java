@@ -21,7 +21,7 @@ public final class MatMul {
     public static void matvec(ThreadPool pool, TensorView w, float[] x, int xOff, float[] out, int outOff) {
         int rows = w.rows(), cols = w.cols();
         long rowBytes = w.rowBytes();
-        WeightKernels k = w.type().kernels();
+        WeightKernels k = Kernels.of(w.type());
         var data = w.data();
         ThreadPool.RangeBody body = (start, end) -> {
             for (int r = start; r < end; r++) out[outOff + r] = k.dot(data, r * rowBytes, x, xOff, cols);
@@ -46,7 +46,7 @@ public final class MatMul {
         }
         int rows = w.rows(), cols = w.cols(), lanes = Vec.L;
         long rowBytes = w.rowBytes();
-        WeightKernels k = w.type().kernels();
+        WeightKernels k = Kernels.of(w.type());
         var data = w.data();
         int tile = Math.clamp(TILE_FLOATS / cols / (2 * lanes) * (2 * lanes), 2 * lanes, MAX_TILE_TOKENS);
         int groups = (rows + PrefillKernel.ROWS - 1) / PrefillKernel.ROWS;

@@ -1,5 +1,6 @@
 package dev.bantam.core.kernels;
 
+import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -7,8 +8,10 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.bantam.core.kernels.QuantSearch.SHORT;
-import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.Blocks.SHORT;
+import static dev.bantam.core.kernels.Blocks.half;
+import static dev.bantam.core.kernels.Blocks.highNibbles;
+import static dev.bantam.core.kernels.Blocks.toFloat;
 import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
 import static dev.bantam.core.kernels.Vec.L;
@@ -18,16 +21,17 @@ import static dev.bantam.core.kernels.Vec.LE;
  * Q4_0: blocks of 32 values as 4-bit levels q with one fp16 scale d, value (q − 8)·d (18 bytes).
  * Byte j of qs holds element j in its low nibble and element j + 16 in its high nibble.
  */
-public final class Q4_0Kernels implements WeightKernels {
-    private static final int BLOCK = 32;
-    private static final int BLOCK_BYTES = 18;
+final class Q4_0Kernels implements WeightKernels {
+    /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
+    private static final int BLOCK = WeightType.Q4_0.blockSize;
+    private static final int BLOCK_BYTES = WeightType.Q4_0.blockBytes;
     /** The vector paths take L bytes of qs at a time, so L must divide the 16 bytes. */
     private static final boolean VECTOR = 16 % L == 0;
 
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         if (!VECTOR) {
-            QuantSearch.dequantizeByBlocks(Q4_0Kernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            Blocks.dequantizeByBlocks(Q4_0Kernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
             return;
         }
         for (int b = 0; b < n / BLOCK; b++) {
@@ -81,15 +85,6 @@ public final class Q4_0Kernels implements WeightKernels {
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
-    /** The high nibbles of each byte: shifted as ints (one instruction) rather than as bytes (emulated), then masked. */
-    static ByteVector highNibbles(ByteVector q) {
-        return q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-    }
-
-    static FloatVector toFloat(ByteVector q) {
-        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
-    }
-
     static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
         float d = half(src, block);
         for (int j = 0; j < 16; j++) {
@@ -100,7 +95,7 @@ public final class Q4_0Kernels implements WeightKernels {
     }
 
     static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return QuantSearch.dotByBlocks(Q4_0Kernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(Q4_0Kernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /** llama.cpp's reference: d = (signed value of largest magnitude) / −8, q = trunc(x/d + 8.5) capped at 15. */

@@ -1,5 +1,6 @@
 package dev.bantam.core.kernels;
 
+import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -7,24 +8,25 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.bantam.core.kernels.Q4_0Kernels.toFloat;
-import static dev.bantam.core.kernels.QuantSearch.SHORT;
-import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.Blocks.SHORT;
+import static dev.bantam.core.kernels.Blocks.half;
+import static dev.bantam.core.kernels.Blocks.toFloat;
 import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
 import static dev.bantam.core.kernels.Vec.L;
 import static dev.bantam.core.kernels.Vec.LE;
 
 /** Q4_1: blocks of 32 4-bit levels with fp16 scale d and offset m, value q·d + m (20 bytes); nibbles as Q4_0. */
-public final class Q4_1Kernels implements WeightKernels {
-    private static final int BLOCK = 32;
-    private static final int BLOCK_BYTES = 20;
+final class Q4_1Kernels implements WeightKernels {
+    /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
+    private static final int BLOCK = WeightType.Q4_1.blockSize;
+    private static final int BLOCK_BYTES = WeightType.Q4_1.blockBytes;
     private static final boolean VECTOR = 16 % L == 0;
 
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         if (!VECTOR) {
-            QuantSearch.dequantizeByBlocks(Q4_1Kernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            Blocks.dequantizeByBlocks(Q4_1Kernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
             return;
         }
         for (int b = 0; b < n / BLOCK; b++) {
@@ -73,7 +75,7 @@ public final class Q4_1Kernels implements WeightKernels {
     }
 
     static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return QuantSearch.dotByBlocks(Q4_1Kernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(Q4_1Kernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /** llama.cpp's reference: m = min, d = (max − min)/15, q = trunc((x − m)/d + 0.5) capped at 15. */

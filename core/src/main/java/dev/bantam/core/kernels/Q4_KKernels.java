@@ -1,5 +1,6 @@
 package dev.bantam.core.kernels;
 
+import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -7,10 +8,11 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.bantam.core.kernels.Q4_0Kernels.toFloat;
-import static dev.bantam.core.kernels.QuantSearch.INT;
-import static dev.bantam.core.kernels.QuantSearch.LONG;
-import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.Blocks.INT;
+import static dev.bantam.core.kernels.Blocks.LONG;
+import static dev.bantam.core.kernels.Blocks.half;
+import static dev.bantam.core.kernels.Blocks.highNibbles;
+import static dev.bantam.core.kernels.Blocks.toFloat;
 import static dev.bantam.core.kernels.QuantSearch.scaleMin;
 import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
@@ -22,16 +24,17 @@ import static dev.bantam.core.kernels.Vec.LE;
  * bytes of packed 6-bit sub-block scales sc and mins mn, then 128 bytes of nibbles. Value
  * d·sc·q − dmin·mn. Each 32 bytes of nibbles hold two sub-blocks: low nibbles the first, high the second.
  */
-public final class Q4_KKernels implements WeightKernels {
-    private static final int BLOCK = 256;
-    private static final int BLOCK_BYTES = 144;
+final class Q4_KKernels implements WeightKernels {
+    /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
+    private static final int BLOCK = WeightType.Q4_K.blockSize;
+    private static final int BLOCK_BYTES = WeightType.Q4_K.blockBytes;
     private static final int QS = 16;
     private static final boolean VECTOR = 32 % L == 0;
 
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         if (!VECTOR) {
-            QuantSearch.dequantizeByBlocks(Q4_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            Blocks.dequantizeByBlocks(Q4_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
             return;
         }
         for (int b = 0; b < n / BLOCK; b++) {
@@ -79,7 +82,7 @@ public final class Q4_KKernels implements WeightKernels {
                     ByteVector q = ByteVector.fromMemorySegment(B, w, block + QS + 32 * g + j, LE);
                     FloatVector x1 = FloatVector.fromArray(F, x, xb + j), x2 = FloatVector.fromArray(F, x, xb + 32 + j);
                     qx1 = toFloat(q.and((byte) 0x0F)).fma(x1, qx1);
-                    qx2 = toFloat(Q4_0Kernels.highNibbles(q)).fma(x2, qx2);
+                    qx2 = toFloat(highNibbles(q)).fma(x2, qx2);
                     sx1 = sx1.add(x1);
                     sx2 = sx2.add(x2);
                 }
@@ -111,7 +114,7 @@ public final class Q4_KKernels implements WeightKernels {
     }
 
     static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return QuantSearch.dotByBlocks(Q4_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(Q4_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bantam.core.kernels;
 
+import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -7,10 +8,10 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.bantam.core.kernels.Q4_0Kernels.toFloat;
-import static dev.bantam.core.kernels.QuantSearch.INT;
-import static dev.bantam.core.kernels.QuantSearch.LONG;
-import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.Blocks.INT;
+import static dev.bantam.core.kernels.Blocks.LONG;
+import static dev.bantam.core.kernels.Blocks.half;
+import static dev.bantam.core.kernels.Blocks.toFloat;
 import static dev.bantam.core.kernels.QuantSearch.scaleMin;
 import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
@@ -21,9 +22,10 @@ import static dev.bantam.core.kernels.Vec.LE;
  * Q5_K: Q4_K with a fifth bit per value (176 bytes): d, dmin, 12 scale bytes, qh[32], qs[128].
  * Sub-block s (0..7) takes its fifth bit from bit s of qh[l], l its position within the sub-block.
  */
-public final class Q5_KKernels implements WeightKernels {
-    private static final int BLOCK = 256;
-    private static final int BLOCK_BYTES = 176;
+final class Q5_KKernels implements WeightKernels {
+    /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
+    private static final int BLOCK = WeightType.Q5_K.blockSize;
+    private static final int BLOCK_BYTES = WeightType.Q5_K.blockBytes;
     private static final int QH = 16;
     private static final int QS = 48;
     private static final boolean VECTOR = 32 % L == 0;
@@ -36,7 +38,7 @@ public final class Q5_KKernels implements WeightKernels {
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         if (!VECTOR) {
-            QuantSearch.dequantizeByBlocks(Q5_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            Blocks.dequantizeByBlocks(Q5_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
             return;
         }
         for (int b = 0; b < n / BLOCK; b++) {
@@ -108,7 +110,7 @@ public final class Q5_KKernels implements WeightKernels {
     }
 
     static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return QuantSearch.dotByBlocks(Q5_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(Q5_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /** llama.cpp's reference (quantize_row_q5_K_ref): as Q4_K with 32 levels and a narrower search. */

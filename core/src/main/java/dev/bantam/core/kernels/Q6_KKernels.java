@@ -1,5 +1,6 @@
 package dev.bantam.core.kernels;
 
+import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -8,10 +9,10 @@ import jdk.incubator.vector.VectorOperators;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.bantam.core.kernels.Q4_0Kernels.toFloat;
-import static dev.bantam.core.kernels.QuantSearch.LONG;
-import static dev.bantam.core.kernels.QuantSearch.SHORT;
-import static dev.bantam.core.kernels.QuantSearch.half;
+import static dev.bantam.core.kernels.Blocks.LONG;
+import static dev.bantam.core.kernels.Blocks.SHORT;
+import static dev.bantam.core.kernels.Blocks.half;
+import static dev.bantam.core.kernels.Blocks.toFloat;
 import static dev.bantam.core.kernels.QuantSearch.nearestInt;
 import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
@@ -24,9 +25,10 @@ import static dev.bantam.core.kernels.Vec.LE;
  * values uses 64 ql bytes (byte l: values l and l+64 in its nibbles, byte l+32: l+32 and l+96)
  * and 32 qh bytes (byte l: the top bits of values l, l+32, l+64, l+96, two bits each).
  */
-public final class Q6_KKernels implements WeightKernels {
-    private static final int BLOCK = 256;
-    private static final int BLOCK_BYTES = 210;
+final class Q6_KKernels implements WeightKernels {
+    /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
+    private static final int BLOCK = WeightType.Q6_K.blockSize;
+    private static final int BLOCK_BYTES = WeightType.Q6_K.blockBytes;
     private static final int QH = 128;
     private static final int SC = 192;
     private static final int D = 208;
@@ -40,7 +42,7 @@ public final class Q6_KKernels implements WeightKernels {
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         if (!VECTOR) {
-            QuantSearch.dequantizeByBlocks(Q6_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
+            Blocks.dequantizeByBlocks(Q6_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
             return;
         }
         for (int b = 0; b < n / BLOCK; b++) {
@@ -147,7 +149,7 @@ public final class Q6_KKernels implements WeightKernels {
     }
 
     static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return QuantSearch.dotByBlocks(Q6_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(Q6_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /**

@@ -1,8 +1,5 @@
 package dev.bantam.core.kernels;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-
 /**
  * Shared pieces of the block quantizers: the rounding helpers and the scale searches that
  * llama.cpp's reference quantizers use, so that files we write match its quantize tool. All
@@ -10,9 +7,6 @@ import java.lang.foreign.ValueLayout;
  * different rounding can flip which candidate scale wins.
  */
 final class QuantSearch {
-    static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(Vec.LE);
-    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(Vec.LE);
-    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(Vec.LE);
     /** Below this the group counts as all zeros (ggml's GROUP_MAX_EPS). */
     static final float GROUP_MAX_EPS = 1e-15f;
 
@@ -48,10 +42,6 @@ final class QuantSearch {
     /** ggml's nearest_int: round half to even (it adds 1.5·2^23 and reads the mantissa). */
     static int nearestInt(float f) {
         return (int) Math.rint(f);
-    }
-
-    static float half(MemorySegment s, long at) {
-        return Float.float16ToFloat(s.get(SHORT, at));
     }
 
     /**
@@ -184,27 +174,5 @@ final class QuantSearch {
             }
         }
         return scale;
-    }
-
-    /** Scalar decoding of one block to floats: the reference that the vector paths are tested against. */
-    interface BlockDecoder {
-        void decode(MemorySegment src, long at, float[] dst, int dstOff);
-    }
-
-    static void dequantizeByBlocks(BlockDecoder dec, int block, int blockBytes, MemorySegment src, long offset, float[] dst, int dstOff, int n) {
-        for (int b = 0; b < n / block; b++) dec.decode(src, offset + (long) b * blockBytes, dst, dstOff + b * block);
-    }
-
-    /** The scalar fallback dot: decode one block at a time and accumulate in float. */
-    static float dotByBlocks(BlockDecoder dec, int block, int blockBytes, MemorySegment w, long offset, float[] x, int xOff, int n) {
-        float[] tmp = new float[block];
-        float sum = 0;
-        for (int b = 0; b < n / block; b++) {
-            dec.decode(w, offset + (long) b * blockBytes, tmp, 0);
-            float s = 0;
-            for (int j = 0; j < block; j++) s += tmp[j] * x[xOff + b * block + j];
-            sum += s;
-        }
-        return sum;
     }
 }

@@ -23,7 +23,7 @@ public final class SmallMatMul {
         float[] data = new float[cols * stride];
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
-            w.dequantizeRow(r, row);
+            Kernels.dequantizeRow(w, r, row);
             for (int c = 0; c < cols; c++) data[c * stride + r] = row[c];
         }
         return new ColumnMajor(data, rows, cols, stride);

@@ -1,6 +1,7 @@
 package dev.bantam.core.model;
 
 import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.gguf.GgufFormatException;
 import dev.bantam.core.tensor.TensorView;
@@ -100,7 +101,7 @@ public record Weights(
                 throw new GgufFormatException("%s: tensor %s has shape %s, expected [%d, %s]"
                         .formatted(fileName(), name, t.shapeString(), in, out >= 0 ? out : "n"));
             }
-            if (!t.type().hasKernels()) {
+            if (!Kernels.supports(t.type())) {
                 throw new UnsupportedModelException("%s: tensor %s has weight type %s, which is not supported yet"
                         .formatted(fileName(), name, t.type()));
             }
@@ -114,10 +115,10 @@ public record Weights(
             if (t.elements() != n) {
                 throw new GgufFormatException("%s: tensor %s has %d elements, expected %d".formatted(fileName(), name, t.elements(), n));
             }
-            if (!t.type().hasKernels()) {
+            if (!Kernels.supports(t.type())) {
                 throw new UnsupportedModelException("%s: tensor %s has weight type %s, which is not supported yet".formatted(fileName(), name, t.type()));
             }
-            return t.toFloatArray();
+            return Kernels.toFloatArray(t);
         }
 
         GgufFormatException missing(String name) {

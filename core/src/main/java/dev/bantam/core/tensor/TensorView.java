@@ -6,6 +6,7 @@ import java.util.Arrays;
 /**
  * A tensor in a mapped file: name, type, shape in ggml order ({@code shape[0]} is contiguous)
  * and its bytes. A 2-D tensor is a row-major matrix of {@link #rows()} × {@link #cols()}.
+ * Reading the values as floats takes the type's kernels: {@code Kernels.dequantizeRow}.
  */
 public record TensorView(String name, WeightType type, long[] shape, MemorySegment data) {
 
@@ -20,18 +21,6 @@ public record TensorView(String name, WeightType type, long[] shape, MemorySegme
     public int rows() { return Math.toIntExact(elements() / shape[0]); }
 
     public long rowBytes() { return type.bytesFor(shape[0]); }
-
-    /** Dequantizes row {@code r} into {@code out[0..cols)}. */
-    public void dequantizeRow(int r, float[] out) {
-        type.kernels().dequantize(data, r * rowBytes(), out, 0, cols());
-    }
-
-    /** The whole tensor as float32, for tests and tools (never on the hot path). */
-    public float[] toFloatArray() {
-        float[] out = new float[Math.toIntExact(elements())];
-        type.kernels().dequantize(data, 0, out, 0, out.length);
-        return out;
-    }
 
     public String shapeString() {
         return Arrays.toString(shape);

@@ -28,4 +28,12 @@ class CoreDependenciesTest {
                         "dev.bantam.core.eval..", "dev.bantam.core.tokenizer..")
                 .check(CORE);
     }
+
+    /** The type table is plain data that the kernels, the file readers and the tools all read; kernels depend on it, never the reverse. */
+    @Test
+    void theTypeTableDoesNotKnowTheKernels() {
+        noClasses().that().resideInAPackage("dev.bantam.core.tensor..")
+                .should().dependOnClassesThat().resideInAPackage("dev.bantam.core.kernels..")
+                .check(CORE);
+    }
 }

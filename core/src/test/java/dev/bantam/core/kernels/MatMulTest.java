@@ -23,9 +23,9 @@ class MatMulTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
         try (Arena arena = Arena.ofShared(); ThreadPool pool = new ThreadPool(2)) {
             var data = arena.allocate(type.bytesFor((long) rows * cols));
-            type.kernels().quantize(weights, 0, data, 0, rows * cols);
+            Kernels.of(type).quantize(weights, 0, data, 0, rows * cols);
             TensorView w = new TensorView("w", type, new long[] {cols, rows}, data);
-            float[] stored = w.toFloatArray();
+            float[] stored = Kernels.toFloatArray(w);
 
             float[] out = new float[tokens * rows];
             MatMul.matmul(pool, w, x, tokens, out);

@@ -40,7 +40,7 @@ class QuantizedKernelsTest {
         };
     }
 
-    private static QuantSearch.BlockDecoder decoder(WeightType t) {
+    private static Blocks.BlockDecoder decoder(WeightType t) {
         return switch (t) {
             case Q4_0 -> Q4_0Kernels::decodeBlock;
             case Q4_1 -> Q4_1Kernels::decodeBlock;
@@ -67,9 +67,9 @@ class QuantizedKernelsTest {
      */
     private static void checkRow(WeightType t, MemorySegment data, long off, float[] x, int n, String what) {
         float[] w = new float[n];
-        t.kernels().dequantize(data, off, w, 0, n);
+        Kernels.of(t).dequantize(data, off, w, 0, n);
         float[] scalarW = new float[n];
-        QuantSearch.dequantizeByBlocks(decoder(t), t.blockSize, t.blockBytes, data, off, scalarW, 0, n);
+        Blocks.dequantizeByBlocks(decoder(t), t.blockSize, t.blockBytes, data, off, scalarW, 0, n);
         assertThat(w).as("%s vector dequantize = scalar", what).containsExactly(scalarW);
         double ref = 0, abs = 0;
         for (int i = 0; i < n; i++) {
@@ -77,7 +77,7 @@ class QuantizedKernelsTest {
             abs += Math.abs((double) w[i] * x[i]);
         }
         double tol = 1e-5 * abs + 1e-30;
-        assertThat((double) t.kernels().dot(data, off, x, 0, n)).as("%s vector dot", what).isCloseTo(ref, org.assertj.core.api.Assertions.within(tol));
+        assertThat((double) Kernels.of(t).dot(data, off, x, 0, n)).as("%s vector dot", what).isCloseTo(ref, org.assertj.core.api.Assertions.within(tol));
         assertThat((double) scalarDot(t, data, off, x, 0, n)).as("%s scalar dot", what).isCloseTo(ref, org.assertj.core.api.Assertions.within(tol));
     }
 
@@ -114,7 +114,7 @@ class QuantizedKernelsTest {
                 for (int i = 0; i < n; i++) w[i] += (r % 3 - 1) * 0.5f * (r * 0.3f);
                 MemorySegment seg = arena.allocate(t.bytesFor(n) + 3);
                 long off = r % 4; // unaligned rows too
-                t.kernels().quantize(w, 0, seg, off, n);
+                Kernels.of(t).quantize(w, 0, seg, off, n);
                 checkRow(t, seg, off, gaussian(200 + r, n, 1f), n, "random row " + r);
             }
         }
@@ -142,9 +142,9 @@ class QuantizedKernelsTest {
         try (Arena arena = Arena.ofConfined()) {
             for (WeightType t : bound.keySet()) {
                 MemorySegment seg = arena.allocate(t.bytesFor(n));
-                t.kernels().quantize(x, 0, seg, 0, n);
+                Kernels.of(t).quantize(x, 0, seg, 0, n);
                 float[] y = new float[n];
-                t.kernels().dequantize(seg, 0, y, 0, n);
+                Kernels.of(t).dequantize(seg, 0, y, 0, n);
                 double se = 0;
                 for (int i = 0; i < n; i++) se += (double) (y[i] - x[i]) * (y[i] - x[i]);
                 rmse.put(t, Math.sqrt(se / n));
@@ -176,8 +176,8 @@ class QuantizedKernelsTest {
                 float[] row = new float[v.cols()], again = new float[v.cols()];
                 MemorySegment seg = arena.allocate(v.rowBytes());
                 for (int r = 0; r < v.rows(); r++) {
-                    v.dequantizeRow(r, row);
-                    t.kernels().quantize(row, 0, seg, 0, v.cols());
+                    Kernels.dequantizeRow(v, r, row);
+                    Kernels.of(t).quantize(row, 0, seg, 0, v.cols());
                     MemorySegment orig = v.data().asSlice(r * v.rowBytes(), v.rowBytes());
                     for (long b = 0; b < v.rowBytes() / t.blockBytes; b++) {
                         MemorySegment o = orig.asSlice(b * t.blockBytes, t.blockBytes), q = seg.asSlice(b * t.blockBytes, t.blockBytes);
@@ -186,7 +186,7 @@ class QuantizedKernelsTest {
                         for (long i = 0; i < t.blockBytes; i++) if (o.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) == q.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i)) sameBytes++;
                         bytes += t.blockBytes;
                     }
-                    t.kernels().dequantize(seg, 0, again, 0, v.cols());
+                    Kernels.of(t).dequantize(seg, 0, again, 0, v.cols());
                     for (int c = 0; c < row.length; c++) {
                         maxDiff = Math.max(maxDiff, Math.abs(again[c] - row[c]));
                         maxAbs = Math.max(maxAbs, Math.abs(row[c]));

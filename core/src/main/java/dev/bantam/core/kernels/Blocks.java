@@ -1,0 +1,60 @@
+package dev.bantam.core.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.bantam.core.kernels.Vec.F;
+
+/**
+ * What the block kernels share to read their blocks: little-endian layouts, fp16 scales, byte
+ * lanes as floats, nibble extraction, and the scalar block-at-a-time paths the vector code falls
+ * back to (and is tested against).
+ */
+final class Blocks {
+    static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(Vec.LE);
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(Vec.LE);
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(Vec.LE);
+
+    private Blocks() {}
+
+    /** The fp16 value at byte {@code at}: the scales and mins of every block type. */
+    static float half(MemorySegment s, long at) {
+        return Float.float16ToFloat(s.get(SHORT, at));
+    }
+
+    /** Signed byte lanes widened to float lanes (Vec.B and Vec.F have the same lane count). */
+    static FloatVector toFloat(ByteVector q) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** The high nibbles of each byte: shifted as ints (one instruction) rather than as bytes (emulated), then masked. */
+    static ByteVector highNibbles(ByteVector q) {
+        return q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+    }
+
+    /** Scalar decoding of one block to floats: the reference that the vector paths are tested against. */
+    interface BlockDecoder {
+        void decode(MemorySegment src, long at, float[] dst, int dstOff);
+    }
+
+    static void dequantizeByBlocks(BlockDecoder dec, int block, int blockBytes, MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        for (int b = 0; b < n / block; b++) dec.decode(src, offset + (long) b * blockBytes, dst, dstOff + b * block);
+    }
+
+    /** The scalar fallback dot: decode one block at a time and accumulate in float. */
+    static float dotByBlocks(BlockDecoder dec, int block, int blockBytes, MemorySegment w, long offset, float[] x, int xOff, int n) {
+        float[] tmp = new float[block];
+        float sum = 0;
+        for (int b = 0; b < n / block; b++) {
+            dec.decode(w, offset + (long) b * blockBytes, tmp, 0);
+            float s = 0;
+            for (int j = 0; j < block; j++) s += tmp[j] * x[xOff + b * block + j];
+            sum += s;
+        }
+        return sum;
+    }
+}
