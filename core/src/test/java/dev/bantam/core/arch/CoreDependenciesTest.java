@@ -28,4 +28,12 @@ class CoreDependenciesTest {
                         "dev.bantam.core.eval..", "dev.bantam.core.tokenizer..")
                 .check(CORE);
     }
+
+    /** The loading seam is backend-neutral: what one backend derives from the weights lives in that backend. */
+    @Test
+    void modelsDoNotKnowABackend() {
+        noClasses().that().resideInAPackage("dev.bantam.core.model..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.core.cpu..", "dev.bantam.core.kernels..")
+                .check(CORE);
+    }
 }
