@@ -1,6 +1,7 @@
 package dev.bantam.cli;
 
 import dev.bantam.game.EngineEvaluator;
+import dev.bantam.game.GameModel;
 import dev.bantam.game.PolicyValueHeads;
 import dev.bantam.game.PositionEvaluator;
 import dev.bantam.game.RecordFormat;
@@ -35,7 +36,7 @@ final class GameEvaluators {
         switch (backend) {
             case "cpu" -> {
                 if (onnxFile) throw new UsageException(modelName + ": an ONNX file runs on --backend onnx-cpu (or convert the safetensors with bantam convert-game)");
-                Model model = Model.load(path, threads);
+                Model model = GameModel.load(path, threads);
                 if (!PolicyValueHeads.present(model.file())) {
                     model.close();
                     throw new UsageException(modelName + ": has no policy/value heads (expected a GGUF from bantam convert-game)");

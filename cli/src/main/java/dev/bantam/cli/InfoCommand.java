@@ -4,6 +4,7 @@ import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.gguf.GgufValue;
 import dev.bantam.core.model.ModelConfig;
+import dev.bantam.core.model.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,15 +22,15 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (GgufFile f = GgufFile.open(modelOption.resolve())) {
+        try (ModelFile model = ModelFile.open(modelOption.resolve())) {
+            GgufFile f = model.gguf();
             var m = f.metadata();
             var out = System.out;
             out.printf("file:          %s (%,d bytes, GGUF v%d, alignment %d)%n", f.path(), f.fileSize(), f.version(), f.alignment());
             String arch = m.optString("general.architecture").orElse("?");
             out.printf("architecture:  %s%s%n", arch, m.optString("general.name").map(n -> " (" + n + ")").orElse(""));
             try {
-                int vocab = m.optStringArray("tokenizer.ggml.tokens").map(t -> t.length).orElse(0);
-                ModelConfig c = ModelConfig.from(f.path().getFileName().toString(), m, vocab);
+                ModelConfig c = model.config();
                 out.printf("dimensions:    d_model %d, layers %d, heads %d (kv %d, head size %d), ffn %d, vocab %d, context %d%n",
                         c.dim(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), c.ffnDim(), c.vocabSize(), c.contextLength());
                 if (c.arch().usesRope()) out.printf("positions:     RoPE %s, theta %.0f, %d dims%n", c.arch().positions(), c.ropeTheta(), c.ropeDims());

@@ -1,8 +1,7 @@
 package dev.bantam.cli;
 
-import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.model.ModelFile;
 import dev.bantam.core.tokenizer.Tokenizer;
-import dev.bantam.core.tokenizer.Tokenizers;
 import dev.bantam.convert.tokenizer.TokenizerFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,9 +50,8 @@ final class TokenizeCommand implements Callable<Integer> {
 
     private Tokenizer tokenizer() throws IOException {
         if (tokenizerFile == null) {
-            Path path = modelOption.resolve();
-            try (GgufFile f = GgufFile.open(path)) {
-                return Tokenizers.fromGguf(f.metadata(), path.getFileName().toString());
+            try (ModelFile model = ModelFile.open(modelOption.resolve())) {
+                return model.tokenizer();
             }
         }
         if (!Files.isRegularFile(tokenizerFile)) throw new NoSuchFileException(tokenizerFile.toString());

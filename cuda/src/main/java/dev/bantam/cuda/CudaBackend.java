@@ -4,7 +4,7 @@ import dev.bantam.core.backend.InferenceBackend;
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
-import dev.bantam.core.cpu.Model;
+import dev.bantam.core.model.ModelFile;
 import dev.bantam.cuda.ffi.CudaDriver;
 import dev.bantam.cuda.ffi.CudaException;
 import dev.bantam.cuda.ffi.Cublas;
@@ -50,7 +50,9 @@ public final class CudaBackend implements InferenceBackend {
         if (!source.isGguf()) throw new IllegalArgumentException(source.fileName() + ": the cuda backend runs GGUF files");
         Availability a = probe();
         if (!a.available()) throw new IllegalStateException("cuda backend unavailable: " + a.reason());
-        Model model = Model.load(source.path(), 1);
+        // tokenizer, config and weights are read and checked here, before the GPU is touched; the
+        // session uploads these weights (no CPU engine is built)
+        ModelFile model = ModelFile.load(source.path());
         Gpu gpu = null;
         try {
             gpu = new Gpu(CudaDriver.load(), 0);

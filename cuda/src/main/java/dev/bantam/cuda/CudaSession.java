@@ -2,9 +2,8 @@ package dev.bantam.cuda;
 
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.Logits;
-import dev.bantam.core.cpu.Model;
 import dev.bantam.core.model.ModelConfig;
-import dev.bantam.core.model.Weights;
+import dev.bantam.core.model.ModelFile;
 import dev.bantam.core.tokenizer.Tokenizer;
 import dev.bantam.cuda.ffi.Cublas;
 
@@ -24,7 +23,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class CudaSession implements InferenceSession {
     static final int PREFILL_ROWS = 512;
 
-    private final Model model;
+    private final ModelFile model;
     private final ModelConfig c;
     private final Gpu gpu;
     private final Cublas cublas;
@@ -36,12 +35,13 @@ public final class CudaSession implements InferenceSession {
     private final boolean useGraphs = !Boolean.getBoolean("bantam.cuda.noGraphs");
     private int batch;
 
-    CudaSession(Model model, Gpu gpu, int contextSize, int maxBatch) {
+    /** Uploads {@code model}'s weights (as loaded by the file: once); the session owns and closes the file. */
+    CudaSession(ModelFile model, Gpu gpu, int contextSize, int maxBatch) {
         this.model = model;
         this.c = model.config();
         this.gpu = gpu;
         if (c.headDim() > 256) throw new IllegalArgumentException("head size " + c.headDim() + " exceeds the cuda backend's 256");
-        this.weights = DeviceModel.upload(gpu, Weights.load(model.file(), c));
+        this.weights = DeviceModel.upload(gpu, model.weights());
         this.cublas = Cublas.create(Cublas.library(), gpu.stream());
         int rows = Math.max(Math.min(PREFILL_ROWS, contextSize), maxBatch);
         this.forward = new CudaForward(gpu, c, weights, cublas, contextSize, maxBatch, rows);
@@ -50,6 +50,9 @@ public final class CudaSession implements InferenceSession {
     }
 
     public String deviceName() { return gpu.name(); }
+
+    /** The file this session runs (open until the session closes). */
+    ModelFile modelFile() { return model; }
 
     /** Bytes of weights on the device. */
     public long weightBytes() { return weights.bytes(); }

@@ -78,9 +78,10 @@ public final class CudaSpeed {
     }
 
     static void measure(Path model, int batch, int prompt, int gen, int reps, double bandwidth) throws Exception {
-        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), new SessionOptions(1, prompt + gen + 1, batch));
-             GgufFile f = GgufFile.open(model)) {
-            ModelConfig c = ModelConfig.from(model.getFileName().toString(), f.metadata(), s.vocabSize());
+        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), new SessionOptions(1, prompt + gen + 1, batch))) {
+            // the session's own file: its tensor table gives the roofline's bytes, without a second open
+            GgufFile f = s.modelFile().gguf();
+            ModelConfig c = s.modelFile().config();
             Random r = new Random(1234);
             int[][] prompts = new int[batch][prompt];
             for (int[] p : prompts) for (int i = 0; i < prompt; i++) p[i] = r.nextInt(s.vocabSize());

@@ -1,10 +1,10 @@
 package dev.bantam.onnx;
 
-import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufWriter;
 import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.model.Architecture;
 import dev.bantam.core.model.ModelConfig;
+import dev.bantam.core.model.ModelFile;
 import dev.bantam.core.model.Weights;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.onnx.GraphBuilder.Dim;
@@ -95,17 +95,17 @@ public final class OnnxExporter {
 
     /** Exports {@code gguf} to {@code out} (and {@code out.data} for large models). */
     public static Result export(Path gguf, Path out, Options options, GgufWriter.Progress progress) throws IOException {
-        try (GgufFile file = GgufFile.open(gguf)) {
-            String name = gguf.getFileName().toString();
-            int tokens = file.metadata().optStringArray("tokenizer.ggml.tokens").map(a -> a.length).orElse(0);
-            ModelConfig config = ModelConfig.from(name, file.metadata(), tokens);
-            Weights weights = Weights.load(file, config);
+        // config and weights only: the tokenizer's metadata is copied as it is, without building it
+        try (ModelFile file = ModelFile.open(gguf)) {
+            String name = file.name();
+            ModelConfig config = file.config();
+            Weights weights = file.weights();
             GraphBuilder g = new OnnxExporter(config, weights, options).build();
             g.metadata("bantam.source", name);
             g.metadata("bantam.architecture", config.arch().name());
             g.metadata("bantam.precision", options.precision().name().toLowerCase());
             g.metadata("bantam.kv_cache", Boolean.toString(options.kvCache()));
-            TokenizerMetadata.exportMetadata(file.metadata(), config.contextLength(), config.vocabSize()).forEach(g::metadata);
+            TokenizerMetadata.exportMetadata(file.gguf().metadata(), config.contextLength(), config.vocabSize()).forEach(g::metadata);
             String version = OnnxExporter.class.getPackage().getImplementationVersion();
             boolean external = g.write(out, config.arch().name(), version == null ? "dev" : version, options.externalDataThreshold(), progress);
             return new Result(out, external ? out.resolveSibling(out.getFileName() + ".data") : null, config, g.initializerBytes(), config.layers());

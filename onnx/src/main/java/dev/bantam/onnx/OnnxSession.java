@@ -12,9 +12,8 @@ import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.Logits;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
-import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.model.ModelFile;
 import dev.bantam.core.tokenizer.Tokenizer;
-import dev.bantam.core.tokenizer.Tokenizers;
 import dev.bantam.onnx.OnnxExporter.Precision;
 
 import java.io.IOException;
@@ -105,8 +104,8 @@ final class OnnxSession implements InferenceSession {
         RuntimeException error = null;
         try {
             if (source.isGguf()) {
-                try (GgufFile gguf = GgufFile.open(source.path())) {
-                    t = Tokenizers.fromGguf(gguf.metadata(), source.fileName());
+                try (ModelFile gguf = ModelFile.open(source.path())) {
+                    t = gguf.tokenizer();
                 }
             } else {
                 t = TokenizerMetadata.tokenizer(meta, file);

@@ -2,9 +2,8 @@ package dev.bantam.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bantam.study.bench.RandomTokens;
-import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.core.model.ModelFile;
 import dev.bantam.core.tokenizer.Tokenizer;
-import dev.bantam.core.tokenizer.Tokenizers;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -50,8 +49,8 @@ final class OpenAiRun {
 
     static OpenAiRun connect(WorkerJob job) throws Exception {
         Tokenizer tokenizer;
-        try (GgufFile file = GgufFile.open(Path.of(job.modelPath()))) {
-            tokenizer = Tokenizers.fromGguf(file.metadata(), Path.of(job.modelPath()).getFileName().toString());
+        try (ModelFile file = ModelFile.open(Path.of(job.modelPath()))) {
+            tokenizer = file.tokenizer();
         }
         String base = job.url().replaceAll("/+$", "");
         if (!base.endsWith("/v1")) base += "/v1";

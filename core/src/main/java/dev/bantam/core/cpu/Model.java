@@ -1,34 +1,35 @@
 package dev.bantam.core.cpu;
 
 import dev.bantam.core.model.ModelConfig;
+import dev.bantam.core.model.ModelFile;
 import dev.bantam.core.model.Weights;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tokenizer.Tokenizer;
-import dev.bantam.core.tokenizer.Tokenizers;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A loaded model: its mapped GGUF file, configuration, weights, tokenizer and a thread pool.
+ * A model on the CPU engine: its {@link ModelFile} (mapped GGUF, configuration, weights,
+ * tokenizer), a thread pool and the {@link Transformer} over them.
  * {@link #newSession(int)} gives an independent KV cache over the shared weights.
  */
 public final class Model implements AutoCloseable {
     private static final long WARM_UP_NANOS = 1_000_000_000L;
 
-    private final GgufFile file;
+    private final ModelFile file;
     private final ModelConfig config;
     private final Tokenizer tokenizer;
     private final ThreadPool pool;
     private final Transformer transformer;
 
-    private Model(GgufFile file, ModelConfig config, Weights weights, Tokenizer tokenizer, ThreadPool pool) {
+    private Model(ModelFile file, ThreadPool pool) {
         this.file = file;
-        this.config = config;
-        this.tokenizer = tokenizer;
+        this.config = file.config();
+        this.tokenizer = file.tokenizer();
         this.pool = pool;
-        this.transformer = new Transformer(config, weights, pool);
+        this.transformer = new Transformer(config, file.weights(), pool);
     }
 
     /** Loads a GGUF model with one worker thread per available core. */
@@ -37,13 +38,14 @@ public final class Model implements AutoCloseable {
     }
 
     public static Model load(Path path, int threads) throws IOException {
-        GgufFile file = GgufFile.open(path);
+        return load(path, threads, Weights.AbsentOutput.TIED_EMBEDDING);
+    }
+
+    /** @param absentOutput what a missing {@code output.weight} means (the file format's rule, which the caller knows) */
+    public static Model load(Path path, int threads, Weights.AbsentOutput absentOutput) throws IOException {
+        ModelFile file = ModelFile.load(path, absentOutput);
         try {
-            String name = path.getFileName().toString();
-            Tokenizer tokenizer = Tokenizers.fromGguf(file.metadata(), name);
-            ModelConfig config = ModelConfig.from(name, file.metadata(), tokenizer.vocabSize());
-            Weights weights = Weights.load(file, config);
-            return new Model(file, config, weights, tokenizer, new ThreadPool(threads));
+            return new Model(file, new ThreadPool(threads));
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -52,7 +54,7 @@ public final class Model implements AutoCloseable {
 
     public ModelConfig config() { return config; }
     public Tokenizer tokenizer() { return tokenizer; }
-    public GgufFile file() { return file; }
+    public GgufFile file() { return file.gguf(); }
     public int threads() { return pool.threads(); }
 
     /** The forward pass over this model's weights, for callers that manage their own caches (batches, prefix reuse). */

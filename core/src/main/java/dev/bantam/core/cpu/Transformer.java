@@ -27,6 +27,8 @@ import dev.bantam.core.tensor.TensorView;
 public final class Transformer {
     private final ModelConfig c;
     private final Weights w;
+    /** The blocks with the CPU's own copies of tiny models' matrices. */
+    private final CpuWeights blocks;
     private final ThreadPool pool;
     /** θ^(-2i/d) of every rotated pair, computed once. */
     private final double[] ropeFrequencies;
@@ -39,6 +41,7 @@ public final class Transformer {
     public Transformer(ModelConfig config, Weights weights, ThreadPool pool) {
         this.c = config;
         this.w = weights;
+        this.blocks = CpuWeights.of(config, weights);
         this.pool = pool;
         this.positionRow = ThreadLocal.withInitial(() -> new float[config.dim()]);
         this.ropeFrequencies = new double[c.ropeDims() / 2];
@@ -56,8 +59,8 @@ public final class Transformer {
      */
     public float[] forward(KvCache cache, int[] tokens, boolean allLogits) {
         if (w.output() == null) {
-            throw new UnsupportedModelException("this model has policy/value heads and no output layer: it evaluates game positions "
-                    + "(bantam play, bantam game-bench), it does not generate text");
+            throw new UnsupportedModelException("this model was loaded without an output layer (its file has no output.weight, "
+                    + "and its loader asked for none): it gives hidden states, not logits");
         }
         final int T = tokens.length, dim = c.dim();
         float[] x = layers(new KvCache[] {cache}, new int[][] {tokens}, false);
@@ -106,7 +109,7 @@ public final class Transformer {
         if (c.arch().usesRope()) ropeTables(caches, tokens, s);
 
         for (int l = 0; l < c.layers(); l++) {
-            Weights.Layer layer = w.layers().get(l);
+            CpuWeights.Layer layer = blocks.layers().get(l);
 
             // attention: h = x + Wo · attn(q, k, v) with q, k, v from the normalized input
             norm(x, layer.attnNorm(), xb, T);
@@ -188,7 +191,7 @@ public final class Transformer {
         else Ops.layerNorm(x, off, n.weight(), n.bias(), c.normEps(), out, outOff, c.dim());
     }
 
-    private float[] linear(Weights.Linear lin, float[] in, int T, float[] out) {
+    private float[] linear(CpuWeights.Linear lin, float[] in, int T, float[] out) {
         if (lin.columnMajor() != null && T <= SMALL_MATMUL_MAX_TOKENS) {
             SmallMatMul.matmul(lin.columnMajor(), in, T, out, rowBuffer.get());
         } else {

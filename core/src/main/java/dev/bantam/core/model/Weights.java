@@ -2,7 +2,6 @@ package dev.bantam.core.model;
 
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.kernels.Kernels;
-import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.gguf.GgufFormatException;
 import dev.bantam.core.tensor.TensorView;
 
@@ -12,6 +11,8 @@ import java.util.List;
 /**
  * The tensors of a model, looked up by their GGUF names and checked against the config's shapes.
  * Matrices stay in the mapped file; norm weights and biases (small, 1-D) are copied to float32.
+ * Backend-neutral: what a backend derives from them (the CPU engine's column-major copies, a
+ * GPU's device layout) it builds itself, so a backend never pays for another's copies.
  */
 public record Weights(
         TensorView tokenEmbedding,
@@ -20,44 +21,48 @@ public record Weights(
         TensorView output,
         List<Layer> layers) {
 
-    /** The output layer ({@code output.weight}, or the tied embedding); null for a heads-only model. */
+    /** The output layer ({@code output.weight}, or the tied embedding); null when loaded with {@link AbsentOutput#NONE} from a file without one. */
     @Override
     public TensorView output() { return output; }
 
     /** A normalization's scale and (LayerNorm only) shift. */
     public record Norm(float[] weight, float[] bias) {}
 
-    /**
-     * A linear layer: weight matrix, optional bias, and for tiny models a float32 column-major
-     * copy of the weights ({@link SmallMatMul}) for products with a few tokens.
-     */
-    public record Linear(TensorView weight, float[] bias, SmallMatMul.ColumnMajor columnMajor) {
-        public Linear(TensorView weight, float[] bias) {
-            this(weight, bias, null);
-        }
-    }
-
-    /** Models at most this wide get column-major weight copies: their per-token products are too small for dot products to pay off. */
-    public static final int TINY_DIM = 128;
+    /** A linear layer: weight matrix and optional bias. */
+    public record Linear(TensorView weight, float[] bias) {}
 
     /** One transformer block. For gpt2 {@code qkv} is fused and {@code q/k/v} are null; gate is null without SwiGLU. */
     public record Layer(Norm attnNorm, Linear q, Linear k, Linear v, Linear qkv, Linear attnOut,
                         Norm ffnNorm, Linear gate, Linear up, Linear down) {}
 
-    public static Weights load(GgufFile file, ModelConfig c) {
-        var loader = new Loader(file, c);
-        return loader.load();
+    /**
+     * What a file without {@code output.weight} means. GGUF has no key for it: llama.cpp ties the
+     * output to the token embedding, which is the default here; a caller whose file format says the
+     * network ends at the final norm (it reads the hidden state itself) asks for {@code NONE}.
+     */
+    public enum AbsentOutput {
+        /** The output layer is the token embedding (the same view, so it is mapped and uploaded once). */
+        TIED_EMBEDDING,
+        /** There is no output layer: {@link #output()} is null, and the model gives hidden states only. */
+        NONE
     }
 
-    private record Loader(GgufFile file, ModelConfig c) {
+    /** The weights of {@code file}, a missing {@code output.weight} tied to the embedding. */
+    public static Weights load(GgufFile file, ModelConfig c) {
+        return load(file, c, AbsentOutput.TIED_EMBEDDING);
+    }
+
+    public static Weights load(GgufFile file, ModelConfig c, AbsentOutput absentOutput) {
+        return new Loader(file, c, absentOutput).load();
+    }
+
+    private record Loader(GgufFile file, ModelConfig c, AbsentOutput absentOutput) {
         Weights load() {
             TensorView embd = matrix("token_embd.weight", c.dim(), c.vocabSize());
             TensorView pos = c.arch().positions() == Architecture.Positions.LEARNED
                     ? matrix("position_embd.weight", c.dim(), -1) : null;
-            // no output layer: tied to the embedding, except in a model with policy/value heads,
-            // whose backbone may end at the final norm (docs/game-heads.md)
-            boolean heads = file.metadata().has("bantam.head.policy.size");
-            TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize()) : heads ? null : embd;
+            TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize())
+                    : absentOutput == AbsentOutput.TIED_EMBEDDING ? embd : null;
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) layers.add(layer("blk." + i + "."));
             return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers));
@@ -81,8 +86,7 @@ public record Weights(
         }
 
         Linear linear(String name, int in, int out) {
-            TensorView w = matrix(name + ".weight", in, out);
-            return new Linear(w, vector(name + ".bias", out), c.dim() <= TINY_DIM ? SmallMatMul.transpose(w) : null);
+            return new Linear(matrix(name + ".weight", in, out), vector(name + ".bias", out));
         }
 
         Norm norm(String name) {

@@ -36,4 +36,12 @@ class CoreDependenciesTest {
                 .should().dependOnClassesThat().resideInAPackage("dev.bantam.core.kernels..")
                 .check(CORE);
     }
+
+    /** The loading seam is backend-neutral: what one backend derives from the weights lives in that backend. */
+    @Test
+    void modelsDoNotKnowABackend() {
+        noClasses().that().resideInAPackage("dev.bantam.core.model..")
+                .should().dependOnClassesThat().resideInAPackage("dev.bantam.core.cpu..")
+                .check(CORE);
+    }
 }
