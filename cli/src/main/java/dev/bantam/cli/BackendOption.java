@@ -40,6 +40,7 @@ public final class BackendOption {
         InferenceBackend b = backend();
         int threads = modelOption.threads();
         var source = new ModelSource(modelOption.resolve());
+        TextModels.requireOutputLayer(source.path());
         SessionOptions options = SessionOptions.of(threads, contextSize);
         if (precision != null) {
             if (!b.backendOptions().contains(OnnxBackend.PRECISION)) {

@@ -148,6 +148,7 @@ final class BenchCommand implements Callable<Integer> {
         printer.header();
         int ctx = tests.stream().mapToInt(BenchTest::contextSize).max().orElseThrow();
         for (Path path : paths) {
+            TextModels.requireOutputLayer(path);
             ModelInfo info;
             try (var file = dev.bantam.core.gguf.GgufFile.open(path)) {
                 info = ModelInfo.of(file);

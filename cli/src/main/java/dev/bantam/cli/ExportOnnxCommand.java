@@ -51,6 +51,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
         }
         if (!Files.exists(in)) throw new java.nio.file.NoSuchFileException(in.toString());
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) throw new UsageException("OUT must differ from MODEL");
+        TextModels.requireOutputLayer(in);
         OutputFile.checkWritable(out, force);
         OutputFile.checkWritable(out.resolveSibling(out.getFileName() + ".data"), force);
         Options options = Options.defaults().withPrecision(p).withKvCache(!noKvCache).withOpset(opset);

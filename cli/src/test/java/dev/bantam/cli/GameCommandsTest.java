@@ -85,6 +85,17 @@ class GameCommandsTest {
         assertThat(lm.err()).contains("austen-llama-7m: has no policy/value heads");
     }
 
+    /** The loader ties a missing output layer to the embedding (llama.cpp's rule); a game network must be refused instead. */
+    @Test
+    void textCommandsRefuseAGameNetwork() {
+        String game = CliRun.fixture("game/trained-llama/model.gguf").toString();
+        for (String[] args : new String[][] {{"generate", "-m", game, "-n", "2"}, {"bench", "-m", game, "-p", "4", "-n", "0", "-r", "1"}}) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+            assertThat(run.err()).contains("model.gguf: this model has policy/value heads and no output layer");
+        }
+    }
+
     @Test
     void gameBenchPrintsTablesAndChartDataForBothBackends() {
         CliRun run = CliRun.of("game-bench", "-m", CliRun.fixture("game/trained-llama/model.gguf").toString(),
