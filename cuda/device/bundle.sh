@@ -17,7 +17,8 @@ if [[ ! -f $out/jre.txz ]]; then
   tar -C /tmp -cf - bantam-jre | xz -T2 -9 > "$out/jre.txz"
 fi
 rm -f "$out"/lib/*.jar
-cp core/target/bantam-core-*.jar bench/target/bantam-bench-*.jar onnx/target/bantam-onnx-*.jar cuda/target/bantam-cuda-*.jar "$out/lib/"
+cp core/target/bantam-core-*.jar onnx/target/bantam-onnx-*.jar cuda/target/bantam-cuda-*.jar game/target/bantam-game-*.jar \
+   convert/target/bantam-convert-*.jar study/target/bantam-study-*.jar testing/target/bantam-testing-*.jar "$out/lib/"
 cp cli/target/bantam-cli-*.jar "$out/lib/"
 zip -qd "$out"/lib/bantam-cli-*.jar 'models/*' >/dev/null  # the models are in the working tree
 (cd cuda/target/test-classes && zip -qr "$out/lib/bantam-cuda-tests.jar" .)
