@@ -1,17 +1,19 @@
 package dev.bantam.cli;
 
+import dev.bantam.core.backend.InferenceBackend;
+import dev.bantam.core.backend.InferenceSession;
+import dev.bantam.core.backend.ModelSource;
+import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.study.bench.BenchModel;
 import dev.bantam.study.bench.BenchRunner;
 import dev.bantam.study.bench.BenchTest;
-import dev.bantam.study.bench.BytesPerToken;
 import dev.bantam.study.bench.Environment;
 import dev.bantam.study.bench.LlamaBenchPeer;
-import dev.bantam.study.bench.ModelInfo;
 import dev.bantam.study.bench.OutputFormat;
 import dev.bantam.study.bench.ResultPrinter;
 import dev.bantam.study.bench.RooflineEstimate;
 import dev.bantam.study.bench.StreamTriad;
 import dev.bantam.study.bench.TestResult;
-import dev.bantam.core.cpu.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,6 +32,12 @@ import java.util.concurrent.Callable;
                 + "tgN (N single-token decode steps), ppP+tgG (-pg P,G), each from an empty cache with random tokens; "
                 + "t/s is the mean ± sd over repetitions. Progress goes to stderr.")
 final class BenchCommand implements Callable<Integer> {
+    /**
+     * The default backend, Bantam's own engine. Its result lines name their backend "bantam"
+     * ({@link TestResult#BANTAM}), the name the --llama-bench comparison pairs them by.
+     */
+    private static final String CPU = "cpu";
+
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", split = ",",
             description = "GGUF file or embedded model (default: " + EmbeddedModels.DEFAULT + "); repeat or comma-separate for several.")
     List<String> models;
@@ -61,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-s", "--seed"}, paramLabel = "SEED", defaultValue = "" + BenchRunner.DEFAULT_SEED, description = "Seed of the random prompt tokens (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--backend", paramLabel = "ID", defaultValue = "cpu",
+    @Option(names = "--backend", paramLabel = "ID", defaultValue = CPU,
             description = "Inference backend: cpu (default, Bantam's engine) or another one of 'bantam backends', e.g. cuda.")
     String backend;
 
@@ -91,42 +99,48 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--llama-bench " + e.getMessage());
         }
-        if (!backend.equals("cpu")) return benchBackend(tests, paths, threadCounts, format);
-        Environment env = Environment.detect();
-        ResultPrinter printer = format.printer(System.out, env);
+        if (!backend.equals(CPU) && (roofline || llamaBench != null)) {
+            throw new UsageException("--roofline and --llama-bench apply to --backend cpu only");
+        }
+        InferenceBackend b = InferenceBackend.byId(backend).orElseThrow(() -> new UsageException("--backend: unknown backend '" + backend + "'"));
+        var availability = b.availability();
+        if (!availability.available()) throw new UsageException("--backend " + backend + " is not available here: " + availability.reason());
+        String label = backend.equals(CPU) ? TestResult.BANTAM : backend;
+        int ctx = tests.stream().mapToInt(BenchTest::contextSize).max().orElseThrow();
+
+        ResultPrinter printer = format.printer(System.out, Environment.detect());
         Map<Integer, StreamTriad.Result> triads = new LinkedHashMap<>();
         printer.header();
         for (Path path : paths) {
+            TextModels.requireOutputLayer(path);
+            BenchModel model = BenchModel.read(path);
+            for (BenchTest test : tests) {
+                if (test.contextSize() > model.contextLength()) {
+                    throw new UsageException("%s needs %d positions, more than %s's context length %d".formatted(
+                            test.name(), test.contextSize(), path.getFileName(), model.contextLength()));
+                }
+            }
             for (int t : threadCounts) {
                 StreamTriad.Result triad = roofline ? triads.computeIfAbsent(t, this::measureBandwidth) : null;
-                Progress.status("loading " + path.getFileName() + " (" + t + " threads)");
-                try (Model model = Model.load(path, t)) {
-                    for (BenchTest test : tests) {
-                        if (test.contextSize() > model.config().contextLength()) {
-                            throw new UsageException("%s needs %d positions, more than %s's context length %d".formatted(
-                                    test.name(), test.contextSize(), path.getFileName(), model.config().contextLength()));
-                        }
-                    }
+                Progress.status("loading %s on %s (%d threads)".formatted(path.getFileName(), backend, t));
+                try (InferenceSession session = b.open(new ModelSource(path), new SessionOptions(t, ctx, 1))) {
                     Progress.status("warming up " + path.getFileName());
-                    model.warmUp();
-                    ModelInfo info = ModelInfo.of(model.file());
+                    session.warmUp();
                     for (BenchTest test : tests) {
                         String testTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-                        long[] samples = BenchRunner.run(model, test, warmups, reps, seed, (bt, warm, k, of) ->
-                                Progress.status("bench %s t=%d %s: %s %d/%d".formatted(path.getFileName(), t, bt.name(),
+                        long[] samples = BenchRunner.run(session, test, warmups, reps, seed, (bt, warm, k, of) ->
+                                Progress.status("bench %s %s t=%d %s: %s %d/%d".formatted(path.getFileName(), backend, t, bt.name(),
                                         warm ? "warm-up" : "repetition", k, of)));
                         Progress.done();
-                        TestResult result = new TestResult(TestResult.BANTAM, info, t, test, testTime, samples, null);
+                        TestResult result = new TestResult(label, model.info(), t, test, testTime, samples, null);
                         if (triad != null && test.isGeneration()) {
-                            var c = model.config();
-                            double bytes = BytesPerToken.of(model.file().tensorInfos(), c.layers(), c.kvDim(), test.averageKvPositions()).total();
-                            result = new TestResult(TestResult.BANTAM, info, t, test, testTime, samples,
-                                    RooflineEstimate.of(triad.bestGBs(), bytes, test.averageKvPositions(), result.avgTs()));
+                            result = new TestResult(label, model.info(), t, test, testTime, samples,
+                                    RooflineEstimate.of(triad.bestGBs(), model.bytesPerToken(test), test.averageKvPositions(), result.avgTs()));
                         }
                         printer.result(result);
                         if (peer != null) {
                             Progress.status("llama-bench %s t=%d %s".formatted(path.getFileName(), t, test.name()));
-                            printer.result(peer.run(path, info, t, test, reps));
+                            printer.result(peer.run(path, model.info(), t, test, reps));
                             Progress.done();
                         }
                     }
@@ -135,42 +149,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         Progress.done();
         printer.footer(List.copyOf(triads.values()));
-        return 0;
-    }
-
-    /** The tests through the backend SPI (sessions of batch 1); the roofline and llama-bench peer are CPU-only. */
-    private Integer benchBackend(List<BenchTest> tests, List<Path> paths, List<Integer> threadCounts, OutputFormat format) throws Exception {
-        if (roofline || llamaBench != null) throw new UsageException("--roofline and --llama-bench apply to --backend cpu only");
-        var b = dev.bantam.core.backend.InferenceBackend.byId(backend).orElseThrow(() -> new UsageException("--backend: unknown backend '" + backend + "'"));
-        var availability = b.availability();
-        if (!availability.available()) throw new UsageException("--backend " + backend + " is not available here: " + availability.reason());
-        ResultPrinter printer = format.printer(System.out, Environment.detect());
-        printer.header();
-        int ctx = tests.stream().mapToInt(BenchTest::contextSize).max().orElseThrow();
-        for (Path path : paths) {
-            TextModels.requireOutputLayer(path);
-            ModelInfo info;
-            try (var file = dev.bantam.core.gguf.GgufFile.open(path)) {
-                info = ModelInfo.of(file);
-            }
-            for (int t : threadCounts) {
-                Progress.status("loading " + path.getFileName() + " on " + backend);
-                try (var session = b.open(new dev.bantam.core.backend.ModelSource(path), new dev.bantam.core.backend.SessionOptions(t, ctx, 1))) {
-                    Progress.status("warming up " + path.getFileName());
-                    session.warmUp();
-                    for (BenchTest test : tests) {
-                        String testTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-                        long[] samples = BenchRunner.run(session, test, warmups, reps, seed, (bt, warm, k, of) ->
-                                Progress.status("bench %s %s %s: %s %d/%d".formatted(path.getFileName(), backend, bt.name(),
-                                        warm ? "warm-up" : "repetition", k, of)));
-                        Progress.done();
-                        printer.result(new TestResult(backend, info, t, test, testTime, samples, null));
-                    }
-                }
-            }
-        }
-        Progress.done();
-        printer.footer(List.of());
         return 0;
     }
 

@@ -5,6 +5,7 @@ import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.gguf.GgufValue;
 import dev.bantam.core.gguf.GgufWriter;
 import dev.bantam.core.tensor.WeightType;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,7 @@ class BadInputTest {
 
     @Test
     void truncatedGguf() throws Exception {
-        byte[] full = Files.readAllBytes(CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf"));
+        byte[] full = Files.readAllBytes(Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf"));
         Path cut = Files.write(tmp.resolve("cut.gguf"), Arrays.copyOf(full, full.length / 2));
         assertOneLineError(CliRun.of("generate", "-m", cut.toString(), "-p", "x"), 1, "cut.gguf: ", "past the end of the file");
         Path headerOnly = Files.write(tmp.resolve("head.gguf"), Arrays.copyOf(full, 300));
@@ -107,7 +108,7 @@ class BadInputTest {
     /** A copy of llama-tiny with one metadata value replaced or one tensor's type changed to I8 (no kernels). */
     private Path rewrite(String name, String key, GgufValue value, String i8Tensor) throws Exception {
         Path out = tmp.resolve(name);
-        try (GgufFile in = GgufFile.open(CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf")); Arena arena = Arena.ofConfined()) {
+        try (GgufFile in = GgufFile.open(Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf")); Arena arena = Arena.ofConfined()) {
             GgufWriter w = new GgufWriter().putAll(in.metadata());
             if (key != null) w.put(key, value);
             for (GgufTensorInfo t : in.tensorInfos()) {

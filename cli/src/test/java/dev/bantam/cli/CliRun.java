@@ -3,8 +3,6 @@ package dev.bantam.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** Runs the CLI in-process and captures what it prints. */
 record CliRun(int exitCode, String out, String err) {
@@ -21,14 +19,6 @@ record CliRun(int exitCode, String out, String err) {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
-    }
-
-    /** The project's committed test data ({@code fixtures/} at the root). */
-    static Path fixture(String relative) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("fixtures/tiny"))) return p.resolve("fixtures").resolve(relative);
-        }
-        throw new IllegalStateException("fixtures/ not found");
     }
 
     /** stderr, less the progress line that rewrites itself with carriage returns. */

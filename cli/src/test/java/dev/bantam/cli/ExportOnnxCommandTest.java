@@ -3,6 +3,7 @@ package dev.bantam.cli;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class ExportOnnxCommandTest {
     @Test
     void exportsAQuantizedGgufThatOnnxRuntimeRunsAndNeverOverwritesWithoutForce() throws Exception {
         Path out = tmp.resolve("llama.onnx");
-        String model = CliRun.fixture("tiny/llama-tiny/llama-tiny-q8_0.gguf").toString();
+        String model = Fixtures.path("tiny/llama-tiny/llama-tiny-q8_0.gguf").toString();
         CliRun run = CliRun.of("export-onnx", model, out.toString(), "--no-kv-cache");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.errLines()).contains("wrote " + out);
@@ -42,7 +43,7 @@ class ExportOnnxCommandTest {
 
     @Test
     void badPrecisionAndOpsetAreUsageErrors() {
-        String model = CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf").toString();
+        String model = Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf").toString();
         CliRun p = CliRun.of("export-onnx", model, tmp.resolve("a.onnx").toString(), "--precision", "int4");
         assertThat(p.exitCode()).isEqualTo(2);
         assertThat(p.err()).contains("int4");

@@ -1,11 +1,11 @@
 package dev.bantam.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bantam.game.EngineEvaluator;
 import dev.bantam.game.Evaluation;
 import dev.bantam.game.FourInARow;
 import dev.bantam.core.cpu.Model;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,9 +31,9 @@ class GameCommandsTest {
     @ValueSource(strings = {"game-gpt2", "game-llama"})
     void convertGameWritesAGgufThatReproducesTheGoldenOutputs(String name) throws Exception {
         Path out = tmp.resolve(name + ".gguf");
-        CliRun run = CliRun.of("convert-game", CliRun.fixture("game/" + name).toString(), out.toString());
+        CliRun run = CliRun.of("convert-game", Fixtures.path("game/" + name).toString(), out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        JsonNode golden = new ObjectMapper().readTree(CliRun.fixture("game/" + name + "/golden.json").toFile());
+        JsonNode golden = Fixtures.json("game/" + name + "/golden.json");
         try (Model model = Model.load(out, 1)) {
             EngineEvaluator e = new EngineEvaluator(model, true);
             for (JsonNode c : golden.get("cases")) {
@@ -42,7 +42,7 @@ class GameCommandsTest {
                 assertThat((double) got.value()).isCloseTo(c.get("value").asDouble(), within(1e-4));
             }
         }
-        CliRun again = CliRun.of("convert-game", CliRun.fixture("game/" + name).toString(), out.toString());
+        CliRun again = CliRun.of("convert-game", Fixtures.path("game/" + name).toString(), out.toString());
         assertThat(again.exitCode()).isEqualTo(2);
         assertThat(again.err()).contains("already exists (use --force");
     }
@@ -98,8 +98,8 @@ class GameCommandsTest {
 
     @Test
     void gameBenchPrintsTablesAndChartDataForBothBackends() {
-        CliRun run = CliRun.of("game-bench", "-m", CliRun.fixture("game/trained-llama/model.gguf").toString(),
-                "--onnx", CliRun.fixture("game/trained-llama/model.onnx").toString(),
+        CliRun run = CliRun.of("game-bench", "-m", Fixtures.path("game/trained-llama/model.gguf").toString(),
+                "--onnx", Fixtures.path("game/trained-llama/model.onnx").toString(),
                 "--lengths", "20", "--batches", "1,8", "-r", "1", "--simulations", "8");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("| cpu | prefix reuse | 8 | 20 |").contains("| cpu | full recompute | 1 | 20 |")

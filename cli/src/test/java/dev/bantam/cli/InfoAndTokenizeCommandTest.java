@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InfoAndTokenizeCommandTest {
     @Test
     void infoDescribesTheModelAndListsEveryTensor() {
-        CliRun run = CliRun.of("info", "-m", CliRun.fixture("tiny/llama-tiny/llama-tiny-q8_0.gguf").toString());
+        CliRun run = CliRun.of("info", "-m", Fixtures.path("tiny/llama-tiny/llama-tiny-q8_0.gguf").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out())
                 .contains("architecture:  llama")
@@ -37,10 +38,10 @@ class InfoAndTokenizeCommandTest {
     void tokenizerFilesGiveTheSameIdsAsTheGgufVocabulary() {
         String text = "It is a truth universally acknowledged";
         String fromGguf = CliRun.of("tokenize", "--ids", text).out();
-        CliRun fromJson = CliRun.of("tokenize", "--ids", "--tokenizer", CliRun.fixture("tokenizers/bpe4096-tokenizer.json").toString(), text);
+        CliRun fromJson = CliRun.of("tokenize", "--ids", "--tokenizer", Fixtures.path("tokenizers/bpe4096-tokenizer.json").toString(), text);
         assertThat(fromJson.exitCode()).as(fromJson.err()).isZero();
         assertThat(fromJson.out()).isEqualTo(fromGguf);
-        CliRun gpt2 = CliRun.of("tokenize", "--ids", "--tokenizer", CliRun.fixture("tokenizers/encoder.json").toString(), "Hello world");
+        CliRun gpt2 = CliRun.of("tokenize", "--ids", "--tokenizer", Fixtures.path("tokenizers/encoder.json").toString(), "Hello world");
         assertThat(gpt2.out().trim()).isEqualTo("[15496, 995]");
     }
 

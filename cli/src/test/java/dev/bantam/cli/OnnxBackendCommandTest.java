@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class OnnxBackendCommandTest {
 
     @Test
     void perplexityRunsOnOnnxCpuAtInt8() throws Exception {
-        Path text = Files.writeString(tmp.resolve("text.txt"), Files.readString(CliRun.fixture("corpus/persuasion.txt")).substring(0, 12_000));
+        Path text = Files.writeString(tmp.resolve("text.txt"), Files.readString(Fixtures.path("corpus/persuasion.txt")).substring(0, 12_000));
         CliRun run = CliRun.of("perplexity", "--backend", "onnx-cpu", "--precision", "int8", "-m", "austen-gpt2-7m", "-f", text.toString(), "-c", "128", "-t", "2");
         assertThat(run.exitCode()).as(run.err()).isZero();
         double ppl = PerplexityCommandTest.ppl(run);

@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class PerplexityCommandTest {
     @ParameterizedTest
     @CsvSource({"austen-llama-7m,49.92", "austen-gpt2-7m,44.92"})
     void heldOutNovelMatchesLlamaCppWithinOnePercent(String model, double llamaCpp) {
-        CliRun run = CliRun.of("perplexity", "-m", model, "-f", CliRun.fixture("corpus/persuasion.txt").toString(), "-c", "256", "-t", "2");
+        CliRun run = CliRun.of("perplexity", "-m", model, "-f", Fixtures.path("corpus/persuasion.txt").toString(), "-c", "256", "-t", "2");
         assertThat(run.exitCode()).as(run.err()).isZero();
         double ppl = ppl(run);
         System.out.printf("%s: PPL %.4f (llama.cpp %.2f, %+.2f%%)%n", model, ppl, llamaCpp, 100 * (ppl / llamaCpp - 1));

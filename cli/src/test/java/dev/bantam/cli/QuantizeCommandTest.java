@@ -3,6 +3,7 @@ package dev.bantam.cli;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.tensor.WeightType;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,9 +24,9 @@ class QuantizeCommandTest {
     @ValueSource(strings = {"q8_0", "f16", "bf16"})
     void pureConversionMatchesLlamaCppByteForByte(String type) throws Exception {
         Path out = tmp.resolve("out.gguf");
-        CliRun run = CliRun.of("quantize", CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf").toString(), out.toString(), type, "--pure");
+        CliRun run = CliRun.of("quantize", Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf").toString(), out.toString(), type, "--pure");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        try (GgufFile ours = GgufFile.open(out); GgufFile theirs = GgufFile.open(CliRun.fixture("tiny/llama-tiny/llama-tiny-" + type + ".gguf"))) {
+        try (GgufFile ours = GgufFile.open(out); GgufFile theirs = GgufFile.open(Fixtures.path("tiny/llama-tiny/llama-tiny-" + type + ".gguf"))) {
             assertThat(ours.tensorInfos()).hasSameSizeAs(theirs.tensorInfos());
             for (GgufTensorInfo t : theirs.tensorInfos()) {
                 assertThat(ours.tensor(t.name()).type()).as(t.name()).isEqualTo(t.type());
@@ -55,7 +56,7 @@ class QuantizeCommandTest {
                 assertThat(f.tensor("blk." + layer + ".attn_q.weight").type()).isEqualTo(WeightType.Q4_K);
             }
         }
-        Path text = Files.writeString(tmp.resolve("text.txt"), Files.readString(CliRun.fixture("corpus/persuasion.txt")).substring(0, 60_000));
+        Path text = Files.writeString(tmp.resolve("text.txt"), Files.readString(Fixtures.path("corpus/persuasion.txt")).substring(0, 60_000));
         double q8 = PerplexityCommandTest.ppl(CliRun.of("perplexity", "-m", "austen-llama-7m", "-f", text.toString(), "-c", "256"));
         double q4 = PerplexityCommandTest.ppl(CliRun.of("perplexity", "-m", out.toString(), "-f", text.toString(), "-c", "256"));
         System.out.printf("perplexity on 60K chars: q8_0 %.3f, bantam q4_k mix %.3f (%+.2f%%)%n", q8, q4, 100 * (q4 / q8 - 1));
@@ -65,7 +66,7 @@ class QuantizeCommandTest {
     @Test
     void neverOverwritesWithoutForce() throws Exception {
         Path out = Files.writeString(tmp.resolve("precious.gguf"), "keep me");
-        String in = CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf").toString();
+        String in = Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf").toString();
         CliRun refused = CliRun.of("quantize", in, out.toString(), "q8_0");
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.errLines()).contains("precious.gguf: already exists (use --force to overwrite it)");
@@ -76,7 +77,7 @@ class QuantizeCommandTest {
 
     @Test
     void badTypesAndInputsAreClearErrors() {
-        String in = CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf").toString();
+        String in = Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf").toString();
         CliRun badType = CliRun.of("quantize", in, tmp.resolve("x.gguf").toString(), "q3_xs");
         assertThat(badType.exitCode()).isEqualTo(2);
         assertThat(badType.errLines()).contains("unknown or unsupported weight type 'q3_xs'").contains("q8_0");

@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class StudyCommandTest {
                  "scenarios": [{"name": "tiny", "batch": 2, "prompt_tokens": 8, "decode_steps": 4}],
                  "sweep_lengths": [16], "warmups": 1, "repetitions": 2,
                  "accuracy": {"text": "%s", "ctx": 64, "windows": 1}}
-                """.formatted(CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf"), CliRun.fixture("corpus/persuasion.txt")));
+                """.formatted(Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf"), Fixtures.path("corpus/persuasion.txt")));
         Path out = tmp.resolve("study");
         CliRun run = CliRun.of("study", "--spec", spec.toString(), "--out", out.toString(), "-t", "1");
         assertThat(run.exitCode()).as(run.err()).isZero();

@@ -3,6 +3,7 @@ package dev.bantam.cuda;
 import dev.bantam.core.backend.InferenceBackend;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class CudaBackendTest {
     @Test
     void openingWithoutAGpuSaysWhy() {
         InferenceBackend.Availability a = new CudaBackend().availability();
-        Path model = TestFiles.fixture("tiny/llama-tiny/llama-tiny-f32.gguf");
+        Path model = Fixtures.tinyGguf("llama-tiny", "f32");
         if (a.available()) return;
         assertThatThrownBy(() -> new CudaBackend().open(new ModelSource(model), SessionOptions.of(1, 16)))
                 .isInstanceOf(IllegalStateException.class)

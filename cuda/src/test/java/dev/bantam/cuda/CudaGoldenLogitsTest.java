@@ -6,6 +6,9 @@ import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
 import dev.bantam.core.gguf.GgufDequantizer;
 import dev.bantam.core.gguf.GgufFile;
+import dev.bantam.testing.Agreement;
+import dev.bantam.testing.Fixtures;
+import dev.bantam.testing.Fixtures.GoldenCase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +48,10 @@ class CudaGoldenLogitsTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama-tiny", "gpt2-tiny", "qwen2-tiny", "llama-spm-tiny"})
     void f32LogitsWithin1e3InPrefillAndDecode(String model) throws Exception {
-        for (TestFiles.Case c : TestFiles.cases(model)) {
-            try (InferenceSession s = open(TestFiles.fixture("tiny/" + model + "/" + model + "-f32.gguf"), c.tokens().length, 1)) {
-                float prefill = TestFiles.maxAbsDiff(c.logits(), s.prefillAll(c.tokens()));
-                float decode = TestFiles.maxAbsDiff(c.logits(), stepByStep(s, c.tokens()));
+        for (GoldenCase c : Fixtures.goldenCases("tiny/" + model)) {
+            try (InferenceSession s = open(Fixtures.tinyGguf(model, "f32"), c.tokens().length, 1)) {
+                float prefill = Agreement.maxAbsDiff(c.logits(), s.prefillAll(c.tokens()));
+                float decode = Agreement.maxAbsDiff(c.logits(), stepByStep(s, c.tokens()));
                 System.out.printf("cuda %s f32 %s (%d tokens): max |Δlogit| prefill %.2e, decode %.2e%n", model, c.name(), c.tokens().length, prefill, decode);
                 assertThat(prefill).as("%s %s prefill", model, c.name()).isLessThanOrEqualTo(1e-3f);
                 assertThat(decode).as("%s %s decode", model, c.name()).isLessThanOrEqualTo(1e-3f);
@@ -61,23 +64,23 @@ class CudaGoldenLogitsTest {
     @CsvSource({"llama-tiny,f16", "llama-tiny,bf16", "llama-tiny,q8_0", "gpt2-tiny,f16", "gpt2-tiny,bf16", "gpt2-tiny,q8_0",
             "qwen2-tiny,bf16", "qwen2-tiny,q8_0", "llama-256,f16", "llama-256,bf16", "llama-256,q8_0", "llama-256,q4_0", "llama-256,q4_k"})
     void reducedPrecisionAgreesWithItsOwnWeightsDequantized(String model, String type) throws Exception {
-        Path quantized = TestFiles.fixture("tiny/" + model + "/" + model + "-" + type + ".gguf");
+        Path quantized = Fixtures.tinyGguf(model, type);
         Path dequantized = tmp.resolve(model + "-" + type + "-as-f32.gguf");
         try (var f = GgufFile.open(quantized)) {
             GgufDequantizer.toF32(f, dequantized);
         }
         int same = 0, total = 0;
         float max = 0;
-        for (TestFiles.Case c : TestFiles.cases(model)) {
+        for (GoldenCase c : Fixtures.goldenCases("tiny/" + model)) {
             float[] reference;
             try (InferenceSession cpu = new CpuBackend().open(new ModelSource(dequantized), new SessionOptions(2, c.tokens().length, 1))) {
                 reference = cpu.prefillAll(c.tokens());
             }
             try (InferenceSession s = open(quantized, c.tokens().length, 1)) {
                 for (float[] actual : new float[][] {s.prefillAll(c.tokens()), stepByStep(s, c.tokens())}) {
-                    same += TestFiles.sameTop(reference, actual, s.vocabSize());
+                    same += Agreement.sameTop(reference, actual, s.vocabSize());
                     total += c.tokens().length;
-                    max = Math.max(max, TestFiles.maxAbsDiff(reference, actual));
+                    max = Math.max(max, Agreement.maxAbsDiff(reference, actual));
                 }
             }
         }
@@ -88,7 +91,7 @@ class CudaGoldenLogitsTest {
     /** Sequences of different lengths in one batch get the logits each gets alone; the device argmax agrees. */
     @Test
     void raggedBatchEqualsSequencesAlone() throws Exception {
-        Path file = TestFiles.fixture("tiny/llama-tiny/llama-tiny-f32.gguf");
+        Path file = Fixtures.tinyGguf("llama-tiny", "f32");
         int[] a = {1, 5, 9, 200, 31, 7, 7, 3, 90, 11, 12}, b = {4, 8, 15, 16};
         try (InferenceSession s = open(file, 32, 2)) {
             int vocab = s.vocabSize();
@@ -102,8 +105,8 @@ class CudaGoldenLogitsTest {
                 float[] all = s.prefillAll(alone);
                 float[] expected = Arrays.copyOfRange(all, (alone.length - 1) * vocab, alone.length * vocab);
                 float[] actual = Arrays.copyOfRange(step, seq * vocab, (seq + 1) * vocab);
-                assertThat(TestFiles.maxAbsDiff(expected, actual)).as("sequence %d", seq).isLessThan(1e-4f);
-                assertThat(onDevice[seq]).isEqualTo(TestFiles.argmax(actual, 0, vocab));
+                assertThat(Agreement.maxAbsDiff(expected, actual)).as("sequence %d", seq).isLessThan(1e-4f);
+                assertThat(onDevice[seq]).isEqualTo(Agreement.argmax(actual, 0, vocab));
             }
         }
     }
@@ -113,9 +116,9 @@ class CudaGoldenLogitsTest {
     void nvrtcCompiledKernelsGiveTheSameLogits() throws Exception {
         System.setProperty("bantam.cuda.nvrtc", "true");
         try {
-            TestFiles.Case c = TestFiles.cases("qwen2-tiny").getFirst();
-            try (InferenceSession s = open(TestFiles.fixture("tiny/qwen2-tiny/qwen2-tiny-f32.gguf"), c.tokens().length, 1)) {
-                assertThat(TestFiles.maxAbsDiff(c.logits(), s.prefillAll(c.tokens()))).isLessThanOrEqualTo(1e-3f);
+            GoldenCase c = Fixtures.goldenCases("tiny/qwen2-tiny").getFirst();
+            try (InferenceSession s = open(Fixtures.tinyGguf("qwen2-tiny", "f32"), c.tokens().length, 1)) {
+                assertThat(Agreement.maxAbsDiff(c.logits(), s.prefillAll(c.tokens()))).isLessThanOrEqualTo(1e-3f);
             }
         } finally {
             System.clearProperty("bantam.cuda.nvrtc");

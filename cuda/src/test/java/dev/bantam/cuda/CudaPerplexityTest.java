@@ -7,6 +7,7 @@ import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
 import dev.bantam.core.eval.Perplexity;
 import dev.bantam.core.tokenizer.Tokenizer;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,7 +26,7 @@ class CudaPerplexityTest {
     @ValueSource(strings = {"austen-llama-7m", "austen-gpt2-7m"})
     void perplexityWithinHalfAPercentOfCpu(String model) throws Exception {
         Gpus.assumeGpu();
-        Path file = TestFiles.defaultModel(model);
+        Path file = Fixtures.defaultModel(model);
         double cpu = perplexity(new CpuBackend(), file), cuda = perplexity(new CudaBackend(), file);
         System.out.printf("%s perplexity (%d windows of %d): cpu %.4f, cuda %.4f (%+.3f%%)%n", model, WINDOWS, CTX, cpu, cuda, 100 * (cuda / cpu - 1));
         assertThat(Math.abs(cuda / cpu - 1)).isLessThan(0.005);
@@ -34,7 +35,7 @@ class CudaPerplexityTest {
     static double perplexity(InferenceBackend backend, Path file) throws Exception {
         try (InferenceSession s = backend.open(new ModelSource(file), new SessionOptions(Runtime.getRuntime().availableProcessors(), CTX, 1))) {
             Tokenizer t = s.tokenizer();
-            String text = Files.readString(TestFiles.fixture("corpus/persuasion.txt"));
+            String text = Files.readString(Fixtures.path("corpus/persuasion.txt"));
             int[] tokens = t.encode(text, t.addBosByDefault(), false);
             tokens = Arrays.copyOf(tokens, Math.min(tokens.length, WINDOWS * CTX));
             int bos = t.addBosByDefault() ? t.bosId() : -1;

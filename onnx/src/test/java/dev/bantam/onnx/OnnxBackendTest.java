@@ -12,7 +12,9 @@ import dev.bantam.core.eval.Perplexity;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.tokenizer.Tokenizer;
 import dev.bantam.core.tokenizer.Tokenizers;
-import dev.bantam.onnx.TestFixtures.Case;
+import dev.bantam.testing.Agreement;
+import dev.bantam.testing.Fixtures;
+import dev.bantam.testing.Fixtures.GoldenCase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +47,8 @@ class OnnxBackendTest {
         return backend.open(new ModelSource(model), new SessionOptions(2, 0, batch).withBackendOption(OnnxBackend.PRECISION, precision));
     }
 
-    static Path defaultModel(String model) {
-        return TestFixtures.root().getParent().resolve("cli/src/main/resources/models/" + model + "-q8_0.gguf");
-    }
-
     static int argmax(float[] x) {
-        return OrtRunner.argmax(x, 0, x.length);
+        return Agreement.argmax(x, 0, x.length);
     }
 
     @Test
@@ -69,18 +67,18 @@ class OnnxBackendTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama-tiny", "gpt2-tiny", "qwen2-tiny"})
     void fp32SessionReproducesGoldenLogitsAndGreedyContinuation(String model) throws Exception {
-        try (InferenceSession s = open(TestFixtures.gguf(model, "f32"), "fp32", 1)) {
-            for (Case c : TestFixtures.cases(model)) {
+        try (InferenceSession s = open(Fixtures.tinyGguf(model, "f32"), "fp32", 1)) {
+            for (GoldenCase c : Fixtures.goldenCases("tiny/" + model)) {
                 s.reset();
-                float diff = TestFixtures.maxAbsDiff(c.logits(), s.prefillAll(c.tokens()));
+                float diff = Agreement.maxAbsDiff(c.logits(), s.prefillAll(c.tokens()));
                 System.out.printf("onnx-cpu %s fp32 %s: max |Δlogit| vs golden %.2e%n", model, c.name(), diff);
                 assertThat(diff).as("%s %s", model, c.name()).isLessThanOrEqualTo(1e-3f);
             }
-            JsonNode greedy = TestFixtures.golden(model).get("greedy");
-            int[] expected = TestFixtures.ints(greedy.get("new_tokens"));
+            JsonNode greedy = Fixtures.json("tiny/" + model + "/golden.json").get("greedy");
+            int[] expected = Fixtures.ints(greedy.get("new_tokens"));
             s.reset();
             int[] got = new int[expected.length];
-            float[] logits = s.prefill(new int[][] {TestFixtures.ints(greedy.get("prompt_tokens"))}).row(0);
+            float[] logits = s.prefill(new int[][] {Fixtures.ints(greedy.get("prompt_tokens"))}).row(0);
             for (int i = 0; i < got.length; i++) {
                 got[i] = argmax(logits);
                 if (i + 1 < got.length) logits = s.decode(new int[] {got[i]}).row(0);
@@ -93,27 +91,27 @@ class OnnxBackendTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama-tiny", "gpt2-tiny", "qwen2-tiny"})
     void kvCacheDecodeStepByStepMatchesPrefillAll(String model) throws Exception {
-        int[] tokens = TestFixtures.named(model, "random64").tokens();
+        int[] tokens = Fixtures.goldenCase("tiny/" + model, "random64").tokens();
         assertThat(tokens).hasSize(64);
         Path noKv = tmp.resolve(model + "-nokv.onnx");
-        OnnxExporter.export(TestFixtures.gguf(model, "f32"), noKv, OnnxExporter.Options.defaults().withKvCache(false), (d, t, n) -> {});
+        OnnxExporter.export(Fixtures.tinyGguf(model, "f32"), noKv, OnnxExporter.Options.defaults().withKvCache(false), (d, t, n) -> {});
         float[] whole;
         try (InferenceSession s = backend.open(new ModelSource(noKv), new SessionOptions(2, 0, 1))) {
             whole = s.prefillAll(tokens);
             // a graph without cache also decodes (re-running the history)
             s.reset();
             s.prefill(new int[][] {Arrays.copyOf(tokens, 63)});
-            float diff = TestFixtures.maxAbsDiff(Arrays.copyOfRange(whole, 63 * s.vocabSize(), 64 * s.vocabSize()), s.decode(new int[] {tokens[63]}).row(0));
+            float diff = Agreement.maxAbsDiff(Arrays.copyOfRange(whole, 63 * s.vocabSize(), 64 * s.vocabSize()), s.decode(new int[] {tokens[63]}).row(0));
             assertThat(diff).isLessThanOrEqualTo(1e-4f);
         }
-        try (InferenceSession s = open(TestFixtures.gguf(model, "f32"), "fp32", 1)) {
+        try (InferenceSession s = open(Fixtures.tinyGguf(model, "f32"), "fp32", 1)) {
             int vocab = s.vocabSize();
             float[] stepped = new float[tokens.length * vocab];
             System.arraycopy(s.prefill(new int[][] {{tokens[0]}}).data(), 0, stepped, 0, vocab);
             for (int i = 1; i < tokens.length; i++) System.arraycopy(s.decode(new int[] {tokens[i]}).data(), 0, stepped, i * vocab, vocab);
             s.reset();
             float[] all = s.prefillAll(tokens);
-            float dCache = TestFixtures.maxAbsDiff(all, stepped), dNoKv = TestFixtures.maxAbsDiff(whole, stepped);
+            float dCache = Agreement.maxAbsDiff(all, stepped), dNoKv = Agreement.maxAbsDiff(whole, stepped);
             System.out.printf("onnx-cpu %s random64 step by step: max |Δlogit| %.2e vs prefillAll, %.2e vs the no-cache graph%n", model, dCache, dNoKv);
             assertThat(dCache).isLessThanOrEqualTo(1e-4f);
             assertThat(dNoKv).isLessThanOrEqualTo(1e-4f);
@@ -124,9 +122,9 @@ class OnnxBackendTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama-tiny", "gpt2-tiny", "qwen2-tiny"})
     void raggedBatchMatchesEachSequenceAlone(String model) throws Exception {
-        int[][] prompts = {TestFixtures.named(model, "random17").tokens(), TestFixtures.named(model, "random5").tokens()};
+        int[][] prompts = {Fixtures.goldenCase("tiny/" + model, "random17").tokens(), Fixtures.goldenCase("tiny/" + model, "random5").tokens()};
         int[][] next = {{3, 7}, {11, 2}, {5, 5}};
-        try (InferenceSession s = open(TestFixtures.gguf(model, "f32"), "fp32", 2)) {
+        try (InferenceSession s = open(Fixtures.tinyGguf(model, "f32"), "fp32", 2)) {
             float[][] alone = new float[2][];
             for (int b = 0; b < 2; b++) {
                 s.reset();
@@ -142,7 +140,7 @@ class OnnxBackendTest {
                 for (int b = 0; b < 2; b++) batched[b] = concat(batched[b], l.row(b));
             }
             for (int b = 0; b < 2; b++) {
-                float diff = TestFixtures.maxAbsDiff(alone[b], batched[b]);
+                float diff = Agreement.maxAbsDiff(alone[b], batched[b]);
                 System.out.printf("onnx-cpu %s ragged batch, sequence %d: max |Δlogit| %.2e%n", model, b, diff);
                 assertThat(diff).isLessThanOrEqualTo(1e-4f);
             }
@@ -158,13 +156,13 @@ class OnnxBackendTest {
     @ParameterizedTest
     @ValueSource(strings = {"austen-llama-7m", "austen-gpt2-7m"})
     void fp16AgreesOnTopOneAtEveryGoldenPositionOfTheDefaultModels(String model) throws Exception {
-        Path dir = TestFixtures.root().resolve("default/" + model);
-        int[] tokens = TestFixtures.ints(new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("golden.json").toFile()).get("tokens"));
-        float[] golden = TestFixtures.floats(dir.resolve("logits-prompt.f32"));
-        try (InferenceSession s = open(defaultModel(model), "fp16", 1)) {
+        GoldenCase prompt = Fixtures.goldenCase("default/" + model, "prompt");
+        int[] tokens = prompt.tokens();
+        float[] golden = prompt.logits();
+        try (InferenceSession s = open(Fixtures.defaultModel(model), "fp16", 1)) {
             float[] logits = s.prefillAll(tokens);
-            int same = TestFixtures.sameTop(golden, logits, s.vocabSize());
-            System.out.printf("onnx-cpu %s fp16: top-1 %d/%d, max |Δlogit| %.4f%n", model, same, tokens.length, TestFixtures.maxAbsDiff(golden, logits));
+            int same = Agreement.sameTop(golden, logits, s.vocabSize());
+            System.out.printf("onnx-cpu %s fp16: top-1 %d/%d, max |Δlogit| %.4f%n", model, same, tokens.length, Agreement.maxAbsDiff(golden, logits));
             assertThat(same).isEqualTo(tokens.length);
         }
     }
@@ -173,19 +171,19 @@ class OnnxBackendTest {
     @ValueSource(strings = {"llama-tiny", "gpt2-tiny", "qwen2-tiny"})
     void fp16AgreesOnTopOneAtNinetyPercentOfTinyModelPositions(String model) throws Exception {
         int same = 0, total = 0;
-        try (InferenceSession s = open(TestFixtures.gguf(model, "f32"), "fp16", 1)) {
-            for (Case c : TestFixtures.cases(model)) {
+        try (InferenceSession s = open(Fixtures.tinyGguf(model, "f32"), "fp16", 1)) {
+            for (GoldenCase c : Fixtures.goldenCases("tiny/" + model)) {
                 s.reset();
-                same += TestFixtures.sameTop(c.logits(), s.prefillAll(c.tokens()), s.vocabSize());
+                same += Agreement.sameTop(c.logits(), s.prefillAll(c.tokens()), s.vocabSize());
                 total += c.tokens().length;
             }
             // the float16 cache path through decode
-            int[] r5 = TestFixtures.named(model, "random5").tokens();
+            int[] r5 = Fixtures.goldenCase("tiny/" + model, "random5").tokens();
             s.reset();
             float[] all = s.prefillAll(r5);
             s.reset();
             s.prefill(new int[][] {Arrays.copyOf(r5, 4)});
-            assertThat(argmax(s.decode(new int[] {r5[4]}).row(0))).isEqualTo(OrtRunner.argmax(all, 4 * s.vocabSize(), s.vocabSize()));
+            assertThat(argmax(s.decode(new int[] {r5[4]}).row(0))).isEqualTo(Agreement.argmax(all, 4 * s.vocabSize(), s.vocabSize()));
         }
         System.out.printf("onnx-cpu %s fp16: top-1 %d/%d (%.1f%%)%n", model, same, total, 100.0 * same / total);
         assertThat((double) same / total).isGreaterThanOrEqualTo(0.90);
@@ -199,14 +197,14 @@ class OnnxBackendTest {
     @ParameterizedTest
     @CsvSource({"austen-llama-7m,49.9166", "austen-gpt2-7m,44.9162"})
     void fp32PerplexityMatchesBantamCpuAndInt8IsWithinTwoPercentOfFp32(String model, double bantamCpu) throws Exception {
-        String text = Files.readString(TestFixtures.root().resolve("corpus/persuasion.txt"), StandardCharsets.UTF_8);
+        String text = Files.readString(Fixtures.path("corpus/persuasion.txt"), StandardCharsets.UTF_8);
         double fp32, int8;
-        try (InferenceSession s = open(defaultModel(model), "fp32", 1)) {
+        try (InferenceSession s = open(Fixtures.defaultModel(model), "fp32", 1)) {
             Tokenizer t = s.tokenizer();
             int[] tokens = t.encode(text, t.addBosByDefault(), false);
             int bos = t.addBosByDefault() ? t.bosId() : -1;
             fp32 = Perplexity.compute(s, tokens, 256, bos, null).ppl();
-            try (InferenceSession q = open(defaultModel(model), "int8", 1)) {
+            try (InferenceSession q = open(Fixtures.defaultModel(model), "int8", 1)) {
                 int8 = Perplexity.compute(q, tokens, 256, bos, null).ppl();
             }
         }
@@ -220,7 +218,7 @@ class OnnxBackendTest {
     @ParameterizedTest
     @ValueSource(strings = {"austen-llama-7m", "austen-gpt2-7m"})
     void onnxFileAloneHasTheGgufTokenizer(String model) throws Exception {
-        Path gguf = defaultModel(model);
+        Path gguf = Fixtures.defaultModel(model);
         Path onnx = new OnnxModelCache(tmp.resolve("cache")).get(gguf, OnnxExporter.Precision.FP32);
         Tokenizer expected;
         int context;
@@ -228,7 +226,7 @@ class OnnxBackendTest {
             expected = Tokenizers.fromGguf(f.metadata(), gguf.getFileName().toString());
             context = (int) f.metadata().asMap().entrySet().stream().filter(e -> e.getKey().endsWith(".context_length")).findFirst().orElseThrow().getValue().asLong();
         }
-        String text = Files.readString(TestFixtures.root().resolve("corpus/persuasion.txt"), StandardCharsets.UTF_8).substring(0, 20_000);
+        String text = Files.readString(Fixtures.path("corpus/persuasion.txt"), StandardCharsets.UTF_8).substring(0, 20_000);
         try (InferenceSession s = backend.open(new ModelSource(onnx), new SessionOptions(2, 0, 1))) {
             Tokenizer t = s.tokenizer();
             assertThat(t.getClass()).isEqualTo(expected.getClass());

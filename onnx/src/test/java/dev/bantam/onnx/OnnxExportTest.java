@@ -7,7 +7,9 @@ import dev.bantam.core.cpu.Session;
 import dev.bantam.onnx.OnnxExporter.Options;
 import dev.bantam.onnx.OnnxExporter.Precision;
 import dev.bantam.onnx.OnnxExporter.Result;
-import dev.bantam.onnx.TestFixtures.Case;
+import dev.bantam.testing.Agreement;
+import dev.bantam.testing.Fixtures;
+import dev.bantam.testing.Fixtures.GoldenCase;
 import dev.bantam.onnx.proto.OnnxProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ class OnnxExportTest {
         if (r == null) {
             Path out = tmp.resolve(model + "-" + type + "-" + options.precision() + (options.kvCache() ? "" : "-nokv")
                     + "-" + options.opset() + "-" + EXPORTS.size() + ".onnx");
-            r = OnnxExporter.export(TestFixtures.gguf(model, type), out, options, (done, total, name) -> {});
+            r = OnnxExporter.export(Fixtures.tinyGguf(model, type), out, options, (done, total, name) -> {});
             EXPORTS.put(key, r);
         }
         return r;
@@ -52,8 +54,8 @@ class OnnxExportTest {
         Options o = Options.defaults();
         Result r = export(model, "f32", o);
         try (OrtRunner ort = runner(r, o)) {
-            for (Case c : TestFixtures.cases(model)) {
-                float diff = TestFixtures.maxAbsDiff(c.logits(), ort.logits(c.tokens()));
+            for (GoldenCase c : Fixtures.goldenCases("tiny/" + model)) {
+                float diff = Agreement.maxAbsDiff(c.logits(), ort.logits(c.tokens()));
                 System.out.printf("%s fp32 %s: max |Δlogit| vs golden %.2e%n", model, c.name(), diff);
                 assertThat(diff).as("%s %s", model, c.name()).isLessThanOrEqualTo(1e-3f);
             }
@@ -65,18 +67,18 @@ class OnnxExportTest {
     void kvCacheDecodeMatchesNoCacheRunAndGreedyIsIdentical(String model) throws Exception {
         Options withCache = Options.defaults();
         Options noCache = Options.defaults().withKvCache(false);
-        int[] tokens = TestFixtures.named(model, "random64").tokens();
+        int[] tokens = Fixtures.goldenCase("tiny/" + model, "random64").tokens();
         float[] whole;
         try (OrtRunner ort = runner(export(model, "f32", noCache), noCache)) {
             whole = ort.logits(tokens);
         }
         try (OrtRunner ort = runner(export(model, "f32", withCache), withCache)) {
-            float diff = TestFixtures.maxAbsDiff(whole, ort.logitsStepByStep(tokens));
+            float diff = Agreement.maxAbsDiff(whole, ort.logitsStepByStep(tokens));
             System.out.printf("%s fp32 random64 step by step vs no-cache: max |Δlogit| %.2e%n", model, diff);
             assertThat(diff).isLessThanOrEqualTo(1e-4f);
-            JsonNode greedy = TestFixtures.golden(model).get("greedy");
-            int[] expected = TestFixtures.ints(greedy.get("new_tokens"));
-            assertThat(ort.greedy(TestFixtures.ints(greedy.get("prompt_tokens")), expected.length)).containsExactly(expected);
+            JsonNode greedy = Fixtures.json("tiny/" + model + "/golden.json").get("greedy");
+            int[] expected = Fixtures.ints(greedy.get("new_tokens"));
+            assertThat(ort.greedy(Fixtures.ints(greedy.get("prompt_tokens")), expected.length)).containsExactly(expected);
         }
     }
 
@@ -89,15 +91,15 @@ class OnnxExportTest {
         float max = 0;
         try (OrtRunner ort = runner(r, o)) {
             int vocab = r.config().vocabSize();
-            for (Case c : TestFixtures.cases(model)) {
+            for (GoldenCase c : Fixtures.goldenCases("tiny/" + model)) {
                 float[] logits = ort.logits(c.tokens());
-                same += TestFixtures.sameTop(c.logits(), logits, vocab);
+                same += Agreement.sameTop(c.logits(), logits, vocab);
                 total += c.tokens().length;
-                max = Math.max(max, TestFixtures.maxAbsDiff(c.logits(), logits));
+                max = Math.max(max, Agreement.maxAbsDiff(c.logits(), logits));
             }
             // the fp16 KV cache path runs too
-            float[] stepped = ort.logitsStepByStep(TestFixtures.named(model, "random5").tokens());
-            assertThat(TestFixtures.sameTop(stepped, ort.logits(TestFixtures.named(model, "random5").tokens()), vocab)).isEqualTo(5);
+            float[] stepped = ort.logitsStepByStep(Fixtures.goldenCase("tiny/" + model, "random5").tokens());
+            assertThat(Agreement.sameTop(stepped, ort.logits(Fixtures.goldenCase("tiny/" + model, "random5").tokens()), vocab)).isEqualTo(5);
         }
         System.out.printf("%s fp16: top-1 %d/%d (%.1f%%), max |Δlogit| vs golden %.4f%n", model, same, total, 100.0 * same / total, max);
         assertThat((double) same / total).isGreaterThanOrEqualTo(0.90);
@@ -113,14 +115,14 @@ class OnnxExportTest {
         float max = 0;
         try (OrtRunner int8 = runner(r8, o8); OrtRunner fp32 = runner(export(model, "f32", o32), o32)) {
             int vocab = r8.config().vocabSize();
-            for (Case c : TestFixtures.cases(model)) {
+            for (GoldenCase c : Fixtures.goldenCases("tiny/" + model)) {
                 float[] a = int8.logits(c.tokens()), b = fp32.logits(c.tokens());
                 for (float v : a) assertThat(Float.isFinite(v)).isTrue();
-                same += TestFixtures.sameTop(b, a, vocab);
+                same += Agreement.sameTop(b, a, vocab);
                 total += c.tokens().length;
-                max = Math.max(max, TestFixtures.maxAbsDiff(a, b));
+                max = Math.max(max, Agreement.maxAbsDiff(a, b));
             }
-            int8.logitsStepByStep(TestFixtures.named(model, "random5").tokens());
+            int8.logitsStepByStep(Fixtures.goldenCase("tiny/" + model, "random5").tokens());
         }
         System.out.printf("%s int8 vs fp32 export: top-1 %d/%d (%.1f%%), max |Δlogit| %.4f%n", model, same, total, 100.0 * same / total, max);
         assertThat(same).isPositive();
@@ -136,7 +138,7 @@ class OnnxExportTest {
     void raggedBatchMatchesEachSequenceAlone(String model) throws Exception {
         Options o = Options.defaults();
         Result r = export(model, "f32", o);
-        int[] a = TestFixtures.named(model, "random17").tokens(), b = TestFixtures.named(model, "random5").tokens();
+        int[] a = Fixtures.goldenCase("tiny/" + model, "random17").tokens(), b = Fixtures.goldenCase("tiny/" + model, "random5").tokens();
         int vocab = r.config().vocabSize(), n = a.length;
         try (OrtRunner ort = runner(r, o)) {
             float[] aloneA = last(ort.logits(a), a.length - 1, vocab), aloneB = last(ort.logits(b), b.length - 1, vocab);
@@ -150,8 +152,8 @@ class OnnxExportTest {
                     pos[1][slot] = i;
                 }
                 float[] logits = ort.run(ids, mask, pos, null);
-                float dA = TestFixtures.maxAbsDiff(aloneA, last(logits, n - 1, vocab));
-                float dB = TestFixtures.maxAbsDiff(aloneB, last(logits, n + (left ? n - 1 : b.length - 1), vocab));
+                float dA = Agreement.maxAbsDiff(aloneA, last(logits, n - 1, vocab));
+                float dB = Agreement.maxAbsDiff(aloneB, last(logits, n + (left ? n - 1 : b.length - 1), vocab));
                 System.out.printf("%s ragged batch (%s-padded): max |Δlogit| %.2e, %.2e%n", model, left ? "left" : "right", dA, dB);
                 assertThat(dA).isLessThanOrEqualTo(1e-4f);
                 assertThat(dB).isLessThanOrEqualTo(1e-4f);
@@ -168,14 +170,14 @@ class OnnxExportTest {
     void quantizedGgufExportMatchesBantamCpuEngineOnTheSameFile(String model) throws Exception {
         Options o = Options.defaults();
         Result r = export(model, "q8_0", o);
-        int[] tokens = TestFixtures.named(model, "prompt").tokens();
+        int[] tokens = Fixtures.goldenCase("tiny/" + model, "prompt").tokens();
         float[] bantam;
-        try (Model m = Model.load(TestFixtures.gguf(model, "q8_0"), 2)) {
+        try (Model m = Model.load(Fixtures.tinyGguf(model, "q8_0"), 2)) {
             Session s = m.newSession(tokens.length);
             bantam = s.prefillAll(tokens);
         }
         try (OrtRunner ort = runner(r, o)) {
-            float diff = TestFixtures.maxAbsDiff(bantam, ort.logits(tokens));
+            float diff = Agreement.maxAbsDiff(bantam, ort.logits(tokens));
             System.out.printf("%s q8_0 export vs Bantam CPU: max |Δlogit| %.2e%n", model, diff);
             assertThat(diff).isLessThanOrEqualTo(1e-3f);
         }
@@ -184,7 +186,7 @@ class OnnxExportTest {
     @Test
     void externalDataAndNewerOpsetGiveTheSameLogits() throws Exception {
         String model = "llama-tiny";
-        int[] tokens = TestFixtures.named(model, "random17").tokens();
+        int[] tokens = Fixtures.goldenCase("tiny/" + model, "random17").tokens();
         Options inline = Options.defaults();
         Options external = Options.defaults().withExternalDataThreshold(0);
         Options opset21 = Options.defaults().withOpset(21);
@@ -200,10 +202,10 @@ class OnnxExportTest {
             expected = ort.logits(tokens);
         }
         try (OrtRunner ort = runner(re, external)) {
-            assertThat(TestFixtures.maxAbsDiff(expected, ort.logits(tokens))).isZero();
+            assertThat(Agreement.maxAbsDiff(expected, ort.logits(tokens))).isZero();
         }
         try (OrtRunner ort = runner(r21, opset21)) {
-            assertThat(TestFixtures.maxAbsDiff(expected, ort.logits(tokens))).isLessThanOrEqualTo(1e-5f);
+            assertThat(Agreement.maxAbsDiff(expected, ort.logits(tokens))).isLessThanOrEqualTo(1e-5f);
         }
         assertThat(parse(r21.model()).getOpsetImport(0).getVersion()).isEqualTo(21);
     }

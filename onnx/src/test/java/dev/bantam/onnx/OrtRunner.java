@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.bantam.core.model.ModelConfig;
+import dev.bantam.testing.Agreement;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -135,7 +136,7 @@ final class OrtRunner implements AutoCloseable {
             int[] out = new int[n];
             int pos = prompt.length;
             for (int i = 0; i < n; i++) {
-                out[i] = argmax(l, l.length - vocab, vocab);
+                out[i] = Agreement.argmax(l, l.length - vocab, vocab);
                 if (i + 1 < n) {
                     l = run(new long[][] {{out[i]}}, new long[][] {ones(pos + 1)}, new long[][] {{pos}}, cache);
                     pos++;
@@ -145,12 +146,6 @@ final class OrtRunner implements AutoCloseable {
         } finally {
             cache.values().forEach(OnnxTensor::close);
         }
-    }
-
-    static int argmax(float[] x, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) if (x[off + i] > x[off + best]) best = i;
-        return best;
     }
 
     static long[] toLongs(int[] x) {

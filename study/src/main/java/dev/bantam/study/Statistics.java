@@ -7,7 +7,9 @@ import java.util.Arrays;
 /**
  * The statistics of benchmark.md: sample summaries with a Student-t confidence interval of the
  * mean, nearest-rank percentiles, Welch's two-sample t-test and Cohen's d. The t distribution
- * comes from Hipparchus; the formulas are spelled out here so the report can state them.
+ * comes from Hipparchus; the formulas are spelled out here so the report can state them. The
+ * study's figures leave an undefined statistic NaN (shown as n/a); {@code bantam bench} prints
+ * llama-bench's mean ± sd, which are 0 instead ({@link #meanOrZero}, {@link #sdOrZero}).
  */
 public final class Statistics {
     private Statistics() {}
@@ -44,6 +46,16 @@ public final class Statistics {
         double m = mean(v), ss = 0;
         for (double x : v) ss += (x - m) * (x - m);
         return Math.sqrt(ss / (v.length - 1));
+    }
+
+    /** The mean as llama-bench reports it ({@code avg}): 0, not NaN, for no values. */
+    public static double meanOrZero(double[] v) {
+        return v.length == 0 ? 0 : mean(v);
+    }
+
+    /** The sample sd (n − 1) as llama-bench reports it ({@code stdev}): 0, not NaN, for fewer than two values. */
+    public static double sdOrZero(double[] v) {
+        return v.length < 2 ? 0 : sd(v);
     }
 
     /** The smallest value with at least p% of the sample at or below it: sorted[ceil(p/100·n) − 1]. */

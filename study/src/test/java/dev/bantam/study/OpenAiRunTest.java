@@ -2,6 +2,7 @@ package dev.bantam.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class OpenAiRunTest {
 
     private List<WorkerProtocol.Event> run(String url) throws Exception {
         var runs = List.of(new RunRequest(0, "one", 1, 10, 6, false, 1), new RunRequest(1, "three", 3, 10, 6, false, 1));
-        var job = new WorkerJob("openai", TestFiles.fixture("tiny/llama-tiny/llama-tiny-f32.gguf").toString(), java.util.Map.of(),
+        var job = new WorkerJob("openai", Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf").toString(), java.util.Map.of(),
                 1, 64, 3, 5, runs, 0, null, url, "served-model");
         var bytes = new ByteArrayOutputStream();
         StudyWorker.run(job, new PrintStream(bytes, true, StandardCharsets.UTF_8));

@@ -12,6 +12,33 @@ class StatisticsTest {
     private static final double[] B = {2, 4, 6, 8, 10};
 
     @Test
+    void meanAndSampleSdByHand() {
+        // 2, 4, 4, 4, 5, 5, 7, 9: mean 40/8 = 5; squared deviations 9+1+1+1+0+0+4+16 = 32; 32/7
+        double[] v = {2, 4, 4, 4, 5, 5, 7, 9};
+        assertThat(Statistics.mean(v)).isEqualTo(5.0);
+        assertThat(Statistics.sd(v)).isCloseTo(Math.sqrt(32.0 / 7), within(1e-12));
+        assertThat(Statistics.meanOrZero(v)).isEqualTo(5.0);
+        assertThat(Statistics.sdOrZero(v)).isCloseTo(Math.sqrt(32.0 / 7), within(1e-12));
+    }
+
+    @Test
+    void oneOrNoValuesHaveZeroSdAsInLlamaBench() {
+        assertThat(Statistics.sdOrZero(new double[] {3})).isZero();
+        assertThat(Statistics.sdOrZero(new double[0])).isZero();
+        assertThat(Statistics.meanOrZero(new double[0])).isZero();
+    }
+
+    @Test
+    void oneValueHasNoSdInTheStudy() {
+        // the study's summaries show an undefined statistic as n/a, not as 0
+        assertThat(Statistics.sd(new double[] {3})).isNaN();
+        var s = Statistics.summarize(new double[] {3});
+        assertThat(s.sd()).isNaN();
+        assertThat(s.ciLow()).isNaN();
+        assertThat(s.mean()).isEqualTo(3.0);
+    }
+
+    @Test
     void summaryOfOneToFive() {
         var s = Statistics.summarize(A);
         assertThat(s.n()).isEqualTo(5);

@@ -1,5 +1,6 @@
 package dev.bantam.study;
 
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,12 +27,12 @@ class StudyIntegrityTest {
 
     @BeforeAll
     static void runStudy() throws Exception {
-        Path model = TestFiles.fixture("tiny/llama-tiny/llama-tiny-f32.gguf");
+        Path model = Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf");
         var spec = new StudySpec(List.of(model.toString()),
                 List.of(VariantSpec.of("cpu", null), VariantSpec.of("faulty-throw", null), VariantSpec.of("faulty-hang", null),
                         VariantSpec.of("faulty-crash", null), VariantSpec.of("no-such-backend", null)),
                 List.of(new Scenario("tiny", 2, 12, 4)), List.of(16, 48), 2, 1, 3, 3, 2, 7,
-                new AccuracySpec(TestFiles.fixture("corpus/persuasion.txt").toString(), 64, 2, VariantSpec.of("cpu", null), null));
+                new AccuracySpec(Fixtures.path("corpus/persuasion.txt").toString(), 64, 2, VariantSpec.of("cpu", null), null));
         dir = tmp.resolve("study");
         var preparer = new ModelPreparer(tmp.resolve("cache"), Path::of, 2);
         summary = new StudyRunner(spec, dir, preparer, "test", (done, total, what, eta) -> {}).run();

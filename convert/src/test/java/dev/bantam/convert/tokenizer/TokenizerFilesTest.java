@@ -8,6 +8,8 @@ import dev.bantam.core.tokenizer.BytePairTokenizer;
 import dev.bantam.core.tokenizer.PreTokenizer;
 import dev.bantam.core.tokenizer.Tokenizer;
 import dev.bantam.core.tokenizer.Tokenizers;
+import dev.bantam.testing.Fixtures;
+import dev.bantam.testing.TokenizerVectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Tokenizers loaded from Hugging Face and GPT-2 files give exactly the reference ids. */
 class TokenizerFilesTest {
-    private static final List<String> STRINGS = TokenizerFileFixtures.strings();
-    private static final Path TOK = TokenizerFileFixtures.TOKENIZERS;
+    private static final List<String> STRINGS = TokenizerVectors.strings();
+    private static final Path TOK = Fixtures.path("tokenizers");
 
     @Test
     void gpt2R50kFromEncoderJsonAndVocabBpe() throws Exception {
@@ -47,7 +49,7 @@ class TokenizerFilesTest {
         Tokenizer fromJson = TokenizerFiles.fromHuggingFaceJson(TOK.resolve("bpe512-tokenizer.json"));
         assertIds(fromJson, "bpe512");
         Tokenizer fromGguf;
-        try (GgufFile f = GgufFile.open(TokenizerFileFixtures.LLAMA_TINY_GGUF)) {
+        try (GgufFile f = GgufFile.open(Fixtures.tinyGguf("llama-tiny", "f32"))) {
             fromGguf = Tokenizers.fromGguf(f.metadata(), "llama-tiny-f32.gguf");
         }
         assertThat(fromJson.vocabSize()).isEqualTo(fromGguf.vocabSize());
@@ -120,7 +122,7 @@ class TokenizerFilesTest {
     private static void assertIds(Tokenizer t, String vocab) {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < STRINGS.size(); i++) {
-            int[] expected = TokenizerFileFixtures.ids(vocab, i);
+            int[] expected = TokenizerVectors.ids(vocab, i);
             int[] actual = t.encode(STRINGS.get(i), false, true);
             if (!Arrays.equals(expected, actual)) {
                 failures.add("#%d: expected %s, got %s".formatted(i, Arrays.toString(expected), Arrays.toString(actual)));

@@ -1,16 +1,16 @@
 package dev.bantam.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bantam.testing.Fixtures;
 import dev.bantam.core.gguf.GgufDequantizer;
+import dev.bantam.testing.Agreement;
+import dev.bantam.testing.Fixtures;
+import dev.bantam.testing.Fixtures.GoldenCase;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,27 +22,12 @@ class GoldenLogitsTest {
     @TempDir
     Path tmp;
 
-    record Case(String name, int[] tokens, float[] logits) {}
-
-    static List<Case> cases(String dir) {
-        JsonNode golden = Fixtures.json(dir + "golden.json");
-        List<Case> cases = new ArrayList<>();
-        if (golden.has("cases")) {
-            for (JsonNode c : golden.get("cases")) {
-                cases.add(new Case(c.get("name").asText(), Fixtures.ints(c.get("tokens")), Fixtures.floats(Fixtures.path(dir + c.get("logits_file").asText()))));
-            }
-        } else {
-            cases.add(new Case("prompt", Fixtures.ints(golden.get("tokens")), Fixtures.floats(Fixtures.path(dir + "logits-prompt.f32"))));
-        }
-        return cases;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"llama-tiny", "gpt2-tiny", "qwen2-tiny", "llama-spm-tiny"})
     void f32LogitsWithin1e3AndGreedyContinuationIdentical(String model) throws Exception {
         String dir = "tiny/" + model + "/";
         try (var engine = new ForwardHarness(Fixtures.path(dir + model + "-f32.gguf"), 2)) {
-            for (Case c : cases(dir)) {
+            for (GoldenCase c : Fixtures.goldenCases(dir)) {
                 Agreement prefill = Agreement.of(c.logits(), engine.logits(c.tokens()), engine.config.vocabSize());
                 assertThat(prefill.maxAbsDiff()).as("%s %s prefill", model, c.name()).isLessThanOrEqualTo(1e-3f);
                 Agreement stepwise = Agreement.of(c.logits(), engine.logitsStepByStep(c.tokens()), engine.config.vocabSize());
@@ -71,25 +56,19 @@ class GoldenLogitsTest {
         String dir = "tiny/" + model + "/";
         try (var engine = new ForwardHarness(Fixtures.path(dir + model + "-f16.gguf"), 2)) {
             int vocab = engine.config.vocabSize();
-            for (Case c : cases(dir)) {
+            for (GoldenCase c : Fixtures.goldenCases(dir)) {
                 float[] logits = engine.logits(c.tokens());
                 Agreement a = Agreement.of(c.logits(), logits, vocab);
                 int ties = 0;
                 for (int p = 0; p < a.positions(); p++) {
                     if (topTwoMargin(c.logits(), p * vocab, vocab) < F16_TIE) { ties++; continue; }
-                    assertThat(argmax(logits, p * vocab, vocab)).as("%s %s position %d", model, c.name(), p)
-                            .isEqualTo(argmax(c.logits(), p * vocab, vocab));
+                    assertThat(Agreement.argmax(logits, p * vocab, vocab)).as("%s %s position %d", model, c.name(), p)
+                            .isEqualTo(Agreement.argmax(c.logits(), p * vocab, vocab));
                 }
                 System.out.printf("%s f16 %s: top-1 %d/%d (%d near-ties), max |Δlogit| %.4f%n", model, c.name(), a.sameTop(), a.positions(), ties, a.maxAbsDiff());
                 assertThat(a.maxAbsDiff()).isLessThan(F16_MAX_DELTA);
             }
         }
-    }
-
-    private static int argmax(float[] x, int off, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) if (x[off + i] > x[off + best]) best = i;
-        return best;
     }
 
     private static float topTwoMargin(float[] x, int off, int n) {
@@ -119,7 +98,7 @@ class GoldenLogitsTest {
         int same = 0, total = 0;
         float max = 0;
         try (var q = new ForwardHarness(quantized, 2); var ref = new ForwardHarness(dequantized, 2)) {
-            for (Case c : cases(dir)) {
+            for (GoldenCase c : Fixtures.goldenCases(dir)) {
                 // step by step: decode runs the type's own dot kernel straight from the quantized blocks
                 Agreement a = Agreement.of(ref.logits(c.tokens()), q.logitsStepByStep(c.tokens()), q.config.vocabSize());
                 same += a.sameTop();
@@ -135,9 +114,9 @@ class GoldenLogitsTest {
     @ValueSource(strings = {"austen-llama-7m", "austen-gpt2-7m"})
     void trainedDefaultModelsAtQ8_0AgreeOnTopOneEverywhere(String model) throws Exception {
         String dir = "default/" + model + "/";
-        Path file = Fixtures.root().getParent().resolve("cli/src/main/resources/models/" + model + "-q8_0.gguf");
+        Path file = Fixtures.defaultModel(model);
         try (var engine = new ForwardHarness(file, 2)) {
-            for (Case c : cases(dir)) {
+            for (GoldenCase c : Fixtures.goldenCases(dir)) {
                 Agreement a = Agreement.of(c.logits(), engine.logits(c.tokens()), engine.config.vocabSize());
                 System.out.printf("%s q8_0: top-1 %d/%d, max |Δlogit| %.4f%n", model, a.sameTop(), a.positions(), a.maxAbsDiff());
                 assertThat(a.sameTop()).isEqualTo(a.positions());

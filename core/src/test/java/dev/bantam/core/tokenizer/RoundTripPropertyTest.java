@@ -1,5 +1,6 @@
 package dev.bantam.core.tokenizer;
 
+import dev.bantam.testing.TokenizerVectors;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ class RoundTripPropertyTest {
     @Test
     void streamingOutputEqualsDecode() {
         Random r = new Random(7);
-        List<String> inputs = new java.util.ArrayList<>(TokenizerFixtures.strings());
+        List<String> inputs = new java.util.ArrayList<>(TokenizerVectors.strings());
         for (int i = 0; i < 500; i++) inputs.add(randomString(r));
         for (Tokenizer t : List.of(BPE, SPM)) {
             for (String s : inputs) {

@@ -1,5 +1,6 @@
 package dev.bantam.core.tokenizer;
 
+import dev.bantam.testing.TokenizerVectors;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every string of tokenizer-vectors.json, exact ids and pieces, no BOS. */
 class TokenizerVectorsTest {
-    private static final List<String> STRINGS = TokenizerFixtures.strings();
+    private static final List<String> STRINGS = TokenizerVectors.strings();
 
     @Test
     void vectorsCoverAllStrings() {
@@ -59,7 +60,7 @@ class TokenizerVectorsTest {
     static void assertIds(Tokenizer t, String vocab) {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < STRINGS.size(); i++) {
-            int[] expected = TokenizerFixtures.ids(vocab, i);
+            int[] expected = TokenizerVectors.ids(vocab, i);
             int[] actual = t.encode(STRINGS.get(i), false, true);
             if (!java.util.Arrays.equals(expected, actual)) {
                 failures.add("#%d %s: expected %s, got %s".formatted(i, STRINGS.get(i).replace("\n", "\\n"),
@@ -73,7 +74,7 @@ class TokenizerVectorsTest {
         List<String> failures = new ArrayList<>();
         int checked = 0;
         for (int i = 0; i < STRINGS.size(); i++) {
-            List<String> expected = TokenizerFixtures.splits(vocab, i);
+            List<String> expected = TokenizerVectors.splits(vocab, i);
             if (expected == null) continue; // the string with a special token: no pre-tokenizer-only split given
             checked++;
             List<String> actual = pre.split(STRINGS.get(i));

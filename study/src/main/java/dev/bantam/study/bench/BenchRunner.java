@@ -1,12 +1,11 @@
 package dev.bantam.study.bench;
 
 import dev.bantam.core.backend.InferenceSession;
-import dev.bantam.core.cpu.Model;
-import dev.bantam.core.cpu.Session;
 
 /**
- * Runs one test as llama-bench does: warm-up runs, then {@code reps} timed repetitions, each from
- * an empty cache (the reset is not timed). The prompt is prefilled in one batch; generation is
+ * Runs one test as llama-bench does, through the backend SPI only ({@link InferenceSession}; the
+ * cpu backend is one of them): warm-up runs, then {@code reps} timed repetitions, each from an
+ * empty cache (the reset is not timed). The prompt is prefilled in one batch; generation is
  * {@code nGen} single-token decode steps. Tokens are drawn before the clock starts, so the time
  * is that of the backend calls only.
  *
@@ -24,29 +23,11 @@ public final class BenchRunner {
 
     private BenchRunner() {}
 
-    /** Nanoseconds of each measured repetition. */
-    public static long[] run(Model model, BenchTest test, int warmups, int reps, long seed, Listener listener) {
-        if (reps < 1) throw new IllegalArgumentException("repetitions must be >= 1, got " + reps);
-        if (warmups < 0) throw new IllegalArgumentException("warm-up runs must be >= 0, got " + warmups);
-        var tokenizer = model.tokenizer();
-        int bos = tokenizer.addBosByDefault() && tokenizer.bosId() >= 0 ? tokenizer.bosId() : -1;
-        var tokens = new RandomTokens(seed, model.config().vocabSize(), bos);
-        Session session = model.newSession(test.contextSize());
-        for (int w = 0; w < warmups; w++) {
-            listener.onRun(test, true, w + 1, warmups);
-            once(session, test, tokens);
-        }
-        long[] samples = new long[reps];
-        for (int r = 0; r < reps; r++) {
-            listener.onRun(test, false, r + 1, reps);
-            samples[r] = once(session, test, tokens);
-        }
-        return samples;
-    }
-
     /**
-     * The same test on any backend of the SPI, batch 1. A test without a prompt starts its first
-     * token with a one-token prefill (an empty sequence has nothing to decode from).
+     * Nanoseconds of each measured repetition of {@code test} on a session of any backend, batch 1.
+     * A test without a prompt starts its first token with a one-token prefill (an empty sequence
+     * has nothing to decode from); on the cpu backend that is the same one-token forward pass as a
+     * decode step.
      */
     public static long[] run(InferenceSession session, BenchTest test, int warmups, int reps, long seed, Listener listener) {
         if (reps < 1) throw new IllegalArgumentException("repetitions must be >= 1, got " + reps);
@@ -74,17 +55,5 @@ public final class BenchRunner {
             if (r >= 0) samples[r] = t;
         }
         return samples;
-    }
-
-    private static long once(Session session, BenchTest test, RandomTokens tokens) {
-        int[] prompt = test.nPrompt() > 0 ? tokens.sequence(test.nPrompt()) : null;
-        int[] gen = test.nGen() > 0 ? tokens.sequence(test.nGen()) : new int[0];
-        session.reset();
-        long t0 = System.nanoTime();
-        if (prompt != null) session.prefill(prompt);
-        for (int token : gen) session.decode(token);
-        long t = System.nanoTime() - t0;
-        if (t <= 0) throw new IllegalStateException("non-positive time " + t + " ns for " + test.name());
-        return t;
     }
 }

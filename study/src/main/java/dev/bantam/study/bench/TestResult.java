@@ -1,5 +1,9 @@
 package dev.bantam.study.bench;
 
+import dev.bantam.study.Statistics;
+
+import java.util.Arrays;
+
 /**
  * The measured repetitions of one test on one model and thread count: raw nanoseconds per
  * repetition, from which tokens/s per repetition and their mean ± sd follow (llama-bench's
@@ -11,7 +15,6 @@ public record TestResult(String backend, ModelInfo model, int threads, BenchTest
                          RooflineEstimate roofline) {
     public static final String BANTAM = "bantam";
 
-
     /** tokens/s of each repetition: tokens · 1e9 / ns. */
     public double[] samplesTs() {
         double[] ts = new double[samplesNs.length];
@@ -19,8 +22,12 @@ public record TestResult(String backend, ModelInfo model, int threads, BenchTest
         return ts;
     }
 
-    public double avgTs() { return Stats.mean(samplesTs()); }
-    public double stddevTs() { return Stats.sampleSd(samplesTs()); }
-    public double avgNs() { return Stats.mean(Stats.toDouble(samplesNs)); }
-    public double stddevNs() { return Stats.sampleSd(Stats.toDouble(samplesNs)); }
+    public double avgTs() { return Statistics.meanOrZero(samplesTs()); }
+    public double stddevTs() { return Statistics.sdOrZero(samplesTs()); }
+    public double avgNs() { return Statistics.meanOrZero(samplesNsAsDouble()); }
+    public double stddevNs() { return Statistics.sdOrZero(samplesNsAsDouble()); }
+
+    private double[] samplesNsAsDouble() {
+        return Arrays.stream(samplesNs).asDoubleStream().toArray();
+    }
 }

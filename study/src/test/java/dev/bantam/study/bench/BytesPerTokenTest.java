@@ -2,10 +2,9 @@ package dev.bantam.study.bench;
 
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
+import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +28,7 @@ class BytesPerTokenTest {
 
     @Test
     void untiedModelReadsEveryMatrixOnceAndOneEmbeddingRow() throws Exception {
-        try (GgufFile file = GgufFile.open(fixture("tiny/llama-tiny/llama-tiny-q8_0.gguf"))) {
+        try (GgufFile file = GgufFile.open(Fixtures.path("tiny/llama-tiny/llama-tiny-q8_0.gguf"))) {
             // tg8 from an empty cache: 4.5 positions on average; 2 layers · (K + V) · 32 floats · 4 bytes · 4.5 = 2,304
             var b = BytesPerToken.of(file.tensorInfos(), 2, 32, 4.5);
             assertThat(b.matrixBytes()).isEqualTo(LAYER_MATRICES + OUTPUT);
@@ -42,7 +41,7 @@ class BytesPerTokenTest {
 
     @Test
     void tiedOutputReadsTheEmbeddingMatrixAsTheOutput() throws Exception {
-        try (GgufFile file = GgufFile.open(fixture("tiny/llama-tiny/llama-tiny-q8_0.gguf"))) {
+        try (GgufFile file = GgufFile.open(Fixtures.path("tiny/llama-tiny/llama-tiny-q8_0.gguf"))) {
             List<GgufTensorInfo> tied = file.tensorInfos().stream().filter(t -> !t.name().equals("output.weight")).toList();
             var b = BytesPerToken.of(tied, 2, 32, 0);
             assertThat(b.matrixBytes()).isEqualTo(LAYER_MATRICES);
@@ -58,12 +57,5 @@ class BytesPerTokenTest {
         var e = RooflineEstimate.of(10, 1e6, 1, 2_500);
         assertThat(e.boundTs()).isEqualTo(10_000.0);
         assertThat(e.percent()).isEqualTo(25.0);
-    }
-
-    static Path fixture(String relative) {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("fixtures/tiny"))) return p.resolve("fixtures").resolve(relative);
-        }
-        throw new IllegalStateException("fixtures/ not found");
     }
 }

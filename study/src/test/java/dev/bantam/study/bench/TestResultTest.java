@@ -5,22 +5,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class StatsTest {
-    @Test
-    void meanAndSampleSdByHand() {
-        // 2, 4, 4, 4, 5, 5, 7, 9: mean 40/8 = 5; squared deviations 9+1+1+1+0+0+4+16 = 32; 32/7
-        double[] v = {2, 4, 4, 4, 5, 5, 7, 9};
-        assertThat(Stats.mean(v)).isEqualTo(5.0);
-        assertThat(Stats.sampleSd(v)).isCloseTo(Math.sqrt(32.0 / 7), within(1e-12));
-    }
-
-    @Test
-    void oneOrNoValuesHaveZeroSdAsInLlamaBench() {
-        assertThat(Stats.sampleSd(new double[] {3})).isZero();
-        assertThat(Stats.sampleSd(new double[0])).isZero();
-        assertThat(Stats.mean(new double[0])).isZero();
-    }
-
+/** llama-bench's test names and its t/s: the mean ± sd of per-repetition rates ({@code Statistics} has the formulas). */
+class TestResultTest {
     @Test
     void tokensPerSecondAreAveragedPerRepetitionNotOverTotalTime() {
         // pp100: 0.1 s → 1000 t/s, 0.2 s → 500 t/s; mean 750, sd sqrt(2·250²/1) = 353.55...
@@ -31,6 +17,15 @@ class StatsTest {
         assertThat(r.stddevTs()).isCloseTo(Math.sqrt(2 * 250.0 * 250.0), within(1e-9));
         assertThat(r.avgNs()).isEqualTo(150_000_000.0);
         assertThat(r.stddevNs()).isCloseTo(Math.sqrt(2 * 5e7 * 5e7), within(1e-3));
+    }
+
+    @Test
+    void oneRepetitionHasZeroSdAsInLlamaBench() {
+        var r = new TestResult(TestResult.BANTAM, new ModelInfo("m.gguf", "llama 1M F32", 1, 1), 1, BenchTest.generation(10), "t",
+                new long[] {100_000_000L}, null);
+        assertThat(r.avgTs()).isEqualTo(100.0);
+        assertThat(r.stddevTs()).isZero();
+        assertThat(r.stddevNs()).isZero();
     }
 
     @Test
