@@ -2,8 +2,8 @@ package dev.bantam.cli;
 
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.tokenizer.Tokenizer;
+import dev.bantam.core.tokenizer.TokenizerFiles;
 import dev.bantam.core.tokenizer.Tokenizers;
-import dev.bantam.convert.tokenizer.TokenizerFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

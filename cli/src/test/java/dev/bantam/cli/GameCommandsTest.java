@@ -86,6 +86,22 @@ class GameCommandsTest {
     }
 
     @Test
+    void gameBackendsAreTheRegisteredOnesAndCheckTheirFiles() {
+        CliRun help = CliRun.of("play", "--help");
+        assertThat(help.out()).contains("Game backend: cpu, onnx-cpu (with KV-prefix reuse");
+        CliRun unknown = withInput("", "play", "--backend", "cuda", "--human", "none");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--backend cuda is not a game backend (expected one of [cpu, onnx-cpu])");
+        String onnxFile = CliRun.fixture("game/trained-llama/model.onnx").toString();
+        CliRun onnxOnCpu = withInput("", "play", "-m", onnxFile, "--human", "none");
+        assertThat(onnxOnCpu.exitCode()).isEqualTo(2);
+        assertThat(onnxOnCpu.err()).contains(onnxFile + ": an ONNX file runs on --backend onnx-cpu");
+        CliRun onnx = withInput("", "play", "-m", onnxFile, "--backend", "onnx-cpu", "--human", "none", "--simulations", "4");
+        assertThat(onnx.exitCode()).as(onnx.err()).isZero();
+        assertThat(onnx.out()).contains("record: ");
+    }
+
+    @Test
     void gameBenchPrintsTablesAndChartDataForBothBackends() {
         CliRun run = CliRun.of("game-bench", "-m", CliRun.fixture("game/trained-llama/model.gguf").toString(),
                 "--onnx", CliRun.fixture("game/trained-llama/model.onnx").toString(),

@@ -1,13 +1,9 @@
-package dev.bantam.convert.tokenizer;
+package dev.bantam.core.tokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bantam.core.gguf.GgufFile;
-import dev.bantam.core.tokenizer.BytePairTokenizer;
-import dev.bantam.core.tokenizer.PreTokenizer;
-import dev.bantam.core.tokenizer.Tokenizer;
-import dev.bantam.core.tokenizer.Tokenizers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Tokenizers loaded from Hugging Face and GPT-2 files give exactly the reference ids. */
 class TokenizerFilesTest {
-    private static final List<String> STRINGS = TokenizerFileFixtures.strings();
-    private static final Path TOK = TokenizerFileFixtures.TOKENIZERS;
+    private static final List<String> STRINGS = TokenizerFixtures.strings();
+    private static final Path TOK = TokenizerFixtures.TOKENIZERS;
 
     @Test
     void gpt2R50kFromEncoderJsonAndVocabBpe() throws Exception {
@@ -47,7 +43,7 @@ class TokenizerFilesTest {
         Tokenizer fromJson = TokenizerFiles.fromHuggingFaceJson(TOK.resolve("bpe512-tokenizer.json"));
         assertIds(fromJson, "bpe512");
         Tokenizer fromGguf;
-        try (GgufFile f = GgufFile.open(TokenizerFileFixtures.LLAMA_TINY_GGUF)) {
+        try (GgufFile f = GgufFile.open(TokenizerFixtures.LLAMA_TINY_GGUF)) {
             fromGguf = Tokenizers.fromGguf(f.metadata(), "llama-tiny-f32.gguf");
         }
         assertThat(fromJson.vocabSize()).isEqualTo(fromGguf.vocabSize());
@@ -101,6 +97,26 @@ class TokenizerFilesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("wordpiece.json", "WordPiece", "BPE");
     }
 
+    @Test
+    void malformedFilesGiveOneLineNamingTheFileAndTheMember(@TempDir Path dir) throws Exception {
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0,}}}", dev.bantam.core.json.JsonFormatException.class,
+                "t.json: invalid JSON at offset 43 (line 1, column 44): expected a string key, found '}'");
+        assertRejected(dir, "[1]", IllegalArgumentException.class, "t.json: the document: expected an object, found an array");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": -1}}}", IllegalArgumentException.class,
+                "t.json: model.vocab[\"a\"]: expected a token id (an integer in 0 … 16777215), found -1");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [[\"a\", \"b\", \"c\"]]}}", IllegalArgumentException.class,
+                "t.json: model.merges[0]: expected a pair of tokens, found 3 elements");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}, \"added_tokens\": [{\"id\": 0, \"content\": 5}]}", IllegalArgumentException.class,
+                "t.json: added_tokens[0].content: expected a string, found 5");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}, \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": 1}]}}",
+                IllegalArgumentException.class, "t.json: pre_tokenizer.pretokenizers[0].type: expected a string, found 1");
+    }
+
+    private static void assertRejected(Path dir, String json, Class<? extends Exception> type, String message) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("t.json"), json);
+        assertThatThrownBy(() -> TokenizerFiles.fromHuggingFaceJson(file)).isInstanceOf(type).hasMessage(message);
+    }
+
     /** Encoding ~470 KB of text must stay far below the 2 s budget (a quadratic merge would not). */
     @Test
     void encodesHalfAMegabyteQuickly() throws Exception {
@@ -120,7 +136,7 @@ class TokenizerFilesTest {
     private static void assertIds(Tokenizer t, String vocab) {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < STRINGS.size(); i++) {
-            int[] expected = TokenizerFileFixtures.ids(vocab, i);
+            int[] expected = TokenizerFixtures.ids(vocab, i);
             int[] actual = t.encode(STRINGS.get(i), false, true);
             if (!Arrays.equals(expected, actual)) {
                 failures.add("#%d: expected %s, got %s".formatted(i, Arrays.toString(expected), Arrays.toString(actual)));
