@@ -1,9 +1,11 @@
 package dev.bantam.cli;
 
-import dev.bantam.game.EngineEvaluator;
+import dev.bantam.core.cpu.CpuBackend;
 import dev.bantam.game.GameState;
 import dev.bantam.game.Mcts;
+import dev.bantam.game.OpenedEvaluator;
 import dev.bantam.game.PositionEvaluator;
+import dev.bantam.onnx.OnnxBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,7 +65,7 @@ final class GameBenchCommand implements Callable<Integer> {
     long seed;
 
     /** A backend in one mode. */
-    private record Subject(String backend, String mode, GameEvaluators.Opened opened) {}
+    private record Subject(String backend, String mode, OpenedEvaluator opened) {}
 
     /** Median and range of one test's repetitions, in ms per evaluation (or per move). */
     private record Row(String backend, String mode, int batch, String stage, int tokens, double[] ms) {
@@ -84,9 +86,11 @@ final class GameBenchCommand implements Callable<Integer> {
         for (int b : batches) if (b < 1) throw new UsageException("--batches: " + b + " must be >= 1");
         List<Subject> subjects = new ArrayList<>();
         try {
-            subjects.add(new Subject("cpu", "prefix reuse", GameEvaluators.open(model, "cpu", true, threads, recordStart)));
-            if (!noRecompute) subjects.add(new Subject("cpu", "full recompute", GameEvaluators.open(model, "cpu", false, threads, recordStart)));
-            if (onnx != null) subjects.add(new Subject("onnx-cpu", "full recompute", GameEvaluators.open(onnx, "onnx-cpu", false, threads, recordStart)));
+            // -m is the GGUF for Bantam's engine, --onnx the same network for ONNX Runtime
+            String cpu = CpuBackend.ID, onnxCpu = OnnxBackend.Cpu.ID;
+            subjects.add(new Subject(cpu, "prefix reuse", GameEvaluators.open(model, cpu, true, threads, recordStart)));
+            if (!noRecompute) subjects.add(new Subject(cpu, "full recompute", GameEvaluators.open(model, cpu, false, threads, recordStart)));
+            if (onnx != null) subjects.add(new Subject(onnxCpu, "full recompute", GameEvaluators.open(onnx, onnxCpu, false, threads, recordStart)));
             for (Subject s : subjects) warmUp(s.opened().evaluator());
             List<Row> evals = new ArrayList<>(), moves = new ArrayList<>();
             for (int length : lengths) {

@@ -1,7 +1,9 @@
 package dev.bantam.cli;
 
+import dev.bantam.core.cpu.CpuBackend;
 import dev.bantam.game.FourInARow;
 import dev.bantam.game.Mcts;
+import dev.bantam.game.OpenedEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +28,8 @@ final class PlayCommand implements Callable<Integer> {
             description = "Your side: first (X), second (O), or none (the network plays both and prints the record). Default: ${DEFAULT-VALUE}.")
     String human;
 
-    @Option(names = "--backend", paramLabel = "ID", defaultValue = "cpu", description = "cpu (Bantam, prefix reuse) or onnx-cpu. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--backend", paramLabel = "ID", defaultValue = CpuBackend.ID, completionCandidates = GameEvaluators.BackendIds.class,
+            description = "Game backend: ${COMPLETION-CANDIDATES} (with KV-prefix reuse where the backend has it). Default: ${DEFAULT-VALUE}.")
     String backend;
 
     @Option(names = "--record-start", paramLabel = "TEXT", defaultValue = "^", description = "Text before the first move, for .onnx models. Default: ${DEFAULT-VALUE}.")
@@ -63,7 +66,7 @@ final class PlayCommand implements Callable<Integer> {
             default -> throw new UsageException("--human must be first, second or none, got '" + human + "'");
         };
         PrintStream out = System.out;
-        try (GameEvaluators.Opened opened = GameEvaluators.open(model, backend, backend.equals("cpu"), threads, recordStart)) {
+        try (OpenedEvaluator opened = GameEvaluators.openForSearch(model, backend, threads, recordStart)) {
             Mcts mcts = new Mcts(opened.evaluator(), Mcts.Options.defaults().withSimulations(simulations)
                     .withTemperature(temperature).withNoise(0.3f, noise).withSeed(seed).withBatchSize(batch).withThreads(searchThreads));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -2,7 +2,8 @@ package dev.bantam.cli;
 
 import dev.bantam.core.model.ModelFile;
 import dev.bantam.core.tokenizer.Tokenizer;
-import dev.bantam.convert.tokenizer.TokenizerFiles;
+import dev.bantam.core.tokenizer.TokenizerFiles;
+import dev.bantam.core.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -55,6 +55,16 @@ class BadInputTest {
     }
 
     @Test
+    void malformedTokenizerJson() throws Exception {
+        Path broken = Files.writeString(tmp.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\",\n  \"vocab\": {\"a\": 0,}}}");
+        assertOneLineError(CliRun.of("tokenize", "--tokenizer", broken.toString(), "x"), 1,
+                "tokenizer.json: invalid JSON at offset 45 (line 2, column 20): expected a string key, found '}'");
+        Path wrong = Files.writeString(tmp.resolve("ids.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": \"zero\"}}}");
+        assertOneLineError(CliRun.of("tokenize", "--tokenizer", wrong.toString(), "x"), 2,
+                "ids.json: model.vocab[\"a\"]: expected a token id (an integer in 0 … 16777215), found a string");
+    }
+
+    @Test
     void unsupportedArchitecture() throws Exception {
         Path file = rewrite("mamba.gguf", "general.architecture", GgufValue.of("mamba"), null);
         assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x"), 1, "unsupported architecture 'mamba'", "llama");

@@ -88,12 +88,28 @@ class GameCommandsTest {
     /** The loader ties a missing output layer to the embedding (llama.cpp's rule); a game network must be refused instead. */
     @Test
     void textCommandsRefuseAGameNetwork() {
-        String game = CliRun.fixture("game/trained-llama/model.gguf").toString();
+        String game = Fixtures.path("game/trained-llama/model.gguf").toString();
         for (String[] args : new String[][] {{"generate", "-m", game, "-n", "2"}, {"bench", "-m", game, "-p", "4", "-n", "0", "-r", "1"}}) {
             CliRun run = CliRun.of(args);
             assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
             assertThat(run.err()).contains("model.gguf: this model has policy/value heads and no output layer");
         }
+    }
+
+    @Test
+    void gameBackendsAreTheRegisteredOnesAndCheckTheirFiles() {
+        CliRun help = CliRun.of("play", "--help");
+        assertThat(help.out()).contains("Game backend: cpu, onnx-cpu (with KV-prefix reuse");
+        CliRun unknown = withInput("", "play", "--backend", "cuda", "--human", "none");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--backend cuda is not a game backend (expected one of [cpu, onnx-cpu])");
+        String onnxFile = Fixtures.path("game/trained-llama/model.onnx").toString();
+        CliRun onnxOnCpu = withInput("", "play", "-m", onnxFile, "--human", "none");
+        assertThat(onnxOnCpu.exitCode()).isEqualTo(2);
+        assertThat(onnxOnCpu.err()).contains(onnxFile + ": an ONNX file runs on --backend onnx-cpu");
+        CliRun onnx = withInput("", "play", "-m", onnxFile, "--backend", "onnx-cpu", "--human", "none", "--simulations", "4");
+        assertThat(onnx.exitCode()).as(onnx.err()).isZero();
+        assertThat(onnx.out()).contains("record: ");
     }
 
     @Test

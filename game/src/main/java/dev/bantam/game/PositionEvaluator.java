@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Evaluates game positions, given as move histories in the game's notation, with a policy/value
  * network. Implementations: Bantam's engine with KV-prefix reuse ({@link EngineEvaluator}), ONNX
- * Runtime on the user's ONNX file (onnx module), scripted ones in tests.
+ * Runtime on the user's ONNX file ({@link OnnxGameEvaluator}), scripted ones in tests. The
+ * commands open them by backend id through {@link PositionEvaluators}.
  */
 public interface PositionEvaluator extends AutoCloseable {
     /** Number of policy logits (cells of the board). */

@@ -14,7 +14,7 @@ class GoldenHeadsTest {
     @ParameterizedTest
     @MethodSource("models")
     void reproducesGoldenPolicyAndValue(String name) throws Exception {
-        try (Model model = Model.load(GameFixtures.gguf(name), 1)) {
+        try (Model model = GameModel.load(GameFixtures.gguf(name), 1)) {
             for (boolean reuse : new boolean[] {false, true}) {
                 EngineEvaluator evaluator = new EngineEvaluator(model, reuse);
                 for (GameFixtures.Case c : GameFixtures.cases(name)) {

@@ -80,7 +80,7 @@ class MctsTest {
 
     @Test
     void theTrainedNetworkWithSearchBlocksALossInOne() throws Exception {
-        try (Model model = Model.load(GameFixtures.gguf("trained-llama"), 1)) {
+        try (Model model = GameModel.load(GameFixtures.gguf("trained-llama"), 1)) {
             EngineEvaluator e = new EngineEvaluator(model, true);
             Mcts mcts = new Mcts(e, Mcts.Options.defaults().withSimulations(50));
             // X: c2 c3 c4, O to move must take c1 (c5 is O's)

@@ -46,7 +46,7 @@ class PrefixReuseTest {
     @ParameterizedTest
     @ValueSource(strings = {"game-gpt2", "game-llama", "trained-llama"})
     void reuseAndBatchesEqualFullRecompute(String name) throws Exception {
-        try (Model model = Model.load(GameFixtures.gguf(name), 1)) {
+        try (Model model = GameModel.load(GameFixtures.gguf(name), 1)) {
             List<List<String>> histories = tree(new Random(7), 30, 60);
             EngineEvaluator full = new EngineEvaluator(model, false);
             List<Evaluation> expected = new ArrayList<>();
@@ -72,7 +72,7 @@ class PrefixReuseTest {
 
     @Test
     void anIncrementalEvaluationRunsOnlyTheNewMove() throws Exception {
-        try (Model model = Model.load(GameFixtures.gguf("trained-llama"), 1)) {
+        try (Model model = GameModel.load(GameFixtures.gguf("trained-llama"), 1)) {
             EngineEvaluator e = new EngineEvaluator(model, true);
             e.evaluate(List.of("c3", "b2", "d4"));
             long before = e.tokensComputed();
@@ -89,7 +89,7 @@ class PrefixReuseTest {
 
     @Test
     void evictionKeepsTheCacheWithinItsBudgetAndResultsUnchanged() throws Exception {
-        try (Model model = Model.load(GameFixtures.gguf("game-llama"), 1)) {
+        try (Model model = GameModel.load(GameFixtures.gguf("game-llama"), 1)) {
             long budget = 64 * 1024;
             EngineEvaluator small = new EngineEvaluator(model, true, budget);
             EngineEvaluator full = new EngineEvaluator(model, false);
@@ -102,7 +102,7 @@ class PrefixReuseTest {
 
     @Test
     void anEmptyRecordWithoutAStartTokenIsRejected() throws Exception {
-        try (Model model = Model.load(GameFixtures.gguf("game-gpt2"), 1)) {
+        try (Model model = GameModel.load(GameFixtures.gguf("game-gpt2"), 1)) {
             EngineEvaluator e = new EngineEvaluator(model, true);
             assertThatThrownBy(() -> e.evaluate(List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty game record");
         }

@@ -1,13 +1,9 @@
-package dev.bantam.convert.tokenizer;
+package dev.bantam.core.tokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bantam.core.gguf.GgufFile;
-import dev.bantam.core.tokenizer.BytePairTokenizer;
-import dev.bantam.core.tokenizer.PreTokenizer;
-import dev.bantam.core.tokenizer.Tokenizer;
-import dev.bantam.core.tokenizer.Tokenizers;
 import dev.bantam.testing.Fixtures;
 import dev.bantam.testing.TokenizerVectors;
 import org.junit.jupiter.api.Test;
@@ -101,6 +97,26 @@ class TokenizerFilesTest {
         java.nio.file.Files.writeString(file, "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{}}}");
         assertThatThrownBy(() -> TokenizerFiles.fromHuggingFaceJson(file))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("wordpiece.json", "WordPiece", "BPE");
+    }
+
+    @Test
+    void malformedFilesGiveOneLineNamingTheFileAndTheMember(@TempDir Path dir) throws Exception {
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0,}}}", dev.bantam.core.json.JsonFormatException.class,
+                "t.json: invalid JSON at offset 43 (line 1, column 44): expected a string key, found '}'");
+        assertRejected(dir, "[1]", IllegalArgumentException.class, "t.json: the document: expected an object, found an array");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": -1}}}", IllegalArgumentException.class,
+                "t.json: model.vocab[\"a\"]: expected a token id (an integer in 0 … 16777215), found -1");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [[\"a\", \"b\", \"c\"]]}}", IllegalArgumentException.class,
+                "t.json: model.merges[0]: expected a pair of tokens, found 3 elements");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}, \"added_tokens\": [{\"id\": 0, \"content\": 5}]}", IllegalArgumentException.class,
+                "t.json: added_tokens[0].content: expected a string, found 5");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}, \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": 1}]}}",
+                IllegalArgumentException.class, "t.json: pre_tokenizer.pretokenizers[0].type: expected a string, found 1");
+    }
+
+    private static void assertRejected(Path dir, String json, Class<? extends Exception> type, String message) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("t.json"), json);
+        assertThatThrownBy(() -> TokenizerFiles.fromHuggingFaceJson(file)).isInstanceOf(type).hasMessage(message);
     }
 
     /** Encoding ~470 KB of text must stay far below the 2 s budget (a quadratic merge would not). */
