@@ -11,13 +11,20 @@ typedef unsigned int u32;
 #define INFINITY __int_as_float(0x7f800000)
 #endif
 
-// GGUF weight type ids (dev.bantam.core.tensor.WeightType)
-#define T_F32 0
-#define T_F16 1
-#define T_Q4_0 2
-#define T_Q8_0 8
-#define T_Q4_K 12
-#define T_BF16 30
+// T_NAME (GGUF weight type id), BLOCK_SIZE_NAME and BLOCK_BYTES_NAME of each type the backend runs,
+// generated from dev.bantam.core.tensor.WeightType (WeightTypeHeader): by the build for nvcc, at
+// run time for NVRTC. The table lives in Java only.
+#include "weight_types.cuh"
+
+// The block geometry the kernels are written for: the shifts, masks and 16-byte loads in
+// weight_at, layout.cu and matvec.cu depend on it, so a WeightType that disagrees stops the
+// compile here (WeightTypeHeaderTest checks these lines against WeightType without a compiler).
+static_assert(BLOCK_SIZE_F32 == 1 && BLOCK_BYTES_F32 == 4, "F32: 4-byte floats");
+static_assert(BLOCK_SIZE_F16 == 1 && BLOCK_BYTES_F16 == 2, "F16: 2-byte halves");
+static_assert(BLOCK_SIZE_BF16 == 1 && BLOCK_BYTES_BF16 == 2, "BF16: 2-byte bfloat16");
+static_assert(BLOCK_SIZE_Q8_0 == 32 && BLOCK_BYTES_Q8_0 == 34, "Q8_0: fp16 scale + 32 int8 quants");
+static_assert(BLOCK_SIZE_Q4_0 == 32 && BLOCK_BYTES_Q4_0 == 18, "Q4_0: fp16 scale + 16 bytes of nibbles");
+static_assert(BLOCK_SIZE_Q4_K == 256 && BLOCK_BYTES_Q4_K == 144, "Q4_K: fp16 d, dmin, 12 scale bytes, 128 bytes of nibbles");
 
 // the most sequences one matrix-vector launch multiplies (weights are read once for all of them)
 #define MAX_BATCH 8
@@ -94,7 +101,7 @@ __device__ float weight_at(const u8* q, const u16* d, int type, long long row, i
             return (float) (nib - 8) * half_to_float(d[b]);
         }
         case T_Q4_K: {
-            const u8* blk = q + (e >> 8) * 144;
+            const u8* blk = q + (e >> 8) * BLOCK_BYTES_Q4_K;
             int j = (int) (e & 255), g = j >> 6, in = j & 63;
             float sc, mn;
             q4k_scale_min(2 * g + (in >= 32), blk + 4, &sc, &mn);

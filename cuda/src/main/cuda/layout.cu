@@ -5,18 +5,18 @@
 // raw Q8_0 blocks (fp16 d, 32 int8) → quants q[32·n] and scales d[n]
 extern "C" __global__ void split_q8_0(const u8* raw, i8* q, u16* d, long long blocks) {
     for (long long b = blockIdx.x * (long long) blockDim.x + threadIdx.x; b < blocks; b += (long long) gridDim.x * blockDim.x) {
-        const u8* src = raw + b * 34;
+        const u8* src = raw + b * BLOCK_BYTES_Q8_0;
         d[b] = (u16) (src[0] | (src[1] << 8));
-        for (int j = 0; j < 32; j++) q[b * 32 + j] = (i8) src[2 + j];
+        for (int j = 0; j < BLOCK_SIZE_Q8_0; j++) q[b * BLOCK_SIZE_Q8_0 + j] = (i8) src[2 + j];
     }
 }
 
 // raw Q4_0 blocks (fp16 d, 16 bytes of nibbles) → nibbles q[16·n] and scales d[n]
 extern "C" __global__ void split_q4_0(const u8* raw, u8* q, u16* d, long long blocks) {
     for (long long b = blockIdx.x * (long long) blockDim.x + threadIdx.x; b < blocks; b += (long long) gridDim.x * blockDim.x) {
-        const u8* src = raw + b * 18;
+        const u8* src = raw + b * BLOCK_BYTES_Q4_0;
         d[b] = (u16) (src[0] | (src[1] << 8));
-        for (int j = 0; j < 16; j++) q[b * 16 + j] = src[2 + j];
+        for (int j = 0; j < BLOCK_SIZE_Q4_0 / 2; j++) q[b * (BLOCK_SIZE_Q4_0 / 2) + j] = src[2 + j];
     }
 }
 

@@ -215,9 +215,9 @@ extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
 extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
     MATVEC_ROW
     int blocks = cols >> 8, g = lane & 3;
-    const u8* rowp = q + (long long) row * blocks * 144;
+    const u8* rowp = q + (long long) row * blocks * BLOCK_BYTES_Q4_K;
     for (int sb = lane >> 2; sb < (live_cols >> 8); sb += step >> 2) {
-        const u8* blk = rowp + sb * 144;
+        const u8* blk = rowp + sb * BLOCK_BYTES_Q4_K;
         float dd = half_to_float(*(const u16*) blk), dmin = half_to_float(*(const u16*) (blk + 2));
         float sc1, m1, sc2, m2;
         q4k_scale_min(2 * g, blk + 4, &sc1, &m1);

@@ -21,9 +21,9 @@ final class CudaForward {
     /** The most rows one matrix-vector launch takes (MAX_BATCH in common.cuh). */
     static final int MATVEC_ROWS = 8;
     private static final int PREFILL_CHUNK = 256;
-    private static final int OUT_F16 = 0, OUT_BF16 = 1;
 
     private final Gpu gpu;
+    private final DeviceKernels kernels;
     private final ModelConfig c;
     private final DeviceModel w;
     private final Cublas cublas;
@@ -36,6 +36,7 @@ final class CudaForward {
 
     CudaForward(Gpu gpu, ModelConfig c, DeviceModel w, Cublas cublas, int capacity, int sequences, int maxRows) {
         this.gpu = gpu;
+        this.kernels = gpu.kernels();
         this.c = c;
         this.w = w;
         this.cublas = cublas;
@@ -133,7 +134,7 @@ final class CudaForward {
     void run(int rows, int splits, int logitsFrom) {
         int dim = c.dim();
         DeviceMatrix te = w.tokenEmbedding(), pe = w.positionEmbedding();
-        gpu.launch("embed", new int[] {rows}, 256, te.q(), te.d(), te.typeId(), dim, tokens,
+        kernels.embed(rows, te.q(), te.d(), te.typeId(), dim, tokens,
                 pe == null ? 0L : pe.q(), pe == null ? 0L : pe.d(), pe == null ? 0 : pe.typeId(), pos, x);
         float scale = (float) (1.0 / Math.sqrt(c.headDim()));
         for (int l = 0; l < c.layers(); l++) {
@@ -148,12 +149,11 @@ final class CudaForward {
                 linear(layer.k(), xb, rows, qkv + 4L * c.qDim(), qkvDim, false);
                 linear(layer.v(), xb, rows, qkv + 4L * (c.qDim() + c.kvDim()), qkvDim, false);
             }
-            int pairsOrValues = Math.max((c.heads() + c.kvHeads()) * c.ropeDims() / 2, c.kvDim());
-            gpu.launch("rope_store_kv", new int[] {rows, (pairsOrValues + 127) / 128}, 128, qkv, qkvDim, c.heads(), c.kvHeads(),
-                    c.headDim(), c.ropeDims(), invFreq, neox, seq, pos, keys[l], values[l], capacity);
-            gpu.launch("attn_partial", new int[] {splits, c.heads(), rows}, 128, qkv, qkvDim, keys[l], values[l], seq, pos,
+            kernels.ropeStoreKv(rows, qkv, qkvDim, c.heads(), c.kvHeads(), c.headDim(), c.ropeDims(), invFreq, neox, seq, pos,
+                    keys[l], values[l], capacity);
+            kernels.attnPartial(splits, rows, qkv, qkvDim, keys[l], values[l], seq, pos,
                     c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), scale, partAcc, partMl);
-            gpu.launch("attn_combine", new int[] {c.heads(), rows}, 64, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim());
+            kernels.attnCombine(rows, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim());
             linear(layer.attnOut(), attn, rows, x, dim, true);
 
             // feed-forward: x += Wdown · act(normalized x)
@@ -162,15 +162,15 @@ final class CudaForward {
             if (layer.gateUp() != null) {
                 // gate and up in one product: gate[r] and up[r] side by side in a row of 2·ffn
                 linear(layer.gateUp(), xb, rows, gate, 2 * c.ffnDim(), false);
-                gpu.launch("swiglu_rows", new int[] {blocks((long) rows * c.ffnDim())}, 256, gate, up, c.ffnDim(), rows);
+                kernels.swigluRows(gate, up, c.ffnDim(), rows);
             } else if (c.arch().activation() == Architecture.Activation.SWIGLU) {
                 linear(layer.up(), xb, rows, up, c.ffnDim(), false);
                 linear(layer.gate(), xb, rows, gate, c.ffnDim(), false);
-                elementwise("swiglu", (long) rows * c.ffnDim(), gate, up);
+                kernels.swiglu(gate, up, (long) rows * c.ffnDim());
                 hidden = gate;
             } else {
                 linear(layer.up(), xb, rows, up, c.ffnDim(), false);
-                elementwise("gelu", (long) rows * c.ffnDim(), up);
+                kernels.gelu(up, (long) rows * c.ffnDim());
             }
             linear(layer.down(), hidden, rows, x, dim, true);
         }
@@ -184,21 +184,10 @@ final class CudaForward {
 
     private void norm(DeviceModel.Norm n, long in, long out, int rows) {
         if (c.arch().norm() == Architecture.Norm.RMS) {
-            gpu.launch("rms_norm", new int[] {rows}, 1024, in, n.weight(), out, c.dim(), c.normEps());
+            kernels.rmsNorm(rows, in, n.weight(), out, c.dim(), c.normEps());
         } else {
-            gpu.launch("layer_norm", new int[] {rows}, 1024, in, n.weight(), n.bias(), out, c.dim(), c.normEps());
+            kernels.layerNorm(rows, in, n.weight(), n.bias(), out, c.dim(), c.normEps());
         }
-    }
-
-    private void elementwise(String kernel, long n, Object... buffers) {
-        Object[] args = new Object[buffers.length + 1];
-        System.arraycopy(buffers, 0, args, 0, buffers.length);
-        args[buffers.length] = n;
-        gpu.launch(kernel, new int[] {blocks(n)}, 256, args);
-    }
-
-    private static int blocks(long n) {
-        return (int) Math.max(1, Math.min((n + 255) / 256, 4096));
     }
 
     /** out[r] (+)= W·in[r] + bias for {@code rows} rows; in has W.cols values a row, out a stride of ldOut. */
@@ -207,12 +196,11 @@ final class CudaForward {
         if (rows <= MATVEC_ROWS) {
             // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU
             int split = m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
-            int[] grid = {(m.rows() + 4 / split - 1) / (4 / split)};
             if (m.vectorKernelFits()) {
-                gpu.launch(m.type().matvec(), grid, 128, m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows,
+                kernels.matvec(m.type(), m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows,
                         lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
             } else {
-                gpu.launch("matvec_generic", grid, 128, m.q(), m.d(), m.typeId(), m.rows(), m.cols(), in, m.cols(), rows,
+                kernels.matvecGeneric(m.q(), m.d(), m.typeId(), m.rows(), m.cols(), in, m.cols(), rows,
                         lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
             }
             return;
@@ -220,19 +208,18 @@ final class CudaForward {
         int wType = m.type().cublasType();
         long wPtr = m.q();
         if (wType < 0) {
-            gpu.launch("dequantize", new int[] {blocks((long) m.rows() * m.cols())}, 256, m.q(), m.d(), m.typeId(), m.rows(), m.cols(), weights16, OUT_F16);
+            kernels.dequantize(m.q(), m.d(), m.typeId(), m.rows(), m.cols(), weights16, DeviceKernels.OUT_F16);
             wPtr = weights16;
             wType = Cublas.R_16F;
         }
         long xPtr = in;
         if (wType != Cublas.R_32F) {
-            gpu.launch("convert_f32", new int[] {blocks((long) rows * m.cols())}, 256, in, (long) rows * m.cols(), act16,
-                    wType == Cublas.R_16BF ? OUT_BF16 : OUT_F16);
+            kernels.convertF32(in, (long) rows * m.cols(), act16, wType == Cublas.R_16BF ? DeviceKernels.OUT_BF16 : DeviceKernels.OUT_F16);
             xPtr = act16;
         }
         cublas.matmul(wPtr, wType, xPtr, wType, out, m.rows(), rows, m.cols(), ldOut, accumulate);
         if (lin.bias() != 0) {
-            gpu.launch("add_bias", new int[] {blocks((long) rows * m.rows())}, 256, out, ldOut, lin.bias(), m.rows(), rows);
+            kernels.addBias(out, ldOut, lin.bias(), m.rows(), rows);
         }
     }
 }

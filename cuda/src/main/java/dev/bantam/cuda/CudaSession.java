@@ -220,7 +220,7 @@ public final class CudaSession implements InferenceSession {
         gpu.makeCurrent();
         long out = gpu.alloc(4L * batch);
         try (Arena a = Arena.ofConfined()) {
-            gpu.launch("argmax", new int[] {batch}, 1024, forward.logits(), c.vocabSize(), out);
+            gpu.kernels().argmax(batch, forward.logits(), c.vocabSize(), out);
             MemorySegment host = a.allocate(JAVA_INT, batch);
             gpu.synchronize();
             gpu.driver().copyToHost(host, out, 4L * batch);

@@ -44,7 +44,7 @@ public record DeviceMatrix(DeviceType type, int rows, int cols, long q, long d) 
         if (type.split() == null) return new DeviceMatrix(type, rows, cols, raw, 0);
         long blocks = (long) rows * cols / t.type().blockSize;
         long q = gpu.alloc(blocks * type.splitQuantBytes()), d = gpu.alloc(blocks * 2);
-        gpu.launch(type.split(), new int[] {(int) Math.min((blocks + 255) / 256, 65535)}, 256, raw, q, d, blocks);
+        gpu.kernels().split(type, raw, q, d, blocks);
         gpu.synchronize();
         gpu.free(raw);
         return new DeviceMatrix(type, rows, cols, q, d);

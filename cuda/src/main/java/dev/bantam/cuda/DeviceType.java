@@ -10,9 +10,10 @@ import java.util.stream.Collectors;
 /**
  * The CUDA kernel table, keyed by the core's {@link WeightType}: for each weight type the backend
  * runs, its matrix-vector kernel, the row length that kernel needs a multiple of (other rows go to
- * {@code matvec_generic}), and the kernel that splits its blocks into the device layout (null:
- * the file's bytes are used as they are). {@code cublasType}: the cuBLAS operand type of a matrix
- * that cuBLAS reads directly in prefill; -1 means it is first dequantized to F16.
+ * {@code matvec_generic}: one 16-byte load of values, or whole blocks of a quantized type), and
+ * the kernel that splits its blocks into the device layout (null: the file's bytes are used as
+ * they are). {@code cublasType}: the cuBLAS operand type of a matrix that cuBLAS reads directly in
+ * prefill; -1 means it is first dequantized to F16.
  */
 public record DeviceType(WeightType type, String matvec, int colsMultiple, String split, int cublasType) {
     private static final Map<WeightType, DeviceType> TABLE = new EnumMap<>(WeightType.class);
@@ -21,9 +22,9 @@ public record DeviceType(WeightType type, String matvec, int colsMultiple, Strin
         add(new DeviceType(WeightType.F32, "matvec_f32", 4, null, 0));
         add(new DeviceType(WeightType.F16, "matvec_f16", 8, null, 2));
         add(new DeviceType(WeightType.BF16, "matvec_bf16", 8, null, 14));
-        add(new DeviceType(WeightType.Q8_0, "matvec_q8_0", 32, "split_q8_0", -1));
-        add(new DeviceType(WeightType.Q4_0, "matvec_q4_0", 32, "split_q4_0", -1));
-        add(new DeviceType(WeightType.Q4_K, "matvec_q4_k", 256, null, -1));
+        add(new DeviceType(WeightType.Q8_0, "matvec_q8_0", WeightType.Q8_0.blockSize, "split_q8_0", -1));
+        add(new DeviceType(WeightType.Q4_0, "matvec_q4_0", WeightType.Q4_0.blockSize, "split_q4_0", -1));
+        add(new DeviceType(WeightType.Q4_K, "matvec_q4_k", WeightType.Q4_K.blockSize, null, -1));
     }
 
     private static void add(DeviceType t) {

@@ -18,8 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One GPU as a session uses it: the primary context, one stream, the kernel modules, and every
- * device allocation (freed together on close). Kernels are launched by name with their arguments
- * as Java values: {@code Long} for pointers and 64-bit integers, {@code Integer}, {@code Float}.
+ * device allocation (freed together on close). Kernels are launched through {@link #kernels()},
+ * one typed method per kernel; they pack their arguments for the private launch as Java
+ * values: {@code Long} for pointers and 64-bit integers, {@code Integer}, {@code Float}.
  * With profiling on, each launch is bracketed by events and its time summed under its name.
  */
 public final class Gpu implements AutoCloseable {
@@ -35,6 +36,7 @@ public final class Gpu implements AutoCloseable {
     private final List<MemorySegment> hostAllocations = new ArrayList<>();
     private final String name;
     private final int ccMajor, ccMinor;
+    private final DeviceKernels kernels = new DeviceKernels(this::launch);
     private List<Timed> profile;
 
     private record Timed(String kernel, MemorySegment start, MemorySegment end) {}
@@ -83,8 +85,11 @@ public final class Gpu implements AutoCloseable {
         });
     }
 
+    /** The kernels, launched on the session's stream. */
+    DeviceKernels kernels() { return kernels; }
+
     /** Launches {@code kernel} on the session's stream over a grid of {@code grid} blocks of {@code block} threads. */
-    public void launch(String kernel, int[] grid, int block, Object... args) {
+    private void launch(String kernel, int[] grid, int block, Object... args) {
         MemorySegment f = function(kernel);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment params = a.allocate(ADDRESS, Math.max(1, args.length));

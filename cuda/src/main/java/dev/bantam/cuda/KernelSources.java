@@ -8,14 +8,16 @@ import java.util.List;
 
 /**
  * Where the kernels come from: each CUDA C file under {@code src/main/cuda} is compiled by nvcc at
- * build time (when nvcc is present) to {@code dev/bantam/cuda/ptx/NAME.ptx} in the jar; the
- * sources themselves are always in the jar under {@code dev/bantam/cuda/kernels/}, for NVRTC.
+ * build time (when nvcc is present) to {@code dev/bantam/cuda/ptx/NAME.ptx} in the jar, beside the
+ * {@code weight_types.cuh} it was compiled against; the sources themselves are always in the jar
+ * under {@code dev/bantam/cuda/kernels/}, for NVRTC, which gets {@code weight_types.cuh} from
+ * {@link WeightTypeHeader} instead.
  */
 public final class KernelSources {
     /** Every kernel file, without its extension. */
     public static final List<String> FILES = List.of("matvec", "layout", "embed_norm", "activations", "rope_kv", "attention", "argmax");
     /** Headers the sources include, by the name they include them by. */
-    public static final List<String> HEADERS = List.of("common.cuh");
+    public static final List<String> HEADERS = List.of("common.cuh", WeightTypeHeader.NAME);
 
     private KernelSources() {}
 
@@ -31,13 +33,24 @@ public final class KernelSources {
     }
 
     public static String header(String name) {
+        if (name.equals(WeightTypeHeader.NAME)) return WeightTypeHeader.text();  // generated, not a file of the jar
         String s = resource("kernels/" + name);
         if (s == null) throw new IllegalStateException("kernel header " + name + " is missing from the jar");
         return s;
     }
 
+    /**
+     * Whether the jar holds PTX for every file, compiled against the weight-type table of the core
+     * on the class path (a cuda jar built with another core's table falls back to NVRTC).
+     */
     public static boolean hasPrebuiltPtx() {
-        return FILES.stream().allMatch(f -> KernelSources.class.getResource("ptx/" + f + ".ptx") != null);
+        return FILES.stream().allMatch(f -> KernelSources.class.getResource("ptx/" + f + ".ptx") != null)
+                && WeightTypeHeader.text().equals(ptxWeightTypes());
+    }
+
+    /** The weight_types.cuh the prebuilt PTX was compiled against, or null when there is none. */
+    static String ptxWeightTypes() {
+        return resource("ptx/" + WeightTypeHeader.NAME);
     }
 
     private static String resource(String path) {

@@ -1,0 +1,165 @@
+package dev.bantam.cuda;
+
+/**
+ * One typed method per CUDA kernel, so that a launch's argument list is checked by the compiler
+ * instead of being counted in an {@code Object...}: each method takes the kernel's parameters in
+ * the order and under the names of its {@code extern "C"} signature (quoted above it), pointers and
+ * {@code long long} as {@code long}. Parameters before the kernel's own (rows, splits) are the
+ * launch's extent where the kernel does not receive it; the threads per block a kernel's code
+ * assumes, and a grid-stride kernel's grid, are fixed here. The untyped packing exists only here
+ * and in Gpu's private launch. DeviceKernelsTest checks the packed arguments of every method
+ * against the signatures parsed from the sources.
+ */
+final class DeviceKernels {
+    /** layout.cu's out_type of {@link #dequantize} and {@link #convertF32}. */
+    static final int OUT_F16 = 0, OUT_BF16 = 1;
+
+    /** Where a packed launch goes: {@link Gpu}'s stream, or a recorder in tests. */
+    interface Launcher {
+        void launch(String kernel, int[] grid, int block, Object... args);
+    }
+
+    private final Launcher gpu;
+
+    DeviceKernels(Launcher gpu) {
+        this.gpu = gpu;
+    }
+
+    /** Blocks of 256 threads for a grid-stride loop over n elements: enough to fill the GPU, at most 4096. */
+    private static int[] gridStride(long n) {
+        return new int[] {(int) Math.max(1, Math.min((n + 255) / 256, 4096))};
+    }
+
+    // ---- embed_norm.cu: one block per row
+
+    /** {@code embed(const u8* eq, const u16* ed, int etype, int dim, const int* tokens, const u8* pq, const u16* pd, int ptype, const int* pos, float* x)} */
+    void embed(int rows, long eq, long ed, int etype, int dim, long tokens, long pq, long pd, int ptype, long pos, long x) {
+        gpu.launch("embed", new int[] {rows}, 256, eq, ed, etype, dim, tokens, pq, pd, ptype, pos, x);
+    }
+
+    /** {@code rms_norm(const float* x, const float* w, float* out, int dim, float eps)}; block_sum takes up to 1024 threads. */
+    void rmsNorm(int rows, long x, long w, long out, int dim, float eps) {
+        gpu.launch("rms_norm", new int[] {rows}, 1024, x, w, out, dim, eps);
+    }
+
+    /** {@code layer_norm(const float* x, const float* w, const float* b, float* out, int dim, float eps)} */
+    void layerNorm(int rows, long x, long w, long b, long out, int dim, float eps) {
+        gpu.launch("layer_norm", new int[] {rows}, 1024, x, w, b, out, dim, eps);
+    }
+
+    // ---- rope_kv.cu
+
+    /**
+     * {@code rope_store_kv(float* qkv, int ld, int heads, int kv_heads, int hd, int rope_dims, const double* inv_freq,
+     * int neox, const int* seq, const int* pos, float* kcache, float* vcache, int capacity)}: grid (rows, slices of
+     * 128 threads covering a row's rotated pairs and its kv values).
+     */
+    void ropeStoreKv(int rows, long qkv, int ld, int heads, int kvHeads, int hd, int ropeDims, long invFreq, int neox,
+                     long seq, long pos, long kcache, long vcache, int capacity) {
+        int pairsOrValues = Math.max((heads + kvHeads) * ropeDims / 2, kvHeads * hd);
+        gpu.launch("rope_store_kv", new int[] {rows, (pairsOrValues + 127) / 128}, 128, qkv, ld, heads, kvHeads, hd, ropeDims,
+                invFreq, neox, seq, pos, kcache, vcache, capacity);
+    }
+
+    // ---- attention.cu
+
+    /**
+     * {@code attn_partial(const float* qkv, int ld, const float* kcache, const float* vcache, const int* seq, const int* pos,
+     * int heads, int kv_heads, int hd, int capacity, int chunk, float scale, float* part_acc, float* part_ml)}:
+     * grid (splits, heads, rows), 128 threads = the kernel's WARPS.
+     */
+    void attnPartial(int splits, int rows, long qkv, int ld, long kcache, long vcache, long seq, long pos,
+                     int heads, int kvHeads, int hd, int capacity, int chunk, float scale, long partAcc, long partMl) {
+        gpu.launch("attn_partial", new int[] {splits, heads, rows}, 128, qkv, ld, kcache, vcache, seq, pos,
+                heads, kvHeads, hd, capacity, chunk, scale, partAcc, partMl);
+    }
+
+    /**
+     * {@code attn_combine(const float* part_acc, const float* part_ml, int splits, int heads, int hd, float* out, int ld_out)}:
+     * grid (heads, rows), 64 threads = the kernel's MAX_SPLITS (it reduces over exactly two warps).
+     */
+    void attnCombine(int rows, long partAcc, long partMl, int splits, int heads, int hd, long out, int ldOut) {
+        gpu.launch("attn_combine", new int[] {heads, rows}, 64, partAcc, partMl, splits, heads, hd, out, ldOut);
+    }
+
+    // ---- matvec.cu: 128 threads, four warps taking 4 / split rows
+
+    /**
+     * The matrix-vector kernel of {@code type} ({@link DeviceType#matvec()}): {@code MATVEC_ARGS = const u8* q,
+     * const u16* d, int rows, int cols, const float* x, int ldx, int batch, const float* bias, float* y, int ldy,
+     * int accumulate, int split}.
+     */
+    void matvec(DeviceType type, long q, long d, int rows, int cols, long x, int ldx, int batch, long bias, long y, int ldy,
+                int accumulate, int split) {
+        gpu.launch(type.matvec(), matvecGrid(rows, split), 128, q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split);
+    }
+
+    /**
+     * {@code matvec_generic(const u8* q, const u16* d, int type, int rows, int cols, const float* x, int ldx, int batch,
+     * const float* bias, float* y, int ldy, int accumulate, int split)}
+     */
+    void matvecGeneric(long q, long d, int type, int rows, int cols, long x, int ldx, int batch, long bias, long y, int ldy,
+                       int accumulate, int split) {
+        gpu.launch("matvec_generic", matvecGrid(rows, split), 128, q, d, type, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split);
+    }
+
+    private static int[] matvecGrid(int rows, int split) {
+        int rowsPerBlock = 4 / split;
+        return new int[] {(rows + rowsPerBlock - 1) / rowsPerBlock};
+    }
+
+    // ---- activations.cu: grid-stride loops
+
+    /** {@code swiglu(float* gate, const float* up, long long n)} */
+    void swiglu(long gate, long up, long n) {
+        gpu.launch("swiglu", gridStride(n), 256, gate, up, n);
+    }
+
+    /** {@code gelu(float* x, long long n)} */
+    void gelu(long x, long n) {
+        gpu.launch("gelu", gridStride(n), 256, x, n);
+    }
+
+    /** {@code swiglu_rows(const float* gate_up, float* out, int ffn, int rows)} */
+    void swigluRows(long gateUp, long out, int ffn, int rows) {
+        gpu.launch("swiglu_rows", gridStride((long) rows * ffn), 256, gateUp, out, ffn, rows);
+    }
+
+    /** {@code add_bias(float* y, int ldy, const float* b, int n, int rows)} */
+    void addBias(long y, int ldy, long b, int n, int rows) {
+        gpu.launch("add_bias", gridStride((long) rows * n), 256, y, ldy, b, n, rows);
+    }
+
+    /** {@code add(float* x, const float* y, long long n)}: a residual add (the forward pass accumulates in its matrix products instead). */
+    void add(long x, long y, long n) {
+        gpu.launch("add", gridStride(n), 256, x, y, n);
+    }
+
+    // ---- layout.cu: grid-stride loops
+
+    /**
+     * The block-splitting kernel of {@code type} ({@link DeviceType#split()}): {@code split_q8_0 / split_q4_0(const u8* raw,
+     * i8* or u8* q, u16* d, long long blocks)}; up to 65535 blocks of 256 threads.
+     */
+    void split(DeviceType type, long raw, long q, long d, long blocks) {
+        if (type.split() == null) throw new IllegalArgumentException(type.type() + " has no split layout");
+        gpu.launch(type.split(), new int[] {(int) Math.min((blocks + 255) / 256, 65535)}, 256, raw, q, d, blocks);
+    }
+
+    /** {@code dequantize(const u8* q, const u16* d, int type, int rows, int cols, void* out, int out_type)} */
+    void dequantize(long q, long d, int type, int rows, int cols, long out, int outType) {
+        gpu.launch("dequantize", gridStride((long) rows * cols), 256, q, d, type, rows, cols, out, outType);
+    }
+
+    /** {@code convert_f32(const float* x, long long n, void* out, int out_type)} */
+    void convertF32(long x, long n, long out, int outType) {
+        gpu.launch("convert_f32", gridStride(n), 256, x, n, out, outType);
+    }
+
+    // ---- argmax.cu: one block per row
+
+    /** {@code argmax(const float* logits, int vocab, int* out)} */
+    void argmax(int rows, long logits, int vocab, long out) {
+        gpu.launch("argmax", new int[] {rows}, 1024, logits, vocab, out);
+    }
+}
