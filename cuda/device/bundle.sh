@@ -6,7 +6,7 @@
 # (run from the repository root after `mvn -pl cli -am -DskipTests package` and
 # `mvn -pl cuda test-compile`).
 set -euo pipefail
-out=$1
+out=$(mkdir -p "$1" && cd "$1" && pwd)  # absolute: the test classes are zipped from inside cuda/target
 m2=${M2_REPO:-$HOME/.m2/repository}
 mkdir -p "$out/lib"
 # uncompressed image, then xz: about 14 MB (the working tree that travels is limited to 64 MiB)
