@@ -53,6 +53,8 @@ public final class CudaBackend implements InferenceBackend {
         Model model = Model.load(source.path(), 1);
         Gpu gpu = null;
         try {
+            // the kernels implement only the llama/qwen2/gpt2 pass: refuse what they would compute wrongly
+            model.config().requireClassicForward("cuda", source.fileName(), model.file().hasTensor(dev.bantam.core.model.Weights.ROPE_FREQS));
             gpu = new Gpu(CudaDriver.load(), 0);
             int ctx = options.contextFor(model.config().contextLength());
             return new CudaSession(model, gpu, ctx, options.maxBatch());

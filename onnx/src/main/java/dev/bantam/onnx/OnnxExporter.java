@@ -100,6 +100,8 @@ public final class OnnxExporter {
             int tokens = file.metadata().optStringArray("tokenizer.ggml.tokens").map(a -> a.length).orElse(0);
             ModelConfig config = ModelConfig.from(name, file.metadata(), tokens);
             Weights weights = Weights.load(file, config);
+            // the graph builds only the llama/qwen2/gpt2 pass: refuse what it would compute wrongly
+            config.requireClassicForward("onnx export", name, weights.ropeFreqs() != null);
             GraphBuilder g = new OnnxExporter(config, weights, options).build();
             g.metadata("bantam.source", name);
             g.metadata("bantam.architecture", config.arch().name());

@@ -56,13 +56,25 @@ public record ModelConfig(
         if (arch.scaleEmbedding()) f.add("scaled embeddings");
         if (arch.activation() == Architecture.Activation.GEGLU) f.add("GeGLU");
         if (arch.fusedGateUp()) f.add("fused gate/up");
-        if (arch.positions() == Architecture.Positions.ROPE_NEOX && arch.fusedQkv()) f.add("NEOX RoPE with fused qkv");
         if (windowed()) f.add("sliding-window attention");
         if (plan.stream().anyMatch(p -> p.ropeBase() != ropeTheta || p.ropeScale() != 1)) f.add("per-layer or scaled RoPE");
         if (headDim * heads != dim) f.add("head_dim × heads ≠ n_embd");
         if (Math.abs(attentionScale - 1 / Math.sqrt(headDim)) > 1e-7) f.add("attention scale");
         if (logitSoftcap > 0) f.add("logit softcapping");
         return f;
+    }
+
+    /**
+     * Refuses, in one line, a model that a backend implementing only the llama/qwen2/gpt2 pass would
+     * compute wrongly ({@link #extendedFeatures}, or a {@code rope_freqs.weight} in the file).
+     */
+    public void requireClassicForward(String backend, String file, boolean hasRopeFreqs) {
+        List<String> f = extendedFeatures();
+        if (hasRopeFreqs) f.add("rope_freqs.weight (llama3 rope scaling)");
+        if (!f.isEmpty()) {
+            throw new UnsupportedModelException("%s: the %s backend does not support architecture %s with %s yet (the cpu backend does)"
+                    .formatted(file, backend, arch.name(), String.join(", ", f)));
+        }
     }
 
     public static ModelConfig from(String file, GgufMetadata m, int vocabSizeFromTokens) {
