@@ -54,7 +54,7 @@ public final class CudaBackend implements InferenceBackend {
         Gpu gpu = null;
         try {
             // the kernels implement only the llama/qwen2/gpt2 pass: refuse what they would compute wrongly
-            model.config().requireClassicForward("cuda", source.fileName(), model.file().hasTensor(dev.bantam.core.model.Weights.ROPE_FREQS));
+            model.config().requireClassicForward("the cuda backend", source.fileName(), model.file().hasTensor(dev.bantam.core.model.Weights.ROPE_FREQS));
             gpu = new Gpu(CudaDriver.load(), 0);
             int ctx = options.contextFor(model.config().contextLength());
             return new CudaSession(model, gpu, ctx, options.maxBatch());

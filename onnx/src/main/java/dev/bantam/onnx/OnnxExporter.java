@@ -101,7 +101,7 @@ public final class OnnxExporter {
             ModelConfig config = ModelConfig.from(name, file.metadata(), tokens);
             Weights weights = Weights.load(file, config);
             // the graph builds only the llama/qwen2/gpt2 pass: refuse what it would compute wrongly
-            config.requireClassicForward("onnx export", name, weights.ropeFreqs() != null);
+            config.requireClassicForward("the ONNX exporter", name, weights.ropeFreqs() != null);
             GraphBuilder g = new OnnxExporter(config, weights, options).build();
             g.metadata("bantam.source", name);
             g.metadata("bantam.architecture", config.arch().name());

@@ -68,12 +68,12 @@ public record ModelConfig(
      * Refuses, in one line, a model that a backend implementing only the llama/qwen2/gpt2 pass would
      * compute wrongly ({@link #extendedFeatures}, or a {@code rope_freqs.weight} in the file).
      */
-    public void requireClassicForward(String backend, String file, boolean hasRopeFreqs) {
+    public void requireClassicForward(String who, String file, boolean hasRopeFreqs) {
         List<String> f = extendedFeatures();
         if (hasRopeFreqs) f.add("rope_freqs.weight (llama3 rope scaling)");
         if (!f.isEmpty()) {
-            throw new UnsupportedModelException("%s: the %s backend does not support architecture %s with %s yet (the cpu backend does)"
-                    .formatted(file, backend, arch.name(), String.join(", ", f)));
+            throw new UnsupportedModelException("%s: %s does not support architecture %s with %s yet (the cpu backend does)"
+                    .formatted(file, who, arch.name(), String.join(", ", f)));
         }
     }
 

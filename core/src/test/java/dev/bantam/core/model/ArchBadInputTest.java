@@ -76,7 +76,7 @@ class ArchBadInputTest {
             // 5 local layers (window 8, base 10000), then 1 global with the file's base
             assertThat(h.config.plan()).extracting(LayerPlan::window).containsExactly(8, 8, 8, 8, 8, 0);
             assertThat(h.config.plan()).extracting(LayerPlan::ropeBase).containsExactly(1e4, 1e4, 1e4, 1e4, 1e4, 1e6);
-            assertThatThrownBy(() -> h.config.requireClassicForward("cuda", "gemma3-tiny-f32.gguf", false))
+            assertThatThrownBy(() -> h.config.requireClassicForward("the cuda backend", "gemma3-tiny-f32.gguf", false))
                     .isInstanceOf(UnsupportedModelException.class).hasMessageStartingWith("gemma3-tiny-f32.gguf: the cuda backend does not support architecture gemma3 with q/k norms");
         }
     }
