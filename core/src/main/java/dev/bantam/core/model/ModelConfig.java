@@ -108,7 +108,7 @@ public record ModelConfig(
         int layers = m.getInt(p + "block_count", 1);
         double base = m.optDouble(p + "rope.freq_base").orElse(10000.0);
         double scale = ropeScale(file, m, p);
-        int window = m.has(p + "attention.sliding_window") ? m.getInt(p + "attention.sliding_window", 0) : 0;
+        int window = arch.slidingWindow() && m.has(p + "attention.sliding_window") ? m.getInt(p + "attention.sliding_window", 0) : 0;
         float attnScale = (float) (1 / Math.sqrt(headDim));
         // llama.cpp: Gemma 3 27B (62 layers) scales by n_embd/n_head, not head_dim (spec §4)
         if (archName.equals("gemma3") && layers == 62) attnScale = (float) (1 / Math.sqrt((double) dim / heads));
