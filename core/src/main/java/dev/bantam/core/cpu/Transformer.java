@@ -14,6 +14,9 @@ import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tensor.TensorView;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The forward pass of every supported decoder-only architecture, top to bottom. It processes a
  * run of {@code T} new tokens at once (the whole prompt in prefill, one token in decode),
@@ -48,7 +51,7 @@ public final class Transformer {
         this.pool = pool;
         this.positionRow = ThreadLocal.withInitial(() -> new float[config.dim()]);
         this.ropeTableOf = new int[c.layers()];
-        java.util.List<LayerPlan> distinct = new java.util.ArrayList<>();
+        List<LayerPlan> distinct = new ArrayList<>();
         for (int l = 0; l < c.layers(); l++) {
             LayerPlan p = c.layer(l);
             int t = 0;

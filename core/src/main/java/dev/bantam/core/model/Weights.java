@@ -69,6 +69,11 @@ public record Weights(
             TensorView out = file.hasTensor("output.weight") ? matrix("output.weight", c.dim(), c.vocabSize()) : heads ? null : embd;
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) layers.add(layer("blk." + i + "."));
+            // longrope (Phi-3 128k, Phi-3.5, Phi-4-mini) picks long or short factors by context size and scales
+            // cos/sin by attn_factor (spec §5): not done yet, and without it every logit is silently wrong
+            for (String f : new String[] {"rope_factors_long.weight", "rope_factors_short.weight"}) {
+                if (file.hasTensor(f)) throw new UnsupportedModelException("%s: tensor %s (longrope scaling) is not supported yet".formatted(fileName(), f));
+            }
             int half = c.ropeDims() / 2;
             float[] ropeFreqs = c.arch().usesRope() ? vector(ROPE_FREQS, half) : null;
             return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers), ropeFreqs);

@@ -53,6 +53,20 @@ class ArchBadInputTest {
     }
 
     @Test
+    void phi3LongropeFactorsAreRefusedRatherThanIgnored() throws Exception {
+        Path bad = tmp.resolve("bad.gguf");
+        try (GgufFile f = GgufFile.open(Fixtures.path("arch/phi3-tiny/phi3-tiny-f32.gguf"))) {
+            GgufWriter w = new GgufWriter().putAll(f.metadata());
+            for (GgufTensorInfo i : f.tensorInfos()) w.addTensor(i.name(), i.type(), i.shape(), f.tensor(i.name()).data());
+            TensorView norm = f.tensor("output_norm.weight");
+            w.addTensor("rope_factors_long.weight", norm.type(), new long[] {8}, norm.data().asSlice(0, 8 * 4));
+            w.write(bad);
+        }
+        assertThatThrownBy(() -> load(bad)).isInstanceOf(UnsupportedModelException.class)
+                .hasMessage("bad.gguf: tensor rope_factors_long.weight (longrope scaling) is not supported yet");
+    }
+
+    @Test
     void unknownArchitectureListsTheSupportedOnes() throws Exception {
         Path src = Fixtures.path("arch/qwen3-tiny/qwen3-tiny-f32.gguf"), bad = tmp.resolve("bad.gguf");
         try (GgufFile f = GgufFile.open(src)) {
