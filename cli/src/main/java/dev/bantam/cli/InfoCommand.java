@@ -35,6 +35,11 @@ final class InfoCommand implements Callable<Integer> {
                         c.dim(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), c.ffnDim(), c.vocabSize(), c.contextLength());
                 if (c.arch().usesRope()) out.printf("positions:     RoPE %s, theta %.0f, %d dims%n", c.arch().positions(), c.ropeTheta(), c.ropeDims());
                 out.printf("norm:          %s, eps %.1e; activation %s%n", c.arch().norm(), c.normEps(), c.arch().activation());
+                if (c.windowed()) {
+                    long local = c.plan().stream().filter(p -> p.window() > 0).count();
+                    out.printf("attention:     sliding window %d on %d of %d layers%n", c.slidingWindow(), local, c.layers());
+                }
+                if (f.hasTensor(dev.bantam.core.model.Weights.ROPE_FREQS)) out.println("rope scaling:  per-frequency divisors (rope_freqs.weight)");
             } catch (RuntimeException e) {
                 out.println("dimensions:    unavailable (" + ErrorHandling.messageFor(e) + ")");
             }

@@ -100,6 +100,8 @@ public final class OnnxExporter {
             String name = file.name();
             ModelConfig config = file.config();
             Weights weights = file.weights();
+            // the graph builds only the llama/qwen2/gpt2 pass: refuse what it would compute wrongly
+            config.requireClassicForward("the ONNX exporter", name, weights.ropeFreqs() != null);
             GraphBuilder g = new OnnxExporter(config, weights, options).build();
             g.metadata("bantam.source", name);
             g.metadata("bantam.architecture", config.arch().name());

@@ -2,6 +2,7 @@ package dev.bantam.core.cpu;
 
 import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.model.Architecture;
+import dev.bantam.core.model.LayerPlan;
 import dev.bantam.core.model.ModelConfig;
 import dev.bantam.core.model.UnsupportedModelException;
 import dev.bantam.core.model.Weights;
@@ -12,6 +13,9 @@ import dev.bantam.core.kernels.Ops;
 import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tensor.TensorView;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The forward pass of every supported decoder-only architecture, top to bottom. It processes a
@@ -30,8 +34,13 @@ public final class Transformer {
     /** The blocks with the CPU's own copies of tiny models' matrices. */
     private final CpuWeights blocks;
     private final ThreadPool pool;
-    /** θ^(-2i/d) of every rotated pair, computed once. */
-    private final double[] ropeFrequencies;
+    /**
+     * freq_scale · θ^(-2j/d) / f_j of every rotated pair, one table per distinct (θ, scale) among
+     * the layers (Gemma 3: local and global), computed once; {@code ropeTableOf[l]} picks a layer's.
+     */
+    private final double[][] ropeFrequencies;
+    private final int[] ropeTableOf;
+    private final float embeddingScale;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     private final ThreadLocal<float[]> positionRow;
     private final ThreadLocal<float[]> rowBuffer = ThreadLocal.withInitial(() -> new float[SmallMatMul.bufferLength()]);
@@ -44,8 +53,25 @@ public final class Transformer {
         this.blocks = CpuWeights.of(config, weights);
         this.pool = pool;
         this.positionRow = ThreadLocal.withInitial(() -> new float[config.dim()]);
-        this.ropeFrequencies = new double[c.ropeDims() / 2];
-        for (int i = 0; i < ropeFrequencies.length; i++) ropeFrequencies[i] = Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDims());
+        this.ropeTableOf = new int[c.layers()];
+        List<LayerPlan> distinct = new ArrayList<>();
+        for (int l = 0; l < c.layers(); l++) {
+            LayerPlan p = c.layer(l);
+            int t = 0;
+            while (t < distinct.size() && !(distinct.get(t).ropeBase() == p.ropeBase() && distinct.get(t).ropeScale() == p.ropeScale())) t++;
+            if (t == distinct.size()) distinct.add(p);
+            ropeTableOf[l] = t;
+        }
+        this.ropeFrequencies = new double[distinct.size()][c.ropeDims() / 2];
+        float[] divisors = weights.ropeFreqs();
+        for (int t = 0; t < distinct.size(); t++) {
+            LayerPlan p = distinct.get(t);
+            for (int i = 0; i < c.ropeDims() / 2; i++) {
+                ropeFrequencies[t][i] = p.ropeScale() * Math.pow(p.ropeBase(), -2.0 * i / c.ropeDims()) / (divisors == null ? 1 : divisors[i]);
+            }
+        }
+        // Gemma: sqrt(n_embd) as an f32 constant (spec §4)
+        this.embeddingScale = c.arch().scaleEmbedding() ? (float) Math.sqrt(c.dim()) : 1f;
     }
 
     public ModelConfig config() { return c; }
@@ -70,6 +96,7 @@ public final class Transformer {
         norm(last, w.outputNorm(), last, n);
         float[] logits = new float[n * c.vocabSize()];
         MatMul.matmul(pool, w.output(), last, n, logits);
+        if (c.logitSoftcap() > 0) Ops.softcap(logits, c.logitSoftcap());
         return logits;
     }
 
@@ -103,7 +130,7 @@ public final class Transformer {
         }
         // long prompts get buffers of their own, so a thread does not keep them for its lifetime
         Scratch s = T <= Scratch.KEPT_ROWS ? scratch.get() : new Scratch();
-        s.ensure(c, T);
+        s.ensure(c, T, ropeFrequencies.length);
         float[] x = s.x, xb = s.xb, q = s.q, k = s.k, v = s.v, attn = s.attn, proj = s.proj, up = s.up, gate = s.gate;
         for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) embed(tokens[i], caches[i].length(), x, row);
         if (c.arch().usesRope()) ropeTables(caches, tokens, s);
@@ -120,7 +147,9 @@ public final class Transformer {
                 linear(layer.k(), xb, T, k);
                 linear(layer.v(), xb, T, v);
             }
-            if (c.arch().usesRope()) applyRope(q, k, T, s);
+            if (layer.qNorm() != null) headNorms(q, k, layer, T);
+            if (c.arch().usesRope()) applyRope(q, k, T, s.cos[ropeTableOf[l]], s.sin[ropeTableOf[l]]);
+            LayerPlan plan = c.layer(l);
             for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) caches[i].write(l, k, v, row, caches[i].length(), tokens[i].length);
             // the last layer of a hidden-state pass: only each sequence's last token goes on (the
             // others' keys and values are stored above), moved to row i
@@ -137,25 +166,33 @@ public final class Transformer {
                 KvCache cache = caches[i];
                 int n = lastRowsOnly ? 1 : tokens[i].length, start = cache.length() + tokens[i].length - n;
                 if (cache.keysT != null && n < Attention.TILED_FROM_TOKENS) {
-                    Attention.causalTransposed(q, row * qd, cache.keysT[l], cache.valuesT[l], cache.capacity(), start, n, c.heads(), c.kvHeads(), c.headDim(), attn);
+                    Attention.causalTransposed(q, row * qd, cache.keysT[l], cache.valuesT[l], cache.capacity(), start, n,
+                            c.heads(), c.kvHeads(), c.headDim(), plan.window(), c.attentionScale(), attn);
                 } else {
-                    Attention.causal(pool, q, row * qd, cache.keys[l], cache.values[l], start, n, c.heads(), c.kvHeads(), c.headDim(), attn);
+                    Attention.causal(pool, q, row * qd, cache.keys[l], cache.values[l], start, n,
+                            c.heads(), c.kvHeads(), c.headDim(), plan.window(), c.attentionScale(), attn);
                 }
             }
             linear(layer.attnOut(), attn, T, proj);
+            if (layer.postAttnNorm() != null) norm(proj, layer.postAttnNorm(), proj, T);
             FloatOps.add(proj, 0, x, 0, T * dim);
 
             // feed-forward: x' = h + Wdown · act(h) with the activation on the normalized h
             norm(x, layer.ffnNorm(), xb, T);
-            linear(layer.up(), xb, T, up);
-            if (c.arch().activation() == Architecture.Activation.SWIGLU) {
-                linear(layer.gate(), xb, T, gate);
-                Ops.swiglu(gate, up, T * c.ffnDim());
-                linear(layer.down(), gate, T, proj);
+            if (layer.gate() == null && c.arch().gated()) {
+                // gate and up fused in one matrix, gate rows first (phi3)
+                splitGateUp(linear(layer.up(), xb, T, s.gateUp), gate, up, T);
             } else {
-                Ops.gelu(up, T * c.ffnDim());
-                linear(layer.down(), up, T, proj);
+                linear(layer.up(), xb, T, up);
+                if (layer.gate() != null) linear(layer.gate(), xb, T, gate);
             }
+            switch (c.arch().activation()) {
+                case SWIGLU -> Ops.swiglu(gate, up, T * c.ffnDim());
+                case GEGLU -> Ops.geglu(gate, up, T * c.ffnDim());
+                case GELU -> Ops.gelu(up, T * c.ffnDim());
+            }
+            linear(layer.down(), c.arch().gated() ? gate : up, T, proj);
+            if (layer.postFfnNorm() != null) norm(proj, layer.postFfnNorm(), proj, T);
             FloatOps.add(proj, 0, x, 0, T * dim);
         }
         for (int i = 0; i < tokens.length; i++) caches[i].setLength(caches[i].length() + tokens[i].length);
@@ -168,6 +205,7 @@ public final class Transformer {
             int id = tokens[t], off = (firstRow + t) * dim;
             if (id < 0 || id >= c.vocabSize()) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + c.vocabSize() + ")");
             rowInto(w.tokenEmbedding(), id, x, off);
+            if (embeddingScale != 1f) for (int i = off; i < off + dim; i++) x[i] *= embeddingScale;
             if (w.positionEmbedding() != null) {
                 int p = start + t;
                 if (p >= w.positionEmbedding().rows()) throw new IllegalArgumentException("position " + p + " exceeds the model's " + w.positionEmbedding().rows() + " learned positions");
@@ -210,26 +248,44 @@ public final class Transformer {
         }
     }
 
-    /** cos and sin of every rotated pair at each new row's position, into the scratch tables. */
+    private void splitGateUp(float[] gateUp, float[] gate, float[] up, int T) {
+        int ff = c.ffnDim();
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(gateUp, 2 * t * ff, gate, t * ff, ff);
+            System.arraycopy(gateUp, (2 * t + 1) * ff, up, t * ff, ff);
+        }
+    }
+
+    /** RMSNorm of every q and k head over its head size, in place (qwen3, gemma3: before RoPE). */
+    private void headNorms(float[] q, float[] k, CpuWeights.Layer layer, int T) {
+        int hd = c.headDim();
+        for (int h = 0; h < T * c.heads(); h++) Ops.rmsNorm(q, h * hd, layer.qNorm().weight(), c.normEps(), q, h * hd, hd);
+        for (int h = 0; h < T * c.kvHeads(); h++) Ops.rmsNorm(k, h * hd, layer.kNorm().weight(), c.normEps(), k, h * hd, hd);
+    }
+
+    /** cos and sin of every rotated pair at each new row's position, per rope table, into the scratch tables. */
     private void ropeTables(KvCache[] caches, int[][] tokens, Scratch s) {
         int half = c.ropeDims() / 2;
-        for (int i = 0, row = 0; i < tokens.length; i++) {
-            for (int t = 0; t < tokens[i].length; t++, row++) {
-                int pos = caches[i].length() + t;
-                for (int j = 0; j < half; j++) {
-                    double angle = pos * ropeFrequencies[j];
-                    s.cos[row][j] = (float) Math.cos(angle);
-                    s.sin[row][j] = (float) Math.sin(angle);
+        for (int f = 0; f < ropeFrequencies.length; f++) {
+            double[] freq = ropeFrequencies[f];
+            for (int i = 0, row = 0; i < tokens.length; i++) {
+                for (int t = 0; t < tokens[i].length; t++, row++) {
+                    int pos = caches[i].length() + t;
+                    for (int j = 0; j < half; j++) {
+                        double angle = pos * freq[j];
+                        s.cos[f][row][j] = (float) Math.cos(angle);
+                        s.sin[f][row][j] = (float) Math.sin(angle);
+                    }
                 }
             }
         }
     }
 
-    private void applyRope(float[] q, float[] k, int T, Scratch s) {
+    private void applyRope(float[] q, float[] k, int T, float[][] cosRows, float[][] sinRows) {
         boolean neox = c.arch().positions() == Architecture.Positions.ROPE_NEOX;
         int hd = c.headDim();
         for (int t = 0; t < T; t++) {
-            float[] cos = s.cos[t], sin = s.sin[t];
+            float[] cos = cosRows[t], sin = sinRows[t];
             for (int h = 0; h < c.heads(); h++) Ops.rope(q, (t * c.heads() + h) * hd, c.ropeDims(), cos, sin, neox);
             for (int h = 0; h < c.kvHeads(); h++) Ops.rope(k, (t * c.kvHeads() + h) * hd, c.ropeDims(), cos, sin, neox);
         }
@@ -239,10 +295,11 @@ public final class Transformer {
     private static final class Scratch {
         static final int KEPT_ROWS = 256;
         int rows = -1;
-        float[] x, xb, q, k, v, qkv, attn, proj, up, gate;
-        float[][] cos, sin;
+        float[] x, xb, q, k, v, qkv, attn, proj, up, gate, gateUp;
+        /** [rope table][row][pair] */
+        float[][][] cos, sin;
 
-        void ensure(ModelConfig c, int T) {
+        void ensure(ModelConfig c, int T, int ropeTables) {
             if (T <= rows) return;
             int n = Math.max(T, Math.min(KEPT_ROWS, rows * 2));
             int dim = c.dim();
@@ -255,9 +312,10 @@ public final class Transformer {
             attn = new float[n * c.qDim()];
             proj = new float[n * dim];
             up = new float[n * c.ffnDim()];
-            gate = c.arch().activation() == Architecture.Activation.SWIGLU ? new float[n * c.ffnDim()] : null;
-            cos = c.arch().usesRope() ? new float[n][c.ropeDims() / 2] : null;
-            sin = c.arch().usesRope() ? new float[n][c.ropeDims() / 2] : null;
+            gate = c.arch().gated() ? new float[n * c.ffnDim()] : null;
+            gateUp = c.arch().fusedGateUp() ? new float[n * 2 * c.ffnDim()] : null;
+            cos = c.arch().usesRope() ? new float[ropeTables][n][c.ropeDims() / 2] : null;
+            sin = c.arch().usesRope() ? new float[ropeTables][n][c.ropeDims() / 2] : null;
             rows = n;
         }
     }

@@ -14,6 +14,9 @@ import java.util.Arrays;
  * position. A prompt instead runs both products — scores = Q·Kᵀ and output = P·V — through the
  * prefill register tile, six query rows at a time, because a dot product of one head-size vector
  * costs more in its horizontal sum than in its multiplications.
+ *
+ * <p>A {@code window} > 0 limits each query to the last {@code window} positions, itself included
+ * (key j is visible from query i iff 0 ≤ i − j < window: sliding-window attention); 0 = all of them.
  */
 public final class Attention {
     /** Below this many new tokens the per-position loop is as fast as the tiled path. */
@@ -32,30 +35,40 @@ public final class Attention {
      */
     public static void causal(ThreadPool pool, float[] q, int base, float[] keys, float[] values, int start, int tokens,
                               int heads, int kvHeads, int headDim, float[] out) {
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+        causal(pool, q, base, keys, values, start, tokens, heads, kvHeads, headDim, 0, (float) (1.0 / Math.sqrt(headDim)), out);
+    }
+
+    /** As above with a sliding window (0 = none) and the factor of q·k. */
+    public static void causal(ThreadPool pool, float[] q, int base, float[] keys, float[] values, int start, int tokens,
+                              int heads, int kvHeads, int headDim, int window, float scale, float[] out) {
         if (tokens >= TILED_FROM_TOKENS) {
-            tiled(pool, q, base, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
+            tiled(pool, q, base, keys, values, start, tokens, heads, kvHeads, headDim, window, scale, out);
         } else {
-            perPosition(pool, q, base, keys, values, start, tokens, heads, kvHeads, headDim, scale, out);
+            perPosition(pool, q, base, keys, values, start, tokens, heads, kvHeads, headDim, window, scale, out);
         }
     }
 
+    /** The first position that a query seeing {@code n} positions (0 … n − 1) may attend to. */
+    static int firstVisible(int n, int window) {
+        return window > 0 ? Math.max(0, n - window) : 0;
+    }
+
     private static void perPosition(ThreadPool pool, float[] q, int base, float[] keys, float[] values, int start, int tokens,
-                                    int heads, int kvHeads, int hd, float scale, float[] out) {
+                                    int heads, int kvHeads, int hd, int window, float scale, float[] out) {
         int kvd = kvHeads * hd, group = heads / kvHeads;
         Arrays.fill(out, base, base + tokens * heads * hd, 0f);
         pool.forRanges(tokens * heads, (long) tokens * heads * (start + tokens) * hd, (from, to) -> {
             float[] scores = new float[start + tokens];
             if (hd == 8) {
-                for (int th = from; th < to; th++) head8(q, base, keys, values, start, th / heads, th % heads, heads, kvd, group, scale, scores, out);
+                for (int th = from; th < to; th++) head8(q, base, keys, values, start, th / heads, th % heads, heads, kvd, group, window, scale, scores, out);
                 return;
             }
             for (int th = from; th < to; th++) {
                 int t = th / heads, h = th % heads;
-                int qOff = base + th * hd, kvOff = (h / group) * hd, n = start + t + 1;
-                for (int p = 0; p < n; p++) scores[p] = FloatOps.dot(q, qOff, keys, p * kvd + kvOff, hd) * scale;
-                Ops.softmax(scores, 0, n);
-                for (int p = 0; p < n; p++) FloatOps.axpy(scores[p], values, p * kvd + kvOff, out, qOff, hd);
+                int qOff = base + th * hd, kvOff = (h / group) * hd, n = start + t + 1, lo = firstVisible(n, window);
+                for (int p = lo; p < n; p++) scores[p] = FloatOps.dot(q, qOff, keys, p * kvd + kvOff, hd) * scale;
+                Ops.softmax(scores, lo, n - lo);
+                for (int p = lo; p < n; p++) FloatOps.axpy(scores[p], values, p * kvd + kvOff, out, qOff, hd);
             }
         });
     }
@@ -68,14 +81,22 @@ public final class Attention {
      */
     public static void causalTransposed(float[] q, int base, float[] keysT, float[] valuesT, int capacity, int start, int tokens,
                                         int heads, int kvHeads, int hd, float[] out) {
-        float scale = (float) (1.0 / Math.sqrt(hd));
+        causalTransposed(q, base, keysT, valuesT, capacity, start, tokens, heads, kvHeads, hd, 0, (float) (1.0 / Math.sqrt(hd)), out);
+    }
+
+    /**
+     * As above with a sliding window (0 = none) and the factor of q·k. The passes over positions
+     * start at the vector block holding the first visible one; its lanes before that get weight 0.
+     */
+    public static void causalTransposed(float[] q, int base, float[] keysT, float[] valuesT, int capacity, int start, int tokens,
+                                        int heads, int kvHeads, int hd, int window, float scale, float[] out) {
         int group = heads / kvHeads;
         float[] scores = SCORES.get();
         if (scores.length < start + tokens + Vec.L) SCORES.set(scores = new float[Math.max(start + tokens + Vec.L, 2 * scores.length)]);
         // the query heads of one key/value head, for every new token, run one after another, so
         // that head's keys and values stay in the L1 cache between them
         for (int kvh = 0; kvh < kvHeads; kvh++) for (int t = 0; t < tokens; t++) for (int h = kvh * group; h < (kvh + 1) * group; h++) {
-            int n = start + t + 1, full = n - n % Vec.L;
+            int n = start + t + 1, full = n - n % Vec.L, lo = firstVisible(n, window), lo0 = lo - lo % Vec.L;
             // the last, partial block of positions also runs as a vector (its dead lanes masked to
             // weight 0) when the cache has room past it: a scalar tail would cost as much as the rest
             boolean vectorTail = full < n && full + Vec.L <= capacity;
@@ -84,7 +105,7 @@ public final class Attention {
                 int qOff = base + (t * heads + h) * hd, rows = kvh * hd;
                 // scores and their running maximum in one pass
                 FloatVector maxV = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY);
-                int p0 = 0;
+                int p0 = lo0;
                 // two blocks of positions at a time: two independent chains of multiply-adds
                 for (; p0 + 2 * Vec.L <= full; p0 += 2 * Vec.L) {
                     FloatVector a = FloatVector.zero(Vec.F), b = a;
@@ -113,22 +134,28 @@ public final class Attention {
                     scores[p] = sum;
                     max = Math.max(max, sum);
                 }
+                if (lo > lo0) {
+                    // positions before the window in the first block: out, and not in the maximum
+                    Arrays.fill(scores, lo0, lo, Float.NEGATIVE_INFINITY);
+                    max = Float.NEGATIVE_INFINITY;
+                    for (int p = lo; p < n; p++) max = Math.max(max, scores[p]);
+                }
                 // unnormalized weights; the output is divided by their sum once
                 FloatVector sumV = FloatVector.zero(Vec.F);
-                for (int p = 0; p < vn; p += Vec.L) {
+                for (int p = lo0; p < vn; p += Vec.L) {
                     FloatVector e = FastExp.ofNonPositive(FloatVector.fromArray(Vec.F, scores, p).sub(max));
                     e.intoArray(scores, p);
                     sumV = sumV.add(e);
                 }
                 float sum = sumV.reduceLanes(VectorOperators.ADD);
-                for (int p = vn; p < n; p++) sum += scores[p] = (float) Math.exp(scores[p] - max);
+                for (int p = Math.max(vn, lo0); p < n; p++) sum += scores[p] = (float) Math.exp(scores[p] - max);
                 float inv = 1 / sum;
                 int d = 0;
                 // four head dimensions per pass over the weights: four independent accumulators
                 for (; d + 4 <= hd; d += 4) {
                     int o0 = (rows + d) * capacity;
                     FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0;
-                    for (int p = 0; p < vn; p += Vec.L) {
+                    for (int p = lo0; p < vn; p += Vec.L) {
                         FloatVector w = FloatVector.fromArray(Vec.F, scores, p);
                         a0 = FloatVector.fromArray(Vec.F, valuesT, o0 + p).fma(w, a0);
                         a1 = FloatVector.fromArray(Vec.F, valuesT, o0 + capacity + p).fma(w, a1);
@@ -149,7 +176,7 @@ public final class Attention {
                     out[qOff + d + 2] = s2 * inv;
                     out[qOff + d + 3] = s3 * inv;
                 }
-                for (; d < hd; d++) out[qOff + d] = FloatOps.dot(scores, 0, valuesT, (rows + d) * capacity, n) * inv;
+                for (; d < hd; d++) out[qOff + d] = FloatOps.dot(scores, lo0, valuesT, (rows + d) * capacity + lo0, n - lo0) * inv;
             }
         }
     }
@@ -162,17 +189,17 @@ public final class Attention {
      * which for tiny models (game networks: 6 layers, width 64) costs more than the arithmetic.
      */
     private static void head8(float[] q, int base, float[] keys, float[] values, int start, int t, int h, int heads,
-                              int kvd, int group, float scale, float[] scores, float[] out) {
-        int qOff = base + (t * heads + h) * 8, kvOff = (h / group) * 8, n = start + t + 1;
+                              int kvd, int group, int window, float scale, float[] scores, float[] out) {
+        int qOff = base + (t * heads + h) * 8, kvOff = (h / group) * 8, n = start + t + 1, lo = firstVisible(n, window);
         float q0 = q[qOff] * scale, q1 = q[qOff + 1] * scale, q2 = q[qOff + 2] * scale, q3 = q[qOff + 3] * scale;
         float q4 = q[qOff + 4] * scale, q5 = q[qOff + 5] * scale, q6 = q[qOff + 6] * scale, q7 = q[qOff + 7] * scale;
-        for (int p = 0, o = kvOff; p < n; p++, o += kvd) {
+        for (int p = lo, o = kvOff + lo * kvd; p < n; p++, o += kvd) {
             scores[p] = (q0 * keys[o] + q1 * keys[o + 1] + q2 * keys[o + 2] + q3 * keys[o + 3])
                     + (q4 * keys[o + 4] + q5 * keys[o + 5] + q6 * keys[o + 6] + q7 * keys[o + 7]);
         }
-        Ops.softmax(scores, 0, n);
+        Ops.softmax(scores, lo, n - lo);
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-        for (int p = 0, o = kvOff; p < n; p++, o += kvd) {
+        for (int p = lo, o = kvOff + lo * kvd; p < n; p++, o += kvd) {
             float w = scores[p];
             a0 += w * values[o];
             a1 += w * values[o + 1];
@@ -194,7 +221,7 @@ public final class Attention {
     }
 
     private static void tiled(ThreadPool pool, float[] q, int base, float[] keys, float[] values, int start, int tokens,
-                              int heads, int kvHeads, int hd, float scale, float[] out) {
+                              int heads, int kvHeads, int hd, int window, float scale, float[] out) {
         final int rows = PrefillKernel.ROWS, lanes = Vec.L, kvd = kvHeads * hd, group = heads / kvHeads;
         final int n = start + tokens, padded = (n + lanes - 1) / lanes * lanes;
         // P·V stores whole vectors of head dimensions: a head size that is not a multiple of the
@@ -241,8 +268,9 @@ public final class Attention {
                     for (int i = 0; i < rows; i++) System.arraycopy(tile, i * 2 * lanes, probs, i * padded + v, width);
                 }
                 for (int i = 0; i < rows; i++) {
-                    int valid = i < nr ? start + (r0 + i) / group + 1 : 0;
-                    if (valid > 0) Ops.softmax(probs, i * padded, valid);
+                    int valid = i < nr ? start + (r0 + i) / group + 1 : 0, lo = firstVisible(valid, window);
+                    Arrays.fill(probs, i * padded, i * padded + lo, 0f);
+                    if (valid > 0) Ops.softmax(probs, i * padded + lo, valid - lo);
                     Arrays.fill(probs, i * padded + valid, i * padded + limit, 0f);
                 }
                 float[] v = padValues ? valuesPadded[kvh] : values;

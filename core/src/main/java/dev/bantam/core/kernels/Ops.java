@@ -85,6 +85,19 @@ public final class Ops {
         }
     }
 
+    /** gate = gelu_tanh(gate) · up, the GeGLU combination (Gemma). */
+    public static void geglu(float[] gate, float[] up, int n) {
+        gelu(gate, n);
+        int i = 0;
+        for (; i + Vec.L <= n; i += Vec.L) FloatVector.fromArray(Vec.F, gate, i).mul(FloatVector.fromArray(Vec.F, up, i)).intoArray(gate, i);
+        for (; i < n; i++) gate[i] *= up[i];
+    }
+
+    /** In place: x = c · tanh(x / c), logit soft-capping. */
+    public static void softcap(float[] x, float c) {
+        for (int i = 0; i < x.length; i++) x[i] = c * (float) Math.tanh(x[i] / c);
+    }
+
     /** y[off..] += b for each of {@code count} consecutive vectors of length b.length. */
     public static void addBias(float[] y, float[] b, int count) {
         if (b == null) return;

@@ -2,8 +2,19 @@ package dev.bantam.core.model;
 
 import dev.bantam.core.gguf.GgufFormatException;
 import dev.bantam.core.gguf.GgufMetadata;
+import dev.bantam.core.gguf.GgufValueType;
 
-/** The dimensions of a model, read from its GGUF metadata ({@code {arch}.*} keys). */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dimensions of a model, read from its GGUF metadata ({@code {arch}.*} keys), and the plan of
+ * its layers (specs/architectures.md §1–§5).
+ *
+ * @param slidingWindow  the file's {@code attention.sliding_window} (0 = none); which layers use it is in {@link #plan}
+ * @param attentionScale the factor of q·k before the softmax
+ * @param logitSoftcap   {@code final_logit_softcapping} c: logits become c·tanh(logits / c); 0 = none
+ */
 public record ModelConfig(
         Architecture arch,
         int dim,
@@ -16,10 +27,55 @@ public record ModelConfig(
         int contextLength,
         float normEps,
         float ropeTheta,
-        int ropeDims) {
+        int ropeDims,
+        int slidingWindow,
+        float attentionScale,
+        float logitSoftcap,
+        List<LayerPlan> plan) {
 
     public int qDim() { return heads * headDim; }
     public int kvDim() { return kvHeads * headDim; }
+
+    public LayerPlan layer(int l) { return plan.get(l); }
+
+    /** True when some layer attends through a sliding window. */
+    public boolean windowed() {
+        return plan.stream().anyMatch(p -> p.window() > 0);
+    }
+
+    /**
+     * What this model needs beyond the llama/qwen2/gpt2 forward pass, by name: empty for those.
+     * Backends that implement only that pass refuse a model with any of these (rather than
+     * compute wrong logits). A {@code rope_freqs.weight} tensor is checked by the caller, who
+     * has the file.
+     */
+    public List<String> extendedFeatures() {
+        List<String> f = new ArrayList<>();
+        if (arch.qkNorm()) f.add("q/k norms");
+        if (arch.postNorms()) f.add("post-attention/post-ffw norms");
+        if (arch.scaleEmbedding()) f.add("scaled embeddings");
+        if (arch.activation() == Architecture.Activation.GEGLU) f.add("GeGLU");
+        if (arch.fusedGateUp()) f.add("fused gate/up");
+        if (windowed()) f.add("sliding-window attention");
+        if (plan.stream().anyMatch(p -> p.ropeBase() != ropeTheta || p.ropeScale() != 1)) f.add("per-layer or scaled RoPE");
+        if (headDim * heads != dim) f.add("head_dim × heads ≠ n_embd");
+        if (Math.abs(attentionScale - 1 / Math.sqrt(headDim)) > 1e-7) f.add("attention scale");
+        if (logitSoftcap > 0) f.add("logit softcapping");
+        return f;
+    }
+
+    /**
+     * Refuses, in one line, a model that a backend implementing only the llama/qwen2/gpt2 pass would
+     * compute wrongly ({@link #extendedFeatures}, or a {@code rope_freqs.weight} in the file).
+     */
+    public void requireClassicForward(String who, String file, boolean hasRopeFreqs) {
+        List<String> f = extendedFeatures();
+        if (hasRopeFreqs) f.add("rope_freqs.weight (llama3 rope scaling)");
+        if (!f.isEmpty()) {
+            throw new UnsupportedModelException("%s: %s does not support architecture %s with %s yet (the cpu backend does)"
+                    .formatted(file, who, arch.name(), String.join(", ", f)));
+        }
+    }
 
     public static ModelConfig from(String file, GgufMetadata m, int vocabSizeFromTokens) {
         String archName = m.getString("general.architecture");
@@ -29,9 +85,19 @@ public record ModelConfig(
         int dim = m.getInt(p + "embedding_length", 1);
         int heads = m.getInt(p + "attention.head_count", 1);
         int kvHeads = m.has(p + "attention.head_count_kv") ? m.getInt(p + "attention.head_count_kv", 1) : heads;
-        if (dim % heads != 0) throw new GgufFormatException("%s: embedding_length %d is not a multiple of head_count %d".formatted(file, dim, heads));
         if (heads % kvHeads != 0) throw new GgufFormatException("%s: head_count %d is not a multiple of head_count_kv %d".formatted(file, heads, kvHeads));
-        int headDim = dim / heads;
+        // Qwen3 and Gemma 3 carry head_dim explicitly, and n_head·hd need not be n_embd
+        int headDim;
+        if (m.has(p + "attention.key_length")) {
+            headDim = m.getInt(p + "attention.key_length", 1);
+            int valueLength = m.has(p + "attention.value_length") ? m.getInt(p + "attention.value_length", 1) : headDim;
+            if (valueLength != headDim) {
+                throw new UnsupportedModelException("%s: attention.value_length %d differs from key_length %d, which is not supported".formatted(file, valueLength, headDim));
+            }
+        } else {
+            if (dim % heads != 0) throw new GgufFormatException("%s: embedding_length %d is not a multiple of head_count %d".formatted(file, dim, heads));
+            headDim = dim / heads;
+        }
         String epsKey = arch.norm() == Architecture.Norm.RMS ? p + "attention.layer_norm_rms_epsilon" : p + "attention.layer_norm_epsilon";
         float eps = m.optDouble(epsKey).orElse(1e-5).floatValue();
         int ropeDims = m.has(p + "rope.dimension_count") ? m.getInt(p + "rope.dimension_count", 2) : headDim;
@@ -39,10 +105,52 @@ public record ModelConfig(
             throw new GgufFormatException("%s: rope.dimension_count %d must be even and at most the head size %d".formatted(file, ropeDims, headDim));
         }
         int vocab = m.has(p + "vocab_size") ? m.getInt(p + "vocab_size", 1) : vocabSizeFromTokens;
-        return new ModelConfig(arch, dim,
-                m.getInt(p + "block_count", 1), heads, kvHeads, headDim,
+        int layers = m.getInt(p + "block_count", 1);
+        double base = m.optDouble(p + "rope.freq_base").orElse(10000.0);
+        double scale = ropeScale(file, m, p);
+        int window = arch.slidingWindow() && m.has(p + "attention.sliding_window") ? m.getInt(p + "attention.sliding_window", 0) : 0;
+        float attnScale = (float) (1 / Math.sqrt(headDim));
+        // llama.cpp: Gemma 3 27B (62 layers) scales by n_embd/n_head, not head_dim (spec §4)
+        if (archName.equals("gemma3") && layers == 62) attnScale = (float) (1 / Math.sqrt((double) dim / heads));
+        float softcap = m.optDouble(p + "final_logit_softcapping").orElse(0.0).floatValue();
+        return new ModelConfig(arch, dim, layers, heads, kvHeads, headDim,
                 m.getInt(p + "feed_forward_length", 1), vocab,
-                m.getInt(p + "context_length", 1), eps,
-                m.optDouble(p + "rope.freq_base").orElse(10000.0).floatValue(), ropeDims);
+                m.getInt(p + "context_length", 1), eps, (float) base, ropeDims,
+                window, attnScale, softcap, plan(file, m, p, arch, layers, window, base, scale));
+    }
+
+    /** freq_scale: 1 / rope.scaling.factor under linear scaling, else 1 (llama3 scaling lives in rope_freqs.weight). */
+    private static double ropeScale(String file, GgufMetadata m, String p) {
+        String type = m.optString(p + "rope.scaling.type").orElse("none");
+        if (type.equals("none")) return 1;
+        if (!type.equals("linear")) {
+            // yarn and longrope change more than a frequency divisor; computing without them is silently wrong
+            if (type.equals("yarn")) throw new UnsupportedModelException("%s: rope.scaling.type '%s' is not supported (supported: none, linear)".formatted(file, type));
+            return 1;
+        }
+        double factor = m.optDouble(p + "rope.scaling.factor").orElse(1.0);
+        if (!(factor > 0)) throw new GgufFormatException("%s: rope.scaling.factor %s must be positive".formatted(file, factor));
+        return 1 / factor;
+    }
+
+    private static List<LayerPlan> plan(String file, GgufMetadata m, String p, Architecture arch, int layers, int window, double base, double scale) {
+        List<LayerPlan> plan = new ArrayList<>(layers);
+        if (arch.globalEvery() == 0) {
+            for (int l = 0; l < layers; l++) plan.add(new LayerPlan(window, base, scale));
+            return List.copyOf(plan);
+        }
+        // newer llama.cpp files may carry the pattern and the local base; the defaults are the values it hard-codes
+        int every = arch.globalEvery();
+        if (m.get(p + "attention.sliding_window_pattern").filter(v -> v.type() != GgufValueType.ARRAY).isPresent()) {
+            every = m.getInt(p + "attention.sliding_window_pattern", 1);
+        } else if (m.has(p + "attention.sliding_window_pattern")) {
+            throw new UnsupportedModelException("%s: a per-layer attention.sliding_window_pattern array is not supported".formatted(file));
+        }
+        double localBase = m.optDouble(p + "rope.freq_base_swa").orElse(arch.localRopeBase());
+        for (int l = 0; l < layers; l++) {
+            boolean global = window == 0 || l % every == every - 1;
+            plan.add(global ? new LayerPlan(0, base, scale) : new LayerPlan(window, localBase, 1));
+        }
+        return List.copyOf(plan);
     }
 }

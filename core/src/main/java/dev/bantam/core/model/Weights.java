@@ -19,7 +19,11 @@ public record Weights(
         TensorView positionEmbedding,
         Norm outputNorm,
         TensorView output,
-        List<Layer> layers) {
+        List<Layer> layers,
+        float[] ropeFreqs) {
+
+    /** llama3 rope scaling: one divisor per rotated pair, shared by all layers (spec §2). */
+    public static final String ROPE_FREQS = "rope_freqs.weight";
 
     /** The output layer ({@code output.weight}, or the tied embedding); null when loaded with {@link AbsentOutput#NONE} from a file without one. */
     @Override
@@ -31,9 +35,14 @@ public record Weights(
     /** A linear layer: weight matrix and optional bias. */
     public record Linear(TensorView weight, float[] bias) {}
 
-    /** One transformer block. For gpt2 {@code qkv} is fused and {@code q/k/v} are null; gate is null without SwiGLU. */
+    /**
+     * One transformer block. With a fused qkv (gpt2, phi3) {@code q/k/v} are null; gate is null
+     * without a gate or when it is fused into {@code up} (phi3: gate rows first). The q/k norms
+     * ({@code head_dim} long) and the post-norms are null for architectures without them.
+     */
     public record Layer(Norm attnNorm, Linear q, Linear k, Linear v, Linear qkv, Linear attnOut,
-                        Norm ffnNorm, Linear gate, Linear up, Linear down) {}
+                        Norm ffnNorm, Linear gate, Linear up, Linear down,
+                        Norm qNorm, Norm kNorm, Norm postAttnNorm, Norm postFfnNorm) {}
 
     /**
      * What a file without {@code output.weight} means. GGUF has no key for it: llama.cpp ties the
@@ -65,13 +74,20 @@ public record Weights(
                     : absentOutput == AbsentOutput.TIED_EMBEDDING ? embd : null;
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) layers.add(layer("blk." + i + "."));
-            return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers));
+            // longrope (Phi-3 128k, Phi-3.5, Phi-4-mini) picks long or short factors by context size and scales
+            // cos/sin by attn_factor (spec §5): not done yet, and without it every logit is silently wrong
+            for (String f : new String[] {"rope_factors_long.weight", "rope_factors_short.weight"}) {
+                if (file.hasTensor(f)) throw new UnsupportedModelException("%s: tensor %s (longrope scaling) is not supported yet".formatted(fileName(), f));
+            }
+            int half = c.ropeDims() / 2;
+            float[] ropeFreqs = c.arch().usesRope() ? vector(ROPE_FREQS, half) : null;
+            return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers), ropeFreqs);
         }
 
         Layer layer(String p) {
             int d = c.dim(), kv = c.kvDim(), q = c.qDim(), ff = c.ffnDim();
-            boolean swiglu = c.arch().activation() == Architecture.Activation.SWIGLU;
-            boolean fused = c.arch().fusedQkv();
+            Architecture a = c.arch();
+            boolean fused = a.fusedQkv(), gateUp = a.fusedGateUp();
             return new Layer(
                     norm(p + "attn_norm"),
                     fused ? null : linear(p + "attn_q", d, q),
@@ -80,9 +96,13 @@ public record Weights(
                     fused ? linear(p + "attn_qkv", d, q + 2 * kv) : null,
                     linear(p + "attn_output", q, d),
                     norm(p + "ffn_norm"),
-                    swiglu ? linear(p + "ffn_gate", d, ff) : null,
-                    linear(p + "ffn_up", d, ff),
-                    linear(p + "ffn_down", ff, d));
+                    a.gated() && !gateUp ? linear(p + "ffn_gate", d, ff) : null,
+                    linear(p + "ffn_up", d, gateUp ? 2 * ff : ff),
+                    linear(p + "ffn_down", ff, d),
+                    a.qkNorm() ? norm(p + "attn_q_norm", c.headDim()) : null,
+                    a.qkNorm() ? norm(p + "attn_k_norm", c.headDim()) : null,
+                    a.postNorms() ? norm(p + "post_attention_norm") : null,
+                    a.postNorms() ? norm(p + "post_ffw_norm") : null);
         }
 
         Linear linear(String name, int in, int out) {
@@ -90,16 +110,20 @@ public record Weights(
         }
 
         Norm norm(String name) {
-            float[] w = vector(name + ".weight", c.dim());
-            if (w == null) throw missing(name + ".weight");
+            return norm(name, c.dim());
+        }
+
+        Norm norm(String name, int n) {
+            float[] w = vector(name + ".weight", n);
+            if (w == null) throw missing(name + ".weight", "[" + n + "]");
             float[] b = c.arch().norm() == Architecture.Norm.LAYER ? vector(name + ".bias", c.dim()) : null;
-            if (c.arch().norm() == Architecture.Norm.LAYER && b == null) throw missing(name + ".bias");
+            if (c.arch().norm() == Architecture.Norm.LAYER && b == null) throw missing(name + ".bias", "[" + n + "]");
             return new Norm(w, b);
         }
 
         /** A 2-D tensor of shape {in, out}; out = -1 accepts any row count. */
         TensorView matrix(String name, int in, int out) {
-            if (!file.hasTensor(name)) throw missing(name);
+            if (!file.hasTensor(name)) throw missing(name, "[%d, %s]".formatted(in, out >= 0 ? out : "n"));
             TensorView t = file.tensor(name);
             if (t.shape().length != 2 || t.shape()[0] != in || (out >= 0 && t.shape()[1] != out)) {
                 throw new GgufFormatException("%s: tensor %s has shape %s, expected [%d, %s]"
@@ -117,7 +141,7 @@ public record Weights(
             if (!file.hasTensor(name)) return null;
             TensorView t = file.tensor(name);
             if (t.elements() != n) {
-                throw new GgufFormatException("%s: tensor %s has %d elements, expected %d".formatted(fileName(), name, t.elements(), n));
+                throw new GgufFormatException("%s: tensor %s has shape %s, expected [%d]".formatted(fileName(), name, t.shapeString(), n));
             }
             if (!Kernels.supports(t.type())) {
                 throw new UnsupportedModelException("%s: tensor %s has weight type %s, which is not supported yet".formatted(fileName(), name, t.type()));
@@ -125,8 +149,8 @@ public record Weights(
             return Kernels.toFloatArray(t);
         }
 
-        GgufFormatException missing(String name) {
-            return new GgufFormatException("%s: tensor %s is missing (required by architecture %s)".formatted(fileName(), name, c.arch().name()));
+        GgufFormatException missing(String name, String shape) {
+            return new GgufFormatException("%s: tensor %s is missing (architecture %s requires it, shape %s)".formatted(fileName(), name, c.arch().name(), shape));
         }
 
         String fileName() {
