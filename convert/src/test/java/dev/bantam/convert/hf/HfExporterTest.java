@@ -32,7 +32,7 @@ class HfExporterTest {
     @TempDir
     Path tmp;
 
-    /** export → read back with SafetensorsFile → GGUF again → the CPU engine computes the same logits, bit for bit, as on the dequantized original. */
+    /** export → read back with SafetensorsFile → GGUF again → the CPU engine computes the same logits, as on the dequantized original. */
     @ParameterizedTest
     @ValueSource(strings = {"tiny/llama-tiny/llama-tiny-q8_0.gguf", "tiny/qwen2-tiny/qwen2-tiny-q8_0.gguf", "tiny/gpt2-tiny/gpt2-tiny-q8_0.gguf",
             "tiny/llama-spm-tiny/llama-spm-tiny-f32.gguf"})
@@ -45,7 +45,8 @@ class HfExporterTest {
             GgufDequantizer.toF32(original, reference);
         }
         int[] tokens = {1, 5, 9, 33, 2, 17, 100, 64, 7, 3, 250, 11};
-        assertThat(logits(back, tokens)).isEqualTo(logits(reference, tokens));
+        // to rounding only: the Vector API may sum lanes in another order once C2 has compiled a kernel
+        assertThat(logits(back, tokens)).containsExactly(logits(reference, tokens), org.assertj.core.api.Assertions.within(1e-5f));
     }
 
     /** The un-permutation and the Conv1D transpose against tensors that PyTorch saved (the game fixtures' backbones, converted to GGUF by the project). */
