@@ -67,6 +67,13 @@ final class ReportBuilder {
         rows.add(List.of("Memory", String.format(Locale.ROOT, "%.1f GiB", m.memoryBytes() / (double) (1L << 30))));
         rows.add(List.of("GPU", m.gpu()));
         for (var b : m.backends()) rows.add(List.of("backend " + b.id(), b.available() ? b.version() : "unavailable: " + b.reason()));
+        if (m.shards() != null) { // merged from shards: each ran on its own machine
+            rows.add(List.of("shards", m.shards().size() + ", merged by `bantam report --merge`; the rows above are shard " + m.shards().getFirst().shard() + "'s"));
+            for (var sh : m.shards()) {
+                rows.add(List.of("shard " + sh.shard(), "%s, %d cores, GPU %s; %s to %s".formatted(sh.cpu(), sh.cores(), sh.gpu(), sh.started(), sh.finished())));
+                for (var b : sh.backends()) if (b.available()) rows.add(List.of("shard " + sh.shard() + " backend " + b.id(), b.version()));
+            }
+        }
         for (var model : m.models()) {
             for (var f : model.files()) rows.add(List.of("model " + model.name() + " " + f.variant(), "`" + f.path() + "` sha256 " + f.sha256().substring(0, 16) + "…"));
         }

@@ -62,7 +62,20 @@ final class StubRecording {
             }
         }
         add(seq);
+        // the replay follows the recorded rows: their greedy choices must be the path recorded
+        String tokens = Base64.getDecoder().decode((String) sequences.getLast().get("logits")).length + "";
+        float[] rows = rows(sequences.getLast());
+        for (int k = prompt.length; k < seq.length; k++) {
+            if (Sampler.argmax(rows, (k - 1) * vocab, vocab) != seq[k]) throw new IllegalStateException("greedy path not reproduced at " + k + " (" + tokens + ")");
+        }
         return seq;
+    }
+
+    private static float[] rows(Map<String, Object> seq) {
+        byte[] b = Base64.getDecoder().decode((String) seq.get("logits"));
+        float[] f = new float[b.length / 4];
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        return f;
     }
 
     /** The stub and its recording in {@code dir}; returns the script. */
