@@ -37,6 +37,10 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads per backend (default: all cores).")
     Integer threads;
 
+    @Option(names = "--models", paramLabel = "M,...", split = ",",
+            description = "Models instead of the spec's (or the two embedded ones): GGUF paths, embedded names or synth:PRESET, e.g. synth:llama-1b,synth:gpt2-124m.")
+    java.util.List<String> models;
+
     @Option(names = "--shard", paramLabel = "K/N",
             description = {"Run only the K-th of N deterministic slices of the (model × variant) cells, e.g. on the K-th machine of N;",
                     "'bantam report --merge OUT DIR...' joins the shards' directories into one study."})
@@ -54,8 +58,8 @@ final class StudyCommand implements Callable<Integer> {
         StudySpec s;
         try {
             s = spec == null ? base : StudySpec.read(spec, base);
-            if (timeout != null || threads != null) {
-                s = new StudySpec(s.models(), s.backends(), s.scenarios(), s.sweepLengths(), s.sweepDecodeSteps(), s.warmups(), s.repetitions(),
+            if (timeout != null || threads != null || models != null) {
+                s = new StudySpec(models != null ? models : s.models(), s.backends(), s.scenarios(), s.sweepLengths(), s.sweepDecodeSteps(), s.warmups(), s.repetitions(),
                         timeout != null ? timeout : s.timeoutSeconds(), threads != null ? threads : s.threads(), s.seed(), s.accuracy(), s.llamaCppDir());
             }
         } catch (IllegalArgumentException e) {
