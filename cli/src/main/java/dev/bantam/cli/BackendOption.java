@@ -45,7 +45,7 @@ public final class BackendOption {
         SessionOptions options = SessionOptions.of(threads, contextSize);
         if (precision != null) {
             if (!b.backendOptions().contains(OnnxBackend.PRECISION)) {
-                throw new UsageException("--precision applies to the onnx-* and torch backends, not to --backend " + b.id());
+                throw new UsageException("--precision applies to the onnx-* backends, not to --backend " + b.id() + " (and to torch, torch-compiled: f32, f16, bf16)");
             }
             try {
                 String value = b instanceof TorchBackend ? TorchBackend.dtype(precision).id()
