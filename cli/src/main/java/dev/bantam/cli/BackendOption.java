@@ -7,6 +7,7 @@ import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
 import dev.bantam.onnx.OnnxBackend;
 import dev.bantam.onnx.OnnxExporter;
+import dev.bantam.study.torch.TorchBackend;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -23,7 +24,8 @@ public final class BackendOption {
     String backend;
 
     @Option(names = "--precision", paramLabel = "P",
-            description = "For the onnx-* backends with a GGUF model: the precision it is exported at on first use, fp32 (default), fp16 or int8.")
+            description = {"For the onnx-* backends with a GGUF model: the precision it is exported at on first use, fp32 (default), fp16 or int8.",
+                    "For torch and torch-compiled: the dtype of the exported Hugging Face model, f32 (default), f16 or bf16."})
     String precision;
 
     InferenceBackend backend() {
@@ -44,10 +46,12 @@ public final class BackendOption {
         SessionOptions options = SessionOptions.of(threads, contextSize);
         if (precision != null) {
             if (!b.backendOptions().contains(OnnxBackend.PRECISION)) {
-                throw new UsageException("--precision applies to the onnx-* backends, not to --backend " + b.id());
+                throw new UsageException("--precision applies to the onnx-* backends, not to --backend " + b.id() + " (and to torch, torch-compiled: f32, f16, bf16)");
             }
             try {
-                options = options.withBackendOption(OnnxBackend.PRECISION, OnnxExporter.Precision.parse(precision).name().toLowerCase(java.util.Locale.ROOT));
+                String value = b instanceof TorchBackend ? TorchBackend.dtype(precision).id()
+                        : OnnxExporter.Precision.parse(precision).name().toLowerCase(java.util.Locale.ROOT);
+                options = options.withBackendOption(OnnxBackend.PRECISION, value);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--precision: " + e.getMessage());
             }

@@ -1,6 +1,7 @@
 package dev.bantam.cli;
 
 import dev.bantam.study.ModelPreparer;
+import dev.bantam.study.Shard;
 import dev.bantam.study.StudyFiles;
 import dev.bantam.study.StudyRunner;
 import dev.bantam.study.StudySpec;
@@ -36,15 +37,30 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads per backend (default: all cores).")
     Integer threads;
 
+    @Option(names = "--models", paramLabel = "M,...", split = ",",
+            description = "Models instead of the spec's (or the two embedded ones): GGUF paths, embedded names or synth:PRESET, e.g. synth:llama-1b,synth:gpt2-124m.")
+    java.util.List<String> models;
+
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = {"Run only the K-th of N deterministic slices of the (model × variant) cells, e.g. on the K-th machine of N;",
+                    "'bantam report --merge OUT DIR...' joins the shards' directories into one study."})
+    String shard;
+
     @Override
     public Integer call() throws Exception {
+        Shard slice;
+        try {
+            slice = shard == null ? Shard.ALL : Shard.parse(shard);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         StudySpec base = quick ? StudySpec.quick() : StudySpec.defaults();
         StudySpec s;
         try {
             s = spec == null ? base : StudySpec.read(spec, base);
-            if (timeout != null || threads != null) {
-                s = new StudySpec(s.models(), s.backends(), s.scenarios(), s.sweepLengths(), s.sweepDecodeSteps(), s.warmups(), s.repetitions(),
-                        timeout != null ? timeout : s.timeoutSeconds(), threads != null ? threads : s.threads(), s.seed(), s.accuracy());
+            if (timeout != null || threads != null || models != null) {
+                s = new StudySpec(models != null ? models : s.models(), s.backends(), s.scenarios(), s.sweepLengths(), s.sweepDecodeSteps(), s.warmups(), s.repetitions(),
+                        timeout != null ? timeout : s.timeoutSeconds(), threads != null ? threads : s.threads(), s.seed(), s.accuracy(), s.llamaCppDir());
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -63,7 +79,7 @@ final class StudyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         StudySummary summary;
         try {
-            summary = new StudyRunner(s, dir, preparer, new VersionProvider().getVersion()[0], StudyCommand::progress).run();
+            summary = new StudyRunner(s, dir, preparer, new VersionProvider().getVersion()[0], StudyCommand::progress, slice).run();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {

@@ -93,7 +93,7 @@ final class ChildJvm {
             while (next < job.runs().size()) {
                 Optional<String> line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null) { // timed out
-                    p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    kill(p);
                     long seconds = TimeUnit.NANOSECONDS.toSeconds(timeoutNanos);
                     if (current != null || loaded) {
                         listener.finished(current != null ? current : job.runs().get(next), RunOutcome.failed(RunOutcome.Status.TIMEOUT,
@@ -144,7 +144,7 @@ final class ChildJvm {
             p.waitFor(30, TimeUnit.SECONDS);
             return next;
         } finally {
-            if (p.isAlive()) p.destroyForcibly();
+            if (p.isAlive()) kill(p);
             reader.join(5_000);
         }
     }
@@ -157,12 +157,22 @@ final class ChildJvm {
             // a debugger agent would make the child wait on the parent's port
             if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-javaagent")) cmd.add(arg);
         }
+        // settings made in this JVM (a spec's llama.cpp folder, a test's stub worker) reach the backends in the child too
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("bantam.") && cmd.stream().noneMatch(a -> a.startsWith("-D" + key + "="))) cmd.add("-D" + key + "=" + System.getProperty(key));
+        }
         cmd.add("-cp");
         cmd.add(java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         cmd.add(StudyWorker.class.getName());
         cmd.add(jobFile.toString());
         return cmd;
+    }
+
+    /** The child and what it started (a llama-server, a Python worker), so that none of them outlives a killed run holding a GPU. */
+    private static void kill(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     private static String lastLine(Path log) {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public record Manifest(String bantamVersion, String gitSha, String jvmVendor, String jvmVersion, String jvmFlags,
                        String os, String cpu, int cores, long memoryBytes, String gpu,
                        List<ModelEntry> models, List<BackendEntry> backends, StudySpec spec,
-                       String started, String finished) {
+                       String started, String finished, Shard shard, List<ShardEntry> shards) {
 
     /** A model as the spec named it, and each file a variant ran, with its SHA-256. */
     public record ModelEntry(String name, String ref, List<FileEntry> files) {}
@@ -25,6 +25,14 @@ public record Manifest(String bantamVersion, String gitSha, String jvmVendor, St
     public record FileEntry(String variant, String path, String sha256) {}
 
     public record BackendEntry(String id, String version, boolean available, String reason) {}
+
+    /** In a merged study ({@code report --merge}): where and when each shard ran. */
+    public record ShardEntry(String shard, String os, String cpu, int cores, long memoryBytes, String gpu, String jvmVersion,
+                             List<BackendEntry> backends, String started, String finished) {
+        static ShardEntry of(Manifest m) {
+            return new ShardEntry(m.shard().toString(), m.os(), m.cpu(), m.cores(), m.memoryBytes(), m.gpu(), m.jvmVersion(), m.backends(), m.started(), m.finished());
+        }
+    }
 
     static Manifest begin(String bantamVersion, StudySpec spec, List<ModelEntry> models, String started) {
         Environment env = Environment.detect();
@@ -35,12 +43,24 @@ public record Manifest(String bantamVersion, String gitSha, String jvmVendor, St
         }
         return new Manifest(bantamVersion, env.buildCommit(), env.jvmVendor(), env.jvmVersion(), env.jvmFlags(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                env.cpuInfo(), env.cores(), detectMemoryBytes(), detectGpu(), models, backends, spec, started, null);
+                env.cpuInfo(), env.cores(), detectMemoryBytes(), detectGpu(), models, backends, spec, started, null, null, null);
     }
 
     Manifest finish(String finished) {
         return new Manifest(bantamVersion, gitSha, jvmVendor, jvmVersion, jvmFlags, os, cpu, cores, memoryBytes, gpu,
-                models, backends, spec, started, finished);
+                models, backends, spec, started, finished, shard, shards);
+    }
+
+    /** This study as one shard of several (null: the whole study). */
+    Manifest withShard(Shard s) {
+        return new Manifest(bantamVersion, gitSha, jvmVendor, jvmVersion, jvmFlags, os, cpu, cores, memoryBytes, gpu,
+                models, backends, spec, started, finished, s, shards);
+    }
+
+    /** The manifest of shards merged: the first shard's, with every model file, the time span of all and each shard's machine. */
+    Manifest merged(List<ModelEntry> allModels, String firstStart, String lastFinish, List<ShardEntry> from) {
+        return new Manifest(bantamVersion, gitSha, jvmVendor, jvmVersion, jvmFlags, os, cpu, cores, memoryBytes, gpu,
+                allModels, backends, spec, firstStart, lastFinish, null, from);
     }
 
     static Manifest read(Path file) throws IOException {

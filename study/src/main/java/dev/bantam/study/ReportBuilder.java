@@ -39,7 +39,7 @@ final class ReportBuilder {
     private static void method(ReportDocument doc, Manifest m) {
         var spec = m.spec();
         doc.heading(2, "Method");
-        doc.bullets(List.of(
+        List<String> bullets = new ArrayList<>(List.of(
                 "Each backend variant runs in its own child JVM; a crash, exception or hang becomes a FAILED or TIMEOUT run (timeout %d s per run) with no timing fields.".formatted(spec.timeoutSeconds()),
                 "Per scenario: %d warm-up runs (recorded, never aggregated), then %d measured repetitions. Prompts are random token ids from seed %d (the same ids for every variant); decode feeds back the greedy token and never stops at end of text; %d threads.".formatted(spec.warmups(), spec.repetitions(), spec.seed(), spec.threads()),
                 "Timing: `System.nanoTime()` around the backend call only. **prefill tok/s** = batch·prompt_tokens / prefill_s. **TTFT** = prefill + choosing the first tokens. **decode tok/s** = decode_tokens / Σ step_s (decode_tokens = batch·steps). **decode ms/token** = Σ step_ms / steps (mean step time). For the `openai` backend prefill is the time to the first streamed chunk and decode runs from each request's first chunk to its last, with token counts from the server's usage.",
@@ -49,6 +49,11 @@ final class ReportBuilder {
                 "Accuracy: perplexity as llama.cpp computes it over the first %d windows of %d tokens (BOS at each window start when the model adds one; positions ctx/2…ctx−2 scored): PPL = exp(mean NLL) ± PPL·√(var(NLL)/(n−1)). Against the base %s on the same token ids: KL(base ‖ variant) per scored position, mean and nearest-rank p99; same top-1 token (%%); max |Δlogit|; Δppl = (PPL − PPL_base)/PPL_base.".formatted(spec.accuracy().windows(), spec.accuracy().ctx(), spec.accuracy().base().label()),
                 "Gates |Δppl|: fp32 ≤ %s%%, f16/bf16/fp16 ≤ %s%%, 8-bit ≤ %s%%, 4-6-bit ≤ %s%%. A variant that fails its gate has its speed shown only under \"Failed accuracy gate\". GGUF variants are the model converted with every matrix in the named type (`quantize --pure`), so each backend runs identical weights; ONNX variants are exports of the f32 weights.".formatted(
                         Fmt.num(spec.accuracy().gatePercent("f32")), Fmt.num(spec.accuracy().gatePercent("f16")), Fmt.num(spec.accuracy().gatePercent("q8_0")), Fmt.num(spec.accuracy().gatePercent("q4_k")))));
+        // said only where it applies, so the reports of studies without llama.cpp stay as they were
+        if (spec.backends() != null && spec.backends().stream().anyMatch(v -> v.backend().equals("llama.cpp"))) {
+            bullets.add("`llama.cpp` variants: speed through `llama-server` (started per variant on a loopback port, measured as the `openai` backend is); accuracy from `llama-perplexity` on the same text, context and windows, its PPL ± error as it prints them, gated by the same Δppl rule. llama-perplexity reports no per-token logits, so KL, top-1 agreement and max |Δlogit| read \"not measured\" for it.");
+        }
+        doc.bullets(bullets);
     }
 
     private static void environment(ReportDocument doc, Manifest m) {
@@ -62,6 +67,13 @@ final class ReportBuilder {
         rows.add(List.of("Memory", String.format(Locale.ROOT, "%.1f GiB", m.memoryBytes() / (double) (1L << 30))));
         rows.add(List.of("GPU", m.gpu()));
         for (var b : m.backends()) rows.add(List.of("backend " + b.id(), b.available() ? b.version() : "unavailable: " + b.reason()));
+        if (m.shards() != null) { // merged from shards: each ran on its own machine
+            rows.add(List.of("shards", m.shards().size() + ", merged by `bantam report --merge`; the rows above are shard " + m.shards().getFirst().shard() + "'s"));
+            for (var sh : m.shards()) {
+                rows.add(List.of("shard " + sh.shard(), "%s, %d cores, GPU %s; %s to %s".formatted(sh.cpu(), sh.cores(), sh.gpu(), sh.started(), sh.finished())));
+                for (var b : sh.backends()) if (b.available()) rows.add(List.of("shard " + sh.shard() + " backend " + b.id(), b.version()));
+            }
+        }
         for (var model : m.models()) {
             for (var f : model.files()) rows.add(List.of("model " + model.name() + " " + f.variant(), "`" + f.path() + "` sha256 " + f.sha256().substring(0, 16) + "…"));
         }
@@ -76,8 +88,11 @@ final class ReportBuilder {
                 rows.add(List.of(a.model(), a.variant(), noData(a.nFailed()), "", "", "", "", "", "", "no data" + (a.error() == null ? "" : ": " + a.error())));
                 continue;
             }
+            boolean noLogits = a.klMean() == null && !a.gate().equals("base"); // perplexity from the backend's own tool
+            String nm = "not measured";
             rows.add(List.of(a.model(), a.variant(), Fmt.num(a.ppl()) + " ± " + Fmt.num(a.pplError()), Fmt.pct(a.deltaPplPercent()),
-                    Fmt.num(a.klMean()), Fmt.num(a.klP99()), Fmt.num(a.sameTopPercent()) + "%", Fmt.num(a.maxAbsDlogit()),
+                    noLogits ? nm : Fmt.num(a.klMean()), noLogits ? nm : Fmt.num(a.klP99()), noLogits ? nm : Fmt.num(a.sameTopPercent()) + "%",
+                    noLogits ? nm : Fmt.num(a.maxAbsDlogit()),
                     "≤ " + Fmt.num(a.gatePercent()) + "%", a.gate()));
         }
         doc.table(List.of("model", "variant", "PPL ± se", "Δppl", "KL mean", "KL p99", "same top-1", "max |Δlogit|", "gate", "result"), rows);

@@ -12,12 +12,13 @@ package dev.bantam.study;
 public record RunOutcome(Status status, String error,
                          Long prefillNs, Long sampleNs, long[] stepNs, Long decodeNs, Long decodeTokens,
                          Long rssBytes, Long peakRssBytes, Long deviceBytes,
-                         Integer scoredTokens, double[] nll, double[] kl, Integer sameTop, Double maxAbsDlogit) {
+                         Integer scoredTokens, double[] nll, double[] kl, Integer sameTop, Double maxAbsDlogit,
+                         Double ppl, Double pplError) {
 
     public enum Status { OK, FAILED, TIMEOUT }
 
     public static RunOutcome failed(Status status, String error) {
-        return new RunOutcome(status, error, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RunOutcome(status, error, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** An in-process run; {@code deviceBytes} < 0 when the backend holds no accelerator memory. */
@@ -25,16 +26,25 @@ public record RunOutcome(Status status, String error,
         long decode = 0;
         for (long s : stepNs) decode += s;
         return new RunOutcome(Status.OK, null, prefillNs, sampleNs, stepNs, decode, (long) batch * stepNs.length,
-                ProcessMemory.rss(), ProcessMemory.peakRss(), deviceBytes < 0 ? null : deviceBytes, null, null, null, null, null);
+                ProcessMemory.rss(), ProcessMemory.peakRss(), deviceBytes < 0 ? null : deviceBytes, null, null, null, null, null, null, null);
     }
 
     public static RunOutcome served(long prefillNs, long sampleNs, long[] stepNs, long decodeNs, long decodeTokens) {
         return new RunOutcome(Status.OK, null, prefillNs, sampleNs, stepNs, decodeNs, decodeTokens,
-                ProcessMemory.rss(), ProcessMemory.peakRss(), null, null, null, null, null, null);
+                ProcessMemory.rss(), ProcessMemory.peakRss(), null, null, null, null, null, null, null, null);
     }
 
     public static RunOutcome accuracy(double[] nll, double[] kl, int sameTop, double maxAbsDlogit) {
         return new RunOutcome(Status.OK, null, null, null, null, null, null, ProcessMemory.rss(), ProcessMemory.peakRss(), null,
-                nll.length, nll, kl, sameTop, maxAbsDlogit);
+                nll.length, nll, kl, sameTop, maxAbsDlogit, null, null);
+    }
+
+    /**
+     * Perplexity as a backend's own tool reported it (llama-perplexity): no per-token values, so
+     * KL divergence and top-1 agreement are not measured; {@code scoredTokens} as that tool counts them.
+     */
+    public static RunOutcome reportedPerplexity(double ppl, double pplError, int scoredTokens, Long rssBytes) {
+        return new RunOutcome(Status.OK, null, null, null, null, null, null, rssBytes, null, null,
+                scoredTokens, null, null, null, null, ppl, pplError);
     }
 }

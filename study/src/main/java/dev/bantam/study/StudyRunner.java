@@ -32,8 +32,15 @@ public final class StudyRunner {
     private final ModelPreparer preparer;
     private final String bantamVersion;
     private final Progress progress;
+    private final Shard shard;
 
     public StudyRunner(StudySpec spec, Path out, ModelPreparer preparer, String bantamVersion, Progress progress) {
+        this(spec, out, preparer, bantamVersion, progress, Shard.ALL);
+    }
+
+    /** Runs only {@code shard}'s cells (and the accuracy base its variants compare with); see {@link Shard}. */
+    public StudyRunner(StudySpec spec, Path out, ModelPreparer preparer, String bantamVersion, Progress progress, Shard shard) {
+        this.shard = shard;
         this.spec = spec;
         this.out = out;
         this.preparer = preparer;
@@ -42,25 +49,35 @@ public final class StudyRunner {
     }
 
     /** A variant of one model, ready to run: its file and backend options. */
-    private record Prepared(String model, VariantSpec variant, Path file, Map<String, String> options, String unavailable) {}
+    private record Prepared(String model, VariantSpec variant, Path file, Map<String, String> options, String unavailable, boolean mine) {}
 
     public StudySummary run() throws IOException, InterruptedException {
         String started = now();
         Files.createDirectories(out);
+        if (spec.llamaCppDir() != null) System.setProperty(dev.bantam.study.llamacpp.LlamaCppBinaries.DIR_PROPERTY, spec.llamaCppDir());
         List<VariantSpec> variants = spec.backends() != null ? spec.backends() : DefaultVariants.available();
         StudySpec resolved = new StudySpec(spec.models(), variants, spec.scenarios(), spec.sweepLengths(), spec.sweepDecodeSteps(),
-                spec.warmups(), spec.repetitions(), spec.timeoutSeconds(), threads(), spec.seed(), spec.accuracy());
+                spec.warmups(), spec.repetitions(), spec.timeoutSeconds(), threads(), spec.seed(), spec.accuracy(), spec.llamaCppDir());
 
         List<Manifest.ModelEntry> entries = new ArrayList<>();
         Map<String, List<Prepared>> byModel = new LinkedHashMap<>();
-        for (String ref : spec.models()) {
+        List<VariantSpec> cellVariants = withBase(variants);
+        List<Shard.Cell> owned = new ArrayList<>();
+        for (int m = 0; m < spec.models().size(); m++) {
+            String ref = spec.models().get(m);
+            int firstCell = m * cellVariants.size();
+            if (java.util.stream.IntStream.range(0, cellVariants.size()).noneMatch(v -> shard.owns(firstCell + v))) continue;
             progress.update(0, 1, "preparing " + ref, Double.NaN);
             Path source = preparer.resolve(ref);
             String name = modelName(ref, source);
             List<Prepared> prepared = new ArrayList<>();
             List<Manifest.FileEntry> files = new ArrayList<>();
-            for (VariantSpec v : withBase(variants)) {
-                Prepared p = prepare(name, source, v);
+            for (int vi = 0; vi < cellVariants.size(); vi++) {
+                VariantSpec v = cellVariants.get(vi);
+                boolean mine = shard.owns(firstCell + vi);
+                if (mine) owned.add(new Shard.Cell(name, v.label()));
+                if (!mine && !v.equals(spec.accuracy().base())) continue; // another shard's cell; the base stays for the KL of ours
+                Prepared p = prepare(name, source, v, mine);
                 prepared.add(p);
                 if (p.file != null && files.stream().noneMatch(f -> f.variant().equals(v.label()))) {
                     files.add(new Manifest.FileEntry(v.label(), p.file.toString(), ModelPreparer.sha256(p.file)));
@@ -69,13 +86,14 @@ public final class StudyRunner {
             entries.add(new Manifest.ModelEntry(name, ref, files));
             byModel.put(name, prepared);
         }
-        Manifest manifest = Manifest.begin(bantamVersion, resolved, entries, started);
+        Manifest manifest = Manifest.begin(bantamVersion, resolved, entries, started).withShard(shard.isAll() ? null : shard.withCells(owned));
         Files.writeString(out.resolve(StudyFiles.MANIFEST), Json.pretty(manifest));
 
         List<RunRequest> speedRuns = speedPlan();
-        int speedVariants = variants.size(), accuracyVariants = withBase(variants).size();
-        int total = byModel.size() * (accuracyVariants + speedVariants * speedRuns.size());
-        double totalWork = byModel.size() * (accuracyVariants * accuracyWork() + speedVariants * work(speedRuns));
+        long accuracyVariants = byModel.values().stream().mapToLong(List::size).sum();
+        long speedVariants = byModel.values().stream().flatMap(List::stream).filter(p -> p.mine && variants.contains(p.variant)).count();
+        int total = (int) (accuracyVariants + speedVariants * speedRuns.size());
+        double totalWork = accuracyVariants * accuracyWork() + speedVariants * work(speedRuns);
         ChildJvm child = new ChildJvm(out, spec.timeoutSeconds());
         Path work = Files.createDirectories(out.resolve(StudyFiles.WORK));
         long t0 = System.nanoTime();
@@ -92,7 +110,7 @@ public final class StudyRunner {
                     execute(child, p, List.of(run), job, spec.accuracy().ctx(), 1, RawRun.ACCURACY, sink);
                 }
                 for (Prepared p : e.getValue()) {
-                    if (p.variant.equals(spec.accuracy().base()) && !variants.contains(p.variant)) continue; // base only for accuracy
+                    if (!p.mine || !variants.contains(p.variant)) continue; // the base only for accuracy, other shards' cells not at all
                     int ctx = speedRuns.stream().mapToInt(r -> r.promptTokens() + r.decodeSteps()).max().orElse(1);
                     int batch = speedRuns.stream().mapToInt(RunRequest::batch).max().orElse(1);
                     execute(child, p, speedRuns, null, ctx, batch, RawRun.SPEED, sink);
@@ -187,20 +205,25 @@ public final class StudyRunner {
         return spec.accuracy().ctx() * spec.accuracy().windows() * 1.5;
     }
 
+    private Prepared prepare(String model, Path source, VariantSpec v, boolean mine) throws IOException {
+        Prepared p = prepare(model, source, v);
+        return new Prepared(p.model, p.variant, p.file, p.options, p.unavailable, mine);
+    }
+
     private Prepared prepare(String model, Path source, VariantSpec v) throws IOException {
-        if (v.isOpenAi()) return new Prepared(model, v, source, Map.of(), null);
+        if (v.isOpenAi()) return new Prepared(model, v, source, Map.of(), null, true);
         var backend = InferenceBackend.byId(v.backend());
-        if (backend.isEmpty()) return new Prepared(model, v, null, Map.of(), "no backend '" + v.backend() + "' on the class path");
+        if (backend.isEmpty()) return new Prepared(model, v, null, Map.of(), "no backend '" + v.backend() + "' on the class path", true);
         var availability = backend.get().availability();
-        if (!availability.available()) return new Prepared(model, v, null, Map.of(), v.backend() + " is not available here: " + availability.reason());
+        if (!availability.available()) return new Prepared(model, v, null, Map.of(), v.backend() + " is not available here: " + availability.reason(), true);
         try {
             if (DefaultVariants.takesPrecision(backend.get())) {
                 Path f32 = preparer.convert(source, "f32");
-                return new Prepared(model, v, f32, v.type() == null ? Map.of() : Map.of(DefaultVariants.PRECISION_OPTION, v.type()), null);
+                return new Prepared(model, v, f32, v.type() == null ? Map.of() : Map.of(DefaultVariants.PRECISION_OPTION, v.type()), null, true);
             }
-            return new Prepared(model, v, v.type() == null ? source : preparer.convert(source, v.type()), Map.of(), null);
+            return new Prepared(model, v, v.type() == null ? source : preparer.convert(source, v.type()), Map.of(), null, true);
         } catch (IllegalArgumentException e) {
-            return new Prepared(model, v, null, Map.of(), "cannot prepare " + v.label() + ": " + e.getMessage());
+            return new Prepared(model, v, null, Map.of(), "cannot prepare " + v.label() + ": " + e.getMessage(), true);
         }
     }
 

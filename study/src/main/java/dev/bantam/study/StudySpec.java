@@ -13,11 +13,20 @@ import java.util.List;
  * What a study measures. Every field has a default, so a spec file names only what it changes.
  * {@code models}: GGUF paths, embedded model names, or {@code synth:PRESET}. {@code backends}:
  * null means every available backend at each of its usual precisions ({@link DefaultVariants}).
+ * {@code llama_cpp_dir}: the folder of llama.cpp's binaries (null: the PATH).
  */
 public record StudySpec(List<String> models, List<VariantSpec> backends, List<Scenario> scenarios,
                         List<Integer> sweepLengths, int sweepDecodeSteps, int warmups, int repetitions,
-                        int timeoutSeconds, int threads, long seed, AccuracySpec accuracy) {
+                        int timeoutSeconds, int threads, long seed, AccuracySpec accuracy, String llamaCppDir) {
 
+    /** Without a llama.cpp folder: the binaries are looked for on the PATH. */
+    public StudySpec(List<String> models, List<VariantSpec> backends, List<Scenario> scenarios,
+                     List<Integer> sweepLengths, int sweepDecodeSteps, int warmups, int repetitions,
+                     int timeoutSeconds, int threads, long seed, AccuracySpec accuracy) {
+        this(models, backends, scenarios, sweepLengths, sweepDecodeSteps, warmups, repetitions, timeoutSeconds, threads, seed, accuracy, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public StudySpec {
         if (models == null || models.isEmpty()) throw new IllegalArgumentException("models: at least one model is needed");
         if (scenarios == null) scenarios = List.of();

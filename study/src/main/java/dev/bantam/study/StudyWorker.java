@@ -34,6 +34,10 @@ public final class StudyWorker {
     }
 
     static void run(WorkerJob job, PrintStream reports) {
+        if (job.backend().equals(dev.bantam.study.llamacpp.LlamaCppBackend.ID)) {
+            LlamaCppRun.run(job, reports);
+            return;
+        }
         if (job.url() != null) {
             OpenAiRun client;
             try {
@@ -65,7 +69,7 @@ public final class StudyWorker {
     }
 
     /** Runs the job's runs from {@code from} on, each announced before and reported after. */
-    private static void runAll(WorkerJob job, PrintStream reports, Measurement measurement) {
+    static void runAll(WorkerJob job, PrintStream reports, Measurement measurement) {
         for (int i = job.from(); i < job.runs().size(); i++) {
             RunRequest run = job.runs().get(i);
             reports.println(WorkerProtocol.start(run.index()));
@@ -95,7 +99,7 @@ public final class StudyWorker {
         }
     }
 
-    private static void failAll(WorkerJob job, PrintStream reports, Throwable e) {
+    static void failAll(WorkerJob job, PrintStream reports, Throwable e) {
         String error = "could not open the backend: " + describe(e);
         for (int i = job.from(); i < job.runs().size(); i++) {
             reports.println(WorkerProtocol.result(job.runs().get(i).index(), RunOutcome.failed(RunOutcome.Status.FAILED, error)));

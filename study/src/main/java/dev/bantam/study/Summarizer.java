@@ -97,11 +97,16 @@ public final class Summarizer {
                         null, null, null, null, null, null, null, null));
                 continue;
             }
-            double[] ppl = perplexity(ok.nll()), basePpl = perplexity(base.nll());
+            double[] ppl = ok.nll() != null ? perplexity(ok.nll()) : new double[] {ok.ppl(), ok.pplError()}, basePpl = perplexity(base.nll());
             double delta = (ppl[0] - basePpl[0]) / basePpl[0] * 100;
+            String verdict = isBase ? "base" : Math.abs(delta) <= gate ? "pass" : "fail";
+            if (ok.kl() == null) { // a backend's own perplexity tool (llama.cpp): the same Δppl gate, no KL or top-1
+                rows.add(new AccuracyRow(any.model(), any.variant(), verdict, gate, nOk, nFailed, null, ok.scoredTokens(),
+                        ppl[0], ppl[1], delta, null, null, null, null));
+                continue;
+            }
             double[] kl = ok.kl().clone();
             Arrays.sort(kl);
-            String verdict = isBase ? "base" : Math.abs(delta) <= gate ? "pass" : "fail";
             rows.add(new AccuracyRow(any.model(), any.variant(), verdict, gate, nOk, nFailed, null, ok.scoredTokens(),
                     ppl[0], ppl[1], delta, Statistics.mean(kl), Statistics.nearestRank(kl, 99),
                     100.0 * ok.sameTop() / ok.scoredTokens(), ok.maxAbsDlogit()));
