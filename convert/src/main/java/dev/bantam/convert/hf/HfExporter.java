@@ -2,6 +2,7 @@ package dev.bantam.convert.hf;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.bantam.core.kernels.Kernels;
 import dev.bantam.convert.hf.HfArchitecture.Mapping;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
@@ -95,7 +96,7 @@ public final class HfExporter {
 
     /** The tensor as float32 in HF's layout. */
     static float[] values(TensorView t, HfArchitecture.Transform transform, ModelConfig c) {
-        float[] v = t.toFloatArray();
+        float[] v = Kernels.toFloatArray(t);
         int cols = t.shape().length == 2 ? t.cols() : 1;
         return switch (transform) {
             case NONE -> v;

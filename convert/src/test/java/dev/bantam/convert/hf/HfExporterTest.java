@@ -3,7 +3,7 @@ package dev.bantam.convert.hf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bantam.convert.SafetensorsFile;
-import dev.bantam.convert.tokenizer.TokenizerFiles;
+import dev.bantam.core.tokenizer.TokenizerFiles;
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
@@ -130,7 +130,7 @@ class HfExporterTest {
         Path gguf = Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf");
         float[] norm;
         try (GgufFile f = GgufFile.open(gguf)) {
-            norm = f.tensor("blk.0.ffn_up.weight").toFloatArray();
+            norm = dev.bantam.core.kernels.Kernels.toFloatArray(f.tensor("blk.0.ffn_up.weight"));
         }
         for (HfDtype t : List.of(HfDtype.F16, HfDtype.BF16)) {
             Path dir = tmp.resolve(t.id());
