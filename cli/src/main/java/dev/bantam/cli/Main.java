@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 QuantizeCommand.class,
                 ExportOnnxCommand.class,
+                ConvertCommand.class,
                 ConvertGameCommand.class,
                 PlayCommand.class,
                 GameBenchCommand.class,
