@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 QuantizeCommand.class,
                 ExportOnnxCommand.class,
                 ExportHfCommand.class,
+                ConvertCommand.class,
                 ConvertGameCommand.class,
                 PlayCommand.class,
                 GameBenchCommand.class,

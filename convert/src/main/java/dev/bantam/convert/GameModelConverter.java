@@ -2,6 +2,7 @@ package dev.bantam.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bantam.convert.hf.RowTransforms;
 import dev.bantam.game.HeadsFormat;
 import dev.bantam.core.gguf.GgufValue.GgufArray;
 import dev.bantam.core.gguf.GgufValue;
@@ -55,16 +56,18 @@ public final class GameModelConverter {
         } catch (IOException e) {
             throw new IOException(configFile + ": not valid JSON: " + e.getMessage());
         }
-        var c = new GameModelConverter(config, SafetensorsFile.read(weights), recordStart);
-        String type = config.path("model_type").asText();
-        switch (type) {
-            case "gpt2" -> c.gpt2();
-            case "llama" -> c.llama();
-            default -> throw new IOException("%s: model_type '%s' is not supported (expected gpt2 or llama)".formatted(configFile, type));
+        try (SafetensorsFile st = SafetensorsFile.open(weights)) {
+            var c = new GameModelConverter(config, st, recordStart);
+            String type = config.path("model_type").asText();
+            switch (type) {
+                case "gpt2" -> c.gpt2();
+                case "llama" -> c.llama();
+                default -> throw new IOException("%s: model_type '%s' is not supported (expected gpt2 or llama)".formatted(configFile, type));
+            }
+            c.heads();
+            c.vocabulary();
+            c.writer.write(out);
         }
-        c.heads();
-        c.vocabulary();
-        c.writer.write(out);
     }
 
     private int intOf(String key) throws IOException {
@@ -128,8 +131,9 @@ public final class GameModelConverter {
         for (int l = 0; l < layers; l++) {
             String h = b + "layers." + l + ".", p = "blk." + l + ".";
             vector(p + "attn_norm.weight", st.get(h + "input_layernorm.weight"));
-            linear(p + "attn_q.weight", ropePermuted(st.get(h + "self_attn.q_proj.weight"), heads));
-            linear(p + "attn_k.weight", ropePermuted(st.get(h + "self_attn.k_proj.weight"), kvHeads));
+            SafetensorsFile.Tensor q = st.get(h + "self_attn.q_proj.weight"), k = st.get(h + "self_attn.k_proj.weight");
+            linear(p + "attn_q.weight", q, ropePermuted(q, heads));
+            linear(p + "attn_k.weight", k, ropePermuted(k, kvHeads));
             linear(p + "attn_v.weight", st.get(h + "self_attn.v_proj.weight"));
             linear(p + "attn_output.weight", st.get(h + "self_attn.o_proj.weight"));
             vector(p + "ffn_norm.weight", st.get(h + "post_attention_layernorm.weight"));
@@ -168,39 +172,34 @@ public final class GameModelConverter {
 
     /** A PyTorch Linear weight {@code [out, in]} is already GGUF's row-major {@code {in, out}}. */
     private void linear(String name, SafetensorsFile.Tensor t) {
-        add(name, new long[] {t.shape()[1], t.shape()[0]}, t.values());
+        linear(name, t, t.toFloats());
+    }
+
+    private void linear(String name, SafetensorsFile.Tensor t, float[] values) {
+        add(name, new long[] {t.shape()[1], t.shape()[0]}, values);
     }
 
     /** GPT-2's Conv1D stores {@code [in, out]}: transposed to the Linear layout; its bias as is. */
     private void conv1d(String name, String source) throws IOException {
         SafetensorsFile.Tensor w = st.get(source + ".weight");
         int in = (int) w.shape()[0], out = (int) w.shape()[1];
-        float[] t = new float[in * out];
-        for (int i = 0; i < in; i++) for (int o = 0; o < out; o++) t[o * in + i] = w.values()[i * out + o];
+        float[] t = new float[in * out], values = w.toFloats();
+        for (int i = 0; i < in; i++) for (int o = 0; o < out; o++) t[o * in + i] = values[i * out + o];
         add(name + ".weight", new long[] {in, out}, t);
         vector(name + ".bias", st.get(source + ".bias"));
     }
 
     private void vector(String name, SafetensorsFile.Tensor t) {
-        add(name, new long[] {t.values().length}, t.values());
+        float[] values = t.toFloats();
+        add(name, new long[] {values.length}, values);
     }
 
-    /**
-     * Hugging Face rotates the two halves of each head (rotate_half); GGUF's llama rotates adjacent
-     * pairs. Reordering each head's output rows from [half 0 | half 1] to interleaved pairs makes
-     * the two the same function, as llama.cpp's converter does.
-     */
-    private static SafetensorsFile.Tensor ropePermuted(SafetensorsFile.Tensor w, int heads) {
-        int rows = (int) w.shape()[0], cols = (int) w.shape()[1], hd = rows / heads, half = hd / 2;
-        float[] out = new float[rows * cols];
-        for (int h = 0; h < heads; h++) {
-            for (int j = 0; j < half; j++) {
-                for (int s = 0; s < 2; s++) {
-                    System.arraycopy(w.values(), (h * hd + s * half + j) * cols, out, (h * hd + 2 * j + s) * cols, cols);
-                }
-            }
-        }
-        return new SafetensorsFile.Tensor(w.name(), w.shape(), out);
+    /** The q/k rows reordered for GGUF's adjacent-pair rope ({@link RowTransforms#ropeSourceRow}). */
+    private static float[] ropePermuted(SafetensorsFile.Tensor w, int heads) {
+        int rows = (int) w.shape()[0], cols = (int) w.shape()[1];
+        float[] in = w.toFloats(), out = new float[rows * cols];
+        for (int r = 0; r < rows; r++) System.arraycopy(in, RowTransforms.ropeSourceRow(r, rows, heads) * cols, out, r * cols, cols);
+        return out;
     }
 
     private void add(String name, long[] shape, float[] values) {

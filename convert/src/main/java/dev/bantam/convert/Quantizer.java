@@ -40,7 +40,12 @@ public final class Quantizer {
     public static Quantizer plan(GgufFile in, WeightType type, boolean pure) {
         String arch = in.metadata().optString("general.architecture").orElse("");
         int layers = (int) (long) in.metadata().optLong(arch + ".block_count").orElse(0L);
-        return new Quantizer(type, pure, layers, !in.hasTensor("output.weight"));
+        return plan(type, pure, layers, !in.hasTensor("output.weight"));
+    }
+
+    /** The same plan for a model that is not a GGUF file yet (a checkpoint being converted). */
+    public static Quantizer plan(WeightType type, boolean pure, int layers, boolean tied) {
+        return new Quantizer(type, pure, layers, tied);
     }
 
     public WeightType targetOf(GgufTensorInfo t) {

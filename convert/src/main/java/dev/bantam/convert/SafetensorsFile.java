@@ -4,73 +4,197 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * A float32 safetensors file read into memory: an 8-byte little-endian header length, a JSON
- * header of {@code name → {dtype, shape, data_offsets}}, then the raw tensor bytes. The models it
- * serves are a few megabytes, so the whole file is read rather than mapped.
+ * A safetensors file, memory-mapped: an 8-byte little-endian header length, a JSON header of
+ * {@code name → {dtype, shape, data_offsets}}, then the raw tensor bytes. Checkpoints run to many
+ * gigabytes, so tensors are views of the mapping, read row by row; every length and offset in the
+ * header is checked against the file size before anything is read.
  */
-public final class SafetensorsFile {
-    /** One tensor: its shape (PyTorch order, outermost first) and values, row-major. */
-    public record Tensor(String name, long[] shape, float[] values) {}
+public final class SafetensorsFile implements AutoCloseable {
+    /** The safetensors reference implementation refuses headers above 100 MB; so does this. */
+    private static final long MAX_HEADER = 100L << 20;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final Map<String, Tensor> tensors;
+    /** The element types this reader converts to float32. */
+    public enum Dtype {
+        F32(4), F16(2), BF16(2);
 
-    private SafetensorsFile(Map<String, Tensor> tensors) {
-        this.tensors = tensors;
+        public final int bytes;
+
+        Dtype(int bytes) { this.bytes = bytes; }
+
+        float read(MemorySegment s, long offset) {
+            return switch (this) {
+                case F32 -> s.get(SafetensorsFile.F32, offset);
+                case F16 -> Float.float16ToFloat(s.get(U16, offset));
+                case BF16 -> Float.intBitsToFloat(s.get(U16, offset) << 16);
+            };
+        }
     }
 
-    public static SafetensorsFile read(Path path) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
-        String name = path.getFileName().toString();
-        if (bytes.length < 8) throw new IOException(name + ": not a safetensors file (shorter than its 8-byte header length)");
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength = buf.getLong(0);
-        if (headerLength <= 0 || 8 + headerLength > bytes.length) {
-            throw new IOException("%s: not a safetensors file (header length %d, file size %d)".formatted(name, headerLength, bytes.length));
+    /**
+     * One tensor: its shape (PyTorch order, outermost first) and its bytes, row-major. A "row" is
+     * the innermost dimension: {@code shape[last]} values.
+     */
+    public record Tensor(String name, Dtype dtype, long[] shape, MemorySegment data) {
+        public long elements() {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return n;
         }
-        JsonNode header;
-        try {
-            header = new ObjectMapper().readTree(new String(bytes, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IOException(name + ": safetensors header is not valid JSON: " + e.getMessage());
+
+        /** Values per row: the innermost dimension (1 for a scalar). */
+        public int cols() {
+            return shape.length == 0 ? 1 : Math.toIntExact(shape[shape.length - 1]);
         }
-        long dataStart = 8 + headerLength;
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-            var e = it.next();
-            if (e.getKey().equals("__metadata__")) continue;
-            JsonNode t = e.getValue();
-            String dtype = t.path("dtype").asText();
-            if (!dtype.equals("F32")) throw new IOException("%s: tensor %s has dtype %s, expected F32".formatted(name, e.getKey(), dtype));
-            long[] shape = new long[t.path("shape").size()];
-            long count = 1;
-            for (int i = 0; i < shape.length; i++) count *= shape[i] = t.path("shape").get(i).asLong();
-            long begin = t.path("data_offsets").path(0).asLong(-1), end = t.path("data_offsets").path(1).asLong(-1);
-            if (begin < 0 || end - begin != count * Float.BYTES || dataStart + end > bytes.length) {
-                throw new IOException("%s: tensor %s has data offsets [%d, %d] that do not fit its shape or the file".formatted(name, e.getKey(), begin, end));
+
+        public int rows() {
+            return Math.toIntExact(elements() / Math.max(1, cols()));
+        }
+
+        /** Element {@code i} (row-major) as float32. */
+        public float get(long i) {
+            return dtype.read(data, i * dtype.bytes);
+        }
+
+        /** Row {@code r} as float32 into {@code out[0..cols)}. */
+        public void row(int r, float[] out) {
+            int cols = cols();
+            long base = (long) r * cols * dtype.bytes;
+            if (dtype == Dtype.F32) {
+                MemorySegment.copy(data, F32, base, out, 0, cols);
+                return;
             }
-            float[] values = new float[(int) count];
-            buf.slice((int) (dataStart + begin), (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-            tensors.put(e.getKey(), new Tensor(e.getKey(), shape, values));
+            for (int i = 0; i < cols; i++) out[i] = dtype.read(data, base + (long) i * dtype.bytes);
         }
-        return new SafetensorsFile(tensors);
+
+        /** All values as float32; for the small tensors of game models and tests. */
+        public float[] toFloats() {
+            float[] out = new float[Math.toIntExact(elements())];
+            for (int i = 0; i < out.length; i++) out[i] = get(i);
+            return out;
+        }
     }
+
+    private final Path path;
+    private final Arena arena;
+    private final Map<String, Tensor> tensors;
+    private final Map<String, String> metadata;
+
+    private SafetensorsFile(Path path, Arena arena, Map<String, Tensor> tensors, Map<String, String> metadata) {
+        this.path = path;
+        this.arena = arena;
+        this.tensors = tensors;
+        this.metadata = metadata;
+    }
+
+    public static SafetensorsFile open(Path path) throws IOException {
+        String name = path.getFileName().toString();
+        Arena arena = Arena.ofShared(); // rows are read from the quantizer's worker threads
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) throw new IOException(name + ": not a safetensors file (shorter than its 8-byte header length)");
+            MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            long headerLength = file.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+            if (headerLength <= 0 || headerLength > size - 8 || headerLength > MAX_HEADER) {
+                throw new IOException("%s: not a safetensors file (header length %d, file size %d)".formatted(name, headerLength, size));
+            }
+            byte[] headerBytes = file.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
+            JsonNode header;
+            try {
+                header = new ObjectMapper().readTree(new String(headerBytes, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IOException(name + ": safetensors header is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            if (header == null || !header.isObject()) throw new IOException(name + ": safetensors header is not a JSON object");
+            MemorySegment data = file.asSlice(8 + headerLength);
+            Map<String, Tensor> tensors = new TreeMap<>(); // by name, as Python's safe_open lists them
+            Map<String, String> metadata = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.properties().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getKey().equals("__metadata__")) {
+                    e.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                    continue;
+                }
+                tensors.put(e.getKey(), tensor(name, e.getKey(), e.getValue(), data));
+            }
+            return new SafetensorsFile(path, arena, Collections.unmodifiableMap(tensors), metadata);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static Tensor tensor(String file, String name, JsonNode t, MemorySegment data) throws IOException {
+        String dtypeName = t.path("dtype").asText("");
+        Dtype dtype;
+        try {
+            dtype = Dtype.valueOf(dtypeName);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("%s: tensor %s has dtype %s; supported: F32, F16, BF16".formatted(file, name, dtypeName.isEmpty() ? "(none)" : dtypeName));
+        }
+        JsonNode shapeNode = t.path("shape");
+        if (!shapeNode.isArray()) throw new IOException("%s: tensor %s has no shape".formatted(file, name));
+        long[] shape = new long[shapeNode.size()];
+        long count = 1;
+        try {
+            for (int i = 0; i < shape.length; i++) {
+                JsonNode d = shapeNode.get(i);
+                if (!d.canConvertToLong() || d.asLong() < 0) throw new IOException("%s: tensor %s has shape %s".formatted(file, name, shapeNode));
+                shape[i] = d.asLong();
+                count = Math.multiplyExact(count, shape[i]);
+            }
+            count = Math.multiplyExact(count, dtype.bytes);
+        } catch (ArithmeticException e) {
+            throw new IOException("%s: tensor %s has shape %s, too large".formatted(file, name, shapeNode));
+        }
+        JsonNode offsets = t.path("data_offsets");
+        long begin = offsets.path(0).canConvertToLong() ? offsets.path(0).asLong() : -1;
+        long end = offsets.path(1).canConvertToLong() ? offsets.path(1).asLong() : -1;
+        if (offsets.size() != 2 || begin < 0 || end < begin || end > data.byteSize()) {
+            throw new IOException("%s: tensor %s has data offsets %s outside the data section (%d bytes)".formatted(file, name, offsets, data.byteSize()));
+        }
+        if (end - begin != count) {
+            throw new IOException("%s: tensor %s has %d bytes of data, its dtype %s and shape %s need %d".formatted(
+                    file, name, end - begin, dtype, shapeNode, count));
+        }
+        return new Tensor(name, dtype, shape, data.asSlice(begin, end - begin));
+    }
+
+    public Path path() { return path; }
 
     public boolean has(String name) { return tensors.containsKey(name); }
 
     public Tensor get(String name) throws IOException {
         Tensor t = tensors.get(name);
-        if (t == null) throw new IOException("safetensors: tensor " + name + " is missing");
+        if (t == null) throw new IOException(path.getFileName() + ": tensor " + name + " is missing");
         return t;
     }
 
+    /** Tensors by name (sorted). */
     public Map<String, Tensor> all() { return tensors; }
+
+    /** The header's {@code __metadata__} strings. */
+    public Map<String, String> metadata() { return metadata; }
+
+    /** Unmaps the file; its tensors must not be read afterwards. */
+    @Override
+    public void close() {
+        arena.close();
+    }
 }

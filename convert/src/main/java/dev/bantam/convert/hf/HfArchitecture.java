@@ -1,148 +1,77 @@
 package dev.bantam.convert.hf;
 
-import dev.bantam.core.gguf.GgufMetadata;
-import dev.bantam.core.model.ModelConfig;
+import dev.bantam.core.gguf.GgufValue;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * One row per GGUF architecture that can be exported to Hugging Face: the model class, the
- * tensor names (GGUF → HF, with the transform each needs) and the {@code config.json} keys. A
- * new architecture (qwen3, gemma3, phi3) is a new row: its block names, which tensors are
- * rope-permuted or transposed, and its config keys (architectures.md §6 read backwards).
+ * One row of the Hugging Face → GGUF table ({@link HfArchitectures}): which config classes it
+ * serves, where each GGUF key comes from, how tensor names map, and which transforms apply.
+ * Architectures differ by these values, not by code.
+ *
+ * @param gguf           {@code general.architecture}
+ * @param hfClasses      the {@code architectures} entries of config.json that select this row
+ * @param defaults       values of the transformers config class for keys a file may leave out
+ * @param prefixes       name rewrites applied first, {@code from → to} (a multimodal checkpoint's language model)
+ * @param ignored        HF tensors with no GGUF counterpart (vision towers, cached buffers)
+ * @param names          HF name stem → GGUF stem; {@code N} stands for the layer number, the
+ *                       {@code .weight}/{@code .bias} suffix is kept
+ * @param globalTensors  GGUF tensors every file of this architecture needs (output is added when untied)
+ * @param blockTensors   GGUF tensors every block needs, without the {@code blk.N.} prefix
+ * @param tiedByDefault  transformers' default of {@code tie_word_embeddings} for this config class
+ * @param transforms     what happens to the values on the way
+ * @param keys           the metadata keys, in llama.cpp's order; names without a dot-prefixed
+ *                       namespace get {@code gguf + "."}
+ * @param checks         config values GGUF cannot represent: refused with one line
  */
-public record HfArchitecture(String gguf, String hfClass, String modelType, String prefix, String blockPrefix,
-                             Map<String, String> globals, Map<String, String> blocks, Map<String, Transform> transforms,
-                             ConfigKeys config) {
+record HfArchitecture(
+        String gguf,
+        List<String> hfClasses,
+        Map<String, Object> defaults,
+        Map<String, String> prefixes,
+        List<Pattern> ignored,
+        Map<String, String> names,
+        List<String> globalTensors,
+        List<String> blockTensors,
+        boolean tiedByDefault,
+        Set<Transform> transforms,
+        List<Key> keys,
+        List<Check> checks) {
 
-    /** What a tensor needs on the way out besides the dequantization. */
-    public enum Transform {
-        NONE,
-        /** q rows back to HF's half-split order, over the attention heads (§6.2). */
-        UNPERMUTE_Q,
-        /** k rows back to HF's order, over the kv heads. */
-        UNPERMUTE_K,
-        /** GPT-2's Conv1D stores {@code [in, out]}: the transpose of GGUF's {@code [out][in]} rows. */
-        TRANSPOSE
+    enum Transform {
+        /** q/k rows reordered for adjacent-pair rope ({@link RowTransforms#ropePermuted}). */
+        PERMUTE_QK,
+        /** {@code 1 + w} on every {@code *norm.weight} ({@link RowTransforms#plusOne}). */
+        NORMS_PLUS_ONE,
+        /** GPT-2's Conv1D weights, stored {@code [in, out]}, transposed ({@link RowTransforms#transposed}). */
+        CONV1D,
+        /** llama.cpp's gpt2 loader requires {@code output.weight}: a tied checkpoint gets a copy of the embedding. */
+        OUTPUT_COPY_OF_EMBEDDING,
+        /** {@code rope_freqs.weight} from llama3 rope scaling. */
+        LLAMA3_ROPE_FREQS,
+        /** {@code rope_factors_long/short.weight} from Phi-3's longrope scaling. */
+        LONGROPE_FACTORS,
     }
 
-    /** The architecture-specific part of config.json. */
-    public interface ConfigKeys {
-        void put(Map<String, Object> json, ModelConfig c, GgufMetadata m);
+    /** Where one metadata value comes from; empty when the config has nothing to say. */
+    @FunctionalInterface
+    interface Source {
+        Optional<GgufValue> value(HfConfig c) throws HfFormatException;
     }
 
-    private static final Map<String, String> LLAMA_BLOCKS = Map.of(
-            "attn_norm", "input_layernorm", "attn_q", "self_attn.q_proj", "attn_k", "self_attn.k_proj",
-            "attn_v", "self_attn.v_proj", "attn_output", "self_attn.o_proj", "ffn_norm", "post_attention_layernorm",
-            "ffn_gate", "mlp.gate_proj", "ffn_up", "mlp.up_proj", "ffn_down", "mlp.down_proj");
-    private static final Map<String, String> LLAMA_GLOBALS = Map.of(
-            "token_embd", "model.embed_tokens", "output_norm", "model.norm", "output", "lm_head");
-    private static final Map<String, Transform> ROPE_PERMUTED = Map.of("attn_q", Transform.UNPERMUTE_Q, "attn_k", Transform.UNPERMUTE_K);
+    record Key(String name, Source source) {}
 
-    private static final Map<String, HfArchitecture> ROWS = rows(
-            new HfArchitecture("llama", "LlamaForCausalLM", "llama", "model.", "model.layers.", LLAMA_GLOBALS, LLAMA_BLOCKS, ROPE_PERMUTED,
-                    (j, c, m) -> {
-                        j.put("attention_bias", false);
-                        j.put("mlp_bias", false);
-                        ropeKeys(j, c, m);
-                    }),
-            // llama.cpp converts Mistral checkpoints with the llama permutation; sliding window off, as the engine runs them
-            new HfArchitecture("mistral", "MistralForCausalLM", "mistral", "model.", "model.layers.", LLAMA_GLOBALS, LLAMA_BLOCKS, ROPE_PERMUTED,
-                    (j, c, m) -> {
-                        j.put("sliding_window", null);
-                        ropeKeys(j, c, m);
-                    }),
-            // Qwen2 rotates halves (NEOX) like HF, so nothing is permuted; its q/k/v biases are built in
-            new HfArchitecture("qwen2", "Qwen2ForCausalLM", "qwen2", "model.", "model.layers.", LLAMA_GLOBALS, LLAMA_BLOCKS, Map.of(),
-                    (j, c, m) -> {
-                        j.put("use_sliding_window", false);
-                        j.put("sliding_window", null);
-                        ropeKeys(j, c, m);
-                    }),
-            new HfArchitecture("gpt2", "GPT2LMHeadModel", "gpt2", "transformer.", "transformer.h.",
-                    Map.of("token_embd", "transformer.wte", "position_embd", "transformer.wpe", "output_norm", "transformer.ln_f", "output", "lm_head"),
-                    Map.of("attn_norm", "ln_1", "attn_qkv", "attn.c_attn", "attn_output", "attn.c_proj", "ffn_norm", "ln_2",
-                            "ffn_up", "mlp.c_fc", "ffn_down", "mlp.c_proj"),
-                    Map.of("attn_qkv", Transform.TRANSPOSE, "attn_output", Transform.TRANSPOSE, "ffn_up", Transform.TRANSPOSE, "ffn_down", Transform.TRANSPOSE),
-                    (j, c, m) -> {
-                        j.put("n_embd", c.dim());
-                        j.put("n_layer", c.layers());
-                        j.put("n_head", c.heads());
-                        j.put("n_inner", c.ffnDim());
-                        j.put("n_positions", c.contextLength());
-                        j.put("n_ctx", c.contextLength());
-                        j.put("layer_norm_epsilon", decimal(c.normEps()));
-                        j.put("activation_function", "gelu_new"); // the tanh approximation, as the engine computes it
-                        j.put("scale_attn_weights", true);
-                        for (String p : new String[] {"attn_pdrop", "embd_pdrop", "resid_pdrop"}) j.put(p, 0.0);
-                    }));
-
-    private static Map<String, HfArchitecture> rows(HfArchitecture... rows) {
-        Map<String, HfArchitecture> m = new LinkedHashMap<>();
-        for (HfArchitecture r : rows) m.put(r.gguf, r);
-        return Map.copyOf(m);
+    @FunctionalInterface
+    interface Check {
+        void check(HfConfig c) throws HfFormatException;
     }
 
-    public static Optional<HfArchitecture> of(String ggufArchitecture) {
-        return Optional.ofNullable(ROWS.get(ggufArchitecture));
-    }
-
-    public static String supportedNames() {
-        return String.join(", ", new java.util.TreeSet<>(ROWS.keySet()));
-    }
-
-    /** The HF name and transform of a GGUF tensor, or empty when this row has no counterpart for it. */
-    public Optional<Mapping> map(String ggufName) {
-        int dot = ggufName.lastIndexOf('.');
-        if (dot < 0) return Optional.empty();
-        String base = ggufName.substring(0, dot), suffix = ggufName.substring(dot); // ".weight" / ".bias"
-        if (base.startsWith("blk.")) {
-            int end = base.indexOf('.', 4);
-            if (end < 0) return Optional.empty();
-            String layer = base.substring(4, end), role = base.substring(end + 1);
-            String hf = blocks.get(role);
-            if (hf == null) return Optional.empty();
-            return Optional.of(new Mapping(blockPrefix + layer + "." + hf + suffix, transforms.getOrDefault(role, Transform.NONE)));
-        }
-        String hf = globals.get(base);
-        return hf == null ? Optional.empty() : Optional.of(new Mapping(hf + suffix, Transform.NONE));
-    }
-
-    public record Mapping(String hfName, Transform transform) {}
-
-    /** GGUF holds float32: written as its shortest decimal (1e-5, not 9.99999974e-6), the value the HF config had before conversion. */
-    static double decimal(float f) {
-        return Double.parseDouble(Float.toString(f));
-    }
-
-    /** The llama-family keys: sizes, norm epsilon, RoPE base (transformers 5's rope_parameters and the legacy top-level key). */
-    private static void ropeKeys(Map<String, Object> j, ModelConfig c, GgufMetadata m) {
-        j.put("hidden_size", c.dim());
-        j.put("intermediate_size", c.ffnDim());
-        j.put("num_hidden_layers", c.layers());
-        j.put("num_attention_heads", c.heads());
-        j.put("num_key_value_heads", c.kvHeads());
-        j.put("head_dim", c.headDim());
-        j.put("max_position_embeddings", c.contextLength());
-        j.put("rms_norm_eps", decimal(c.normEps()));
-        j.put("hidden_act", "silu");
-        double theta = decimal(c.ropeTheta());
-        Map<String, Object> rope = new LinkedHashMap<>();
-        rope.put("rope_theta", theta);
-        String prefix = c.arch().name() + ".rope.scaling.";
-        String scaling = m.optString(prefix + "type").orElse("none");
-        switch (scaling) {
-            case "none" -> rope.put("rope_type", "default");
-            case "linear" -> {
-                rope.put("rope_type", "linear");
-                rope.put("factor", m.optDouble(prefix + "factor").orElseThrow(() -> new IllegalArgumentException(prefix + "factor is missing")));
-            }
-            default -> throw new IllegalArgumentException("RoPE scaling '" + scaling + "' has no Hugging Face export yet (only linear)");
-        }
-        j.put("rope_parameters", rope);
-        j.put("rope_theta", theta);
-        j.put("rope_scaling", scaling.equals("none") ? null : Map.of("rope_type", "linear", "type", "linear", "factor", rope.get("factor")));
+    /** The full GGUF key name of {@code k}. */
+    String keyName(Key k) {
+        return k.name().startsWith("general.") ? k.name() : gguf + "." + k.name();
     }
 }

@@ -3,7 +3,7 @@ package dev.bantam.convert.hf;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.bantam.core.kernels.Kernels;
-import dev.bantam.convert.hf.HfArchitecture.Mapping;
+import dev.bantam.convert.hf.ExportArchitecture.Mapping;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.model.ModelConfig;
@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * GGUF → a Hugging Face model directory ({@code config.json}, {@code model.safetensors},
  * {@code tokenizer.json}, {@code tokenizer_config.json}) that {@code AutoModelForCausalLM} loads.
  * Every tensor is dequantized to float32, transformed back to HF's layout where the GGUF
- * convention differs ({@link HfArchitecture.Transform}) and rounded once to the chosen dtype. A
+ * convention differs ({@link ExportArchitecture.Transform}) and rounded once to the chosen dtype. A
  * tensor the architecture row does not know is refused rather than dropped, so an export never
  * silently computes another function than the GGUF file.
  *
@@ -57,8 +57,8 @@ public final class HfExporter {
         var m = file.metadata();
         String[] tokens = m.optStringArray("tokenizer.ggml.tokens").orElse(new String[0]);
         ModelConfig c = ModelConfig.from(name, m, tokens.length);
-        HfArchitecture arch = HfArchitecture.of(c.arch().name()).orElseThrow(() -> new IllegalArgumentException(
-                "%s: architecture '%s' has no Hugging Face export (supported: %s)".formatted(name, c.arch().name(), HfArchitecture.supportedNames())));
+        ExportArchitecture arch = ExportArchitecture.of(c.arch().name()).orElseThrow(() -> new IllegalArgumentException(
+                "%s: architecture '%s' has no Hugging Face export (supported: %s)".formatted(name, c.arch().name(), ExportArchitecture.supportedNames())));
         if (m.has("bantam.head.policy.size")) {
             throw new IllegalArgumentException(name + ": a model with policy/value heads is not a causal LM; it has no Hugging Face export");
         }
@@ -88,14 +88,14 @@ public final class HfExporter {
     }
 
     /** GGUF lists dimensions innermost first ({@code ne}); PyTorch outermost first. Conv1D is the transpose. */
-    static long[] hfShape(long[] ne, HfArchitecture.Transform t) {
+    static long[] hfShape(long[] ne, ExportArchitecture.Transform t) {
         if (ne.length == 1) return ne.clone();
         if (ne.length != 2) throw new IllegalArgumentException("only 1-D and 2-D tensors are exported, got " + ne.length + "-D");
-        return t == HfArchitecture.Transform.TRANSPOSE ? new long[] {ne[0], ne[1]} : new long[] {ne[1], ne[0]};
+        return t == ExportArchitecture.Transform.TRANSPOSE ? new long[] {ne[0], ne[1]} : new long[] {ne[1], ne[0]};
     }
 
     /** The tensor as float32 in HF's layout. */
-    static float[] values(TensorView t, HfArchitecture.Transform transform, ModelConfig c) {
+    static float[] values(TensorView t, ExportArchitecture.Transform transform, ModelConfig c) {
         float[] v = Kernels.toFloatArray(t);
         int cols = t.shape().length == 2 ? t.cols() : 1;
         return switch (transform) {
@@ -112,7 +112,7 @@ public final class HfExporter {
         };
     }
 
-    private static Map<String, Object> config(HfArchitecture arch, ModelConfig c, dev.bantam.core.gguf.GgufMetadata m, HfDtype dtype,
+    private static Map<String, Object> config(ExportArchitecture arch, ModelConfig c, dev.bantam.core.gguf.GgufMetadata m, HfDtype dtype,
                                               boolean tied, int tokenizerSize) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("architectures", java.util.List.of(arch.hfClass()));

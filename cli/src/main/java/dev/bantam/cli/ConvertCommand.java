@@ -1,0 +1,60 @@
+package dev.bantam.cli;
+
+import dev.bantam.convert.hf.HfConverter;
+import dev.bantam.core.kernels.ThreadPool;
+import dev.bantam.core.tensor.WeightType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Convert a Hugging Face model directory (config.json, model.safetensors or its shards with",
+                "model.safetensors.index.json, tokenizer.json, tokenizer_config.json) to a GGUF file with llama.cpp's",
+                "keys and tensor names: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,",
+                "Gemma3ForCausalLM, Gemma3ForConditionalGeneration (text part), Phi3ForCausalLM, GPT2LMHeadModel.",
+                "Quantizes on the way with --type, as 'bantam quantize' does."})
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "HF_DIR", description = "The model directory.")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT.gguf", description = "File to write.")
+    Path out;
+
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "Matrix type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_k, q5_k, q6_k (default: the checkpoint's own, f32/f16/bf16).")
+    String type;
+
+    @Option(names = "--pure", description = "Every matrix gets TYPE (no higher-precision output layer).")
+    boolean pure;
+
+    @Option(names = "--vocab-only", description = "Write only the tokenizer (and, with a config.json, the architecture's keys).")
+    boolean vocabOnly;
+
+    @Option(names = "--force", description = "Overwrite OUT if it exists.")
+    boolean force;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        WeightType target = type == null ? null : WeightTypes.parse(type, "--type");
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) throw new UsageException("--threads must be >= 1, got " + n);
+        if (!Files.isDirectory(in)) throw new UsageException(in + ": expected a Hugging Face model directory (config.json, model.safetensors, tokenizer.json)");
+        OutputFile.checkWritable(out, force);
+        try (HfConverter plan = HfConverter.plan(in, new HfConverter.Options(target, pure, vocabOnly)); ThreadPool pool = new ThreadPool(n)) {
+            System.err.printf("convert %s (%s -> %s): %s%n", in, plan.hfClass().isEmpty() ? "tokenizer" : plan.hfClass(),
+                    plan.arch().isEmpty() ? "vocabulary" : plan.arch(), plan.summary());
+            try (ByteProgress progress = new ByteProgress("convert")) {
+                plan.write(out, force, pool, progress);
+            }
+        }
+        System.err.printf("wrote %s (%,d bytes)%n", out, Files.size(out));
+        return 0;
+    }
+}
