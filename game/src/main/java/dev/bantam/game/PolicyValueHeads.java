@@ -53,6 +53,12 @@ public final class PolicyValueHeads {
         String name = file.path().getFileName().toString();
         if (!file.hasTensor(tensor)) throw new GgufFormatException(name + ": tensor " + tensor + " is missing (required by the policy/value heads)");
         TensorView t = file.tensor(tensor);
+        // the heads are dequantized whole; a type without kernels (I8, I32, ...) is the file's fault, named here
+        if (!Kernels.supports(t.type())) {
+            throw new dev.bantam.core.model.UnsupportedModelException("%s: tensor %s has type %s, expected a float or quantized weight type with kernels (F32, F16, BF16, Q8_0, ...)"
+                    .formatted(name, tensor, t.type()));
+        }
+        if (elements > Integer.MAX_VALUE - 8) throw new GgufFormatException("%s: tensor %s would need %d elements, more than an array holds".formatted(name, tensor, elements));
         if (t.elements() != elements) throw new GgufFormatException("%s: tensor %s has %d elements, expected %d".formatted(name, tensor, t.elements(), elements));
         return Kernels.toFloatArray(t);
     }
