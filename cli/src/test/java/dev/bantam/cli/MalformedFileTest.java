@@ -65,6 +65,13 @@ class MalformedFileTest {
     }
 
     @Test
+    void aRopeBaseOfZeroIsAFileErrorNotANaNSearch() throws Exception {
+        // found by scripts/mutation-fuzz.sh: NaN priors made the search pick no child (NullPointerException)
+        Path file = rewrite(GAME, "rope0.gguf", w -> w.put("llama.rope.freq_base", GgufValue.ofU32(0)), null, null);
+        assertFileError(withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2"), "rope0.gguf", "rope.freq_base");
+    }
+
+    @Test
     void anI8HeadIsAFileError() throws Exception {
         Path file = rewrite(GAME, "i8head.gguf", w -> {}, null, null, "head.policy.weight");
         assertFileError(withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2"), "i8head.gguf", "head.policy.weight", "I8");

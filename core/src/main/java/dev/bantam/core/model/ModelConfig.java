@@ -38,11 +38,15 @@ public record ModelConfig(
         if (ropeDims > headDim || ropeDims % 2 != 0) {
             throw new GgufFormatException("%s: rope.dimension_count %d must be even and at most the head size %d".formatted(file, ropeDims, headDim));
         }
+        double theta = m.optDouble(p + "rope.freq_base").orElse(10000.0);
+        // untrusted numbers that the forward pass divides by or takes powers of: NaN would flow silently
+        if (!(theta > 0 && theta < Float.MAX_VALUE)) throw new GgufFormatException("%s: metadata %srope.freq_base = %s (expected a positive finite number)".formatted(file, p, theta));
+        if (!(eps >= 0 && eps < 1)) throw new GgufFormatException("%s: metadata %s = %s (expected a finite number in [0, 1))".formatted(file, epsKey, eps));
         int vocab = m.has(p + "vocab_size") ? m.getInt(p + "vocab_size", 1) : vocabSizeFromTokens;
         return new ModelConfig(arch, dim,
                 m.getInt(p + "block_count", 1), heads, kvHeads, headDim,
                 m.getInt(p + "feed_forward_length", 1), vocab,
                 m.getInt(p + "context_length", 1), eps,
-                m.optDouble(p + "rope.freq_base").orElse(10000.0).floatValue(), ropeDims);
+                (float) theta, ropeDims);
     }
 }
