@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.core.format.ModelFormatException;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.gguf.GgufValue;
@@ -40,8 +41,10 @@ final class InfoCommand implements Callable<Integer> {
                     out.printf("attention:     sliding window %d on %d of %d layers%n", c.slidingWindow(), local, c.layers());
                 }
                 if (f.hasTensor(dev.bantam.core.model.Weights.ROPE_FREQS)) out.println("rope scaling:  per-frequency divisors (rope_freqs.weight)");
-            } catch (RuntimeException e) {
-                out.println("dimensions:    unavailable (" + ErrorHandling.messageFor(e) + ")");
+            } catch (dev.bantam.core.model.UnsupportedModelException e) {
+                // an architecture Bantam cannot run still gets its metadata shown; a malformed
+                // value of a required key is an error of the file (exit 1), not "unavailable"
+                out.println("dimensions:    unavailable (" + ErrorHandling.oneLine(e.getMessage()) + ")");
             }
             out.printf("tokenizer:     %s, pre-tokenizer %s, %d tokens%n",
                     m.optString("tokenizer.ggml.model").orElse("none"), m.optString("tokenizer.ggml.pre").orElse("default"),
@@ -51,13 +54,13 @@ final class InfoCommand implements Callable<Integer> {
 
             out.printf("%nmetadata (%d keys):%n", m.asMap().size());
             for (Map.Entry<String, GgufValue> kv : m.asMap().entrySet()) {
-                out.printf("  %-42s %-8s %s%n", kv.getKey(), kv.getValue().type().name().toLowerCase(), kv.getValue().display());
+                out.printf("  %-42s %-8s %s%n", ModelFormatException.quote(kv.getKey()), kv.getValue().type().name().toLowerCase(), kv.getValue().display());
             }
             out.printf("%ntensors (%d):%n", f.tensorInfos().size());
             out.printf("  %4s  %-36s %-6s %-22s %12s%n", "#", "name", "type", "shape", "bytes");
             int i = 0;
             for (GgufTensorInfo t : f.tensorInfos()) {
-                out.printf("  %4d  %-36s %-6s %-22s %,12d%n", i++, t.name(), t.type(), Arrays.toString(t.shape()), t.byteSize());
+                out.printf("  %4d  %-36s %-6s %-22s %,12d%n", i++, ModelFormatException.quote(t.name()), t.type(), Arrays.toString(t.shape()), t.byteSize());
             }
         }
         return 0;

@@ -31,6 +31,10 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Documented here for --help; {@link #run(String...)} takes it from anywhere on the line. */
+    @CommandLine.Option(names = "--debug", description = "On an error, print the stack trace too (for bug reports).")
+    boolean debug;
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: bantam generate)");
@@ -43,6 +47,21 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        return ErrorHandling.configure(new CommandLine(new Main())).execute(args);
+        // --debug applies wherever it is written (bantam generate --debug ...), up to a "--"
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        boolean debug = false, literal = false;
+        for (String a : args) {
+            if (!literal && a.equals("--debug")) { debug = true; continue; }
+            if (a.equals("--")) literal = true;
+            rest.add(a);
+        }
+        ErrorHandling.debug = debug;
+        CommandLine cli = ErrorHandling.configure(new CommandLine(new Main()));
+        try {
+            return cli.execute(rest.toArray(String[]::new));
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler; an Error still gets its one line
+            return ErrorHandling.report(e, cli.getErr());
+        }
     }
 }

@@ -27,6 +27,12 @@ import java.util.Set;
 public final class EngineEvaluator implements PositionEvaluator {
     /** Default memory for cached prefixes. */
     public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+    /**
+     * Most positions a working cache holds. A game record (42 moves of four-in-a-row, a start
+     * token, separators) needs about a hundred; the file's context_length is untrusted and can
+     * say 2^31-1, so a slot is sized by the smaller of the two, never by the file alone.
+     */
+    static final int MAX_GAME_CONTEXT = 2048;
 
     private final Transformer transformer;
     private final PolicyValueHeads heads;
@@ -55,7 +61,7 @@ public final class EngineEvaluator implements PositionEvaluator {
         this.config = model.config();
         this.heads = PolicyValueHeads.load(model.file(), config.dim());
         this.format = heads.format();
-        this.capacity = config.contextLength();
+        this.capacity = slotCapacity(model.file().path().getFileName().toString(), config);
         KvCache.Segment start;
         Evaluation atStart = null;
         int[] startTokens = format.startTokens();
@@ -72,6 +78,23 @@ public final class EngineEvaluator implements PositionEvaluator {
         }
         this.trie = prefixReuse ? new PrefixTrie(start, cacheBytes) : null;
         if (trie != null) trie.root().evaluation = atStart;
+    }
+
+    /**
+     * The positions of one working cache: the file's context, capped by {@link #MAX_GAME_CONTEXT};
+     * its bytes (computed in long) must fit in a quarter of the heap, or the file is refused
+     * with one line before anything is allocated.
+     */
+    static int slotCapacity(String file, ModelConfig c) {
+        int capacity = Math.min(c.contextLength(), MAX_GAME_CONTEXT);
+        long floats = (long) c.layers() * capacity * c.kvDim();
+        long bytes = floats * Float.BYTES * (c.headDim() <= 16 ? 4 : 2);
+        long budget = Runtime.getRuntime().maxMemory() / 4;
+        if ((long) capacity * c.kvDim() > Integer.MAX_VALUE - 8 || bytes / Float.BYTES / (c.headDim() <= 16 ? 4 : 2) != floats || bytes > budget) {
+            throw new dev.bantam.core.format.ModelFormatException("%s: a KV cache of %d positions × %d layers × %d would take %,d bytes (limit %,d: a quarter of the heap)"
+                    .formatted(file, capacity, c.layers(), c.kvDim(), bytes, budget));
+        }
+        return capacity;
     }
 
     public EngineEvaluator(Model model, boolean prefixReuse) {

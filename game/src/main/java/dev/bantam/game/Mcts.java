@@ -159,6 +159,7 @@ public final class Mcts {
                     best = c;
                 }
             }
+            if (best == null) best = n.children[0];   // every score NaN (an evaluator's NaN): still a legal move
             path.add(best);
             n = best;
         }

@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
+import dev.bantam.core.format.ModelFormatException;
+
 import java.io.IOException;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
@@ -27,9 +29,11 @@ public final class OnnxGameEvaluator implements PositionEvaluator {
     private final OrtSession session;
     private final RecordFormat format;
     private final int policySize;
+    private final String file;
 
     public OnnxGameEvaluator(Path model, RecordFormat format, int threads) throws IOException {
         this.format = format;
+        this.file = model.getFileName().toString();
         try {
             OrtSession.SessionOptions so = new OrtSession.SessionOptions();
             so.setIntraOpNumThreads(threads);
@@ -43,6 +47,11 @@ public final class OnnxGameEvaluator implements PositionEvaluator {
                         .formatted(model.getFileName(), session.getInputNames(), outputs.keySet()));
             }
             long[] shape = ((ai.onnxruntime.TensorInfo) outputs.get("policy_logits").getInfo()).getShape();
+            if (shape.length == 0 || shape[shape.length - 1] <= 0 || shape[shape.length - 1] > Integer.MAX_VALUE) {
+                session.close();
+                throw new ModelFormatException("%s: output policy_logits has shape %s, expected a fixed last dimension (the number of moves)"
+                        .formatted(file, java.util.Arrays.toString(shape)));
+            }
             this.policySize = (int) shape[shape.length - 1];
         } catch (OrtException e) {
             throw new IOException(model.getFileName() + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
@@ -73,11 +82,19 @@ public final class OnnxGameEvaluator implements PositionEvaluator {
                 float[][] policy = (float[][]) r.get("policy_logits").orElseThrow().getValue();
                 float[][] value = (float[][]) r.get("value").orElseThrow().getValue();
                 for (int j = 0; j < b; j++) results[group.getValue().get(j)] = new Evaluation(policy[j], value[j][0]);
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on a batch of " + b + " records of " + len + " tokens: " + e.getMessage(), e);
+            } catch (OrtException | ClassCastException | java.util.NoSuchElementException | IndexOutOfBoundsException e) {
+                // a graph that loads but cannot run (or returns outputs of another shape) is the file's fault
+                throw new ModelFormatException("%s: ONNX Runtime failed on a batch of %d records of %d tokens: %s"
+                        .formatted(file, b, len, ModelFormatException.quote(firstLine(e.getMessage()))), e);
             }
         }
         return List.of(results);
+    }
+
+    static String firstLine(String s) {
+        if (s == null) return "no message";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     @Override

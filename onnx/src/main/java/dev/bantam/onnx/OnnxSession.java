@@ -1,5 +1,6 @@
 package dev.bantam.onnx;
 
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -9,6 +10,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.bantam.core.backend.InferenceSession;
+import dev.bantam.core.format.ModelFormatException;
 import dev.bantam.core.backend.Logits;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
@@ -66,7 +68,7 @@ final class OnnxSession implements InferenceSession {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         for (String name : new String[] {OnnxExporter.INPUT_IDS, OnnxExporter.ATTENTION_MASK, OnnxExporter.POSITION_IDS}) {
             if (!inputs.containsKey(name)) {
-                throw new IllegalArgumentException("%s: input %s is missing (expected a graph with Bantam's export-onnx inputs and outputs)".formatted(file, name));
+                throw new ModelFormatException("%s: input %s is missing (expected a graph with Bantam's export-onnx inputs and outputs)".formatted(file, name));
             }
         }
         int l = 0;
@@ -80,7 +82,7 @@ final class OnnxSession implements InferenceSession {
             this.headDim = (int) shape[3];
             this.kvType = kv.type;
             if (kvHeads <= 0 || headDim <= 0 || (kvType != OnnxJavaType.FLOAT && kvType != OnnxJavaType.FLOAT16)) {
-                throw new IllegalArgumentException("%s: past_key_values.0.key is %s (expected float or float16 [batch, kv_heads, past, head_dim])".formatted(file, kv));
+                throw new ModelFormatException("%s: past_key_values.0.key is %s (expected float or float16 [batch, kv_heads, past, head_dim])".formatted(file, kv));
             }
         } else {
             this.kvHeads = 0;
@@ -88,15 +90,16 @@ final class OnnxSession implements InferenceSession {
             this.kvType = null;
         }
         NodeInfo logits = session.getOutputInfo().get(OnnxExporter.LOGITS);
-        if (logits == null) throw new IllegalArgumentException(file + ": output logits is missing");
+        if (logits == null) throw new ModelFormatException(file + ": output logits is missing");
         long v = ((TensorInfo) logits.getInfo()).getShape()[2];
-        if (v <= 0 && meta.containsKey("bantam.vocab_size")) v = Long.parseLong(meta.get("bantam.vocab_size"));
-        if (v <= 0) throw new IllegalArgumentException(file + ": the logits' vocabulary dimension is not fixed");
+        if (v <= 0 && meta.containsKey("bantam.vocab_size")) v = positive(meta, "bantam.vocab_size");
+        if (v > Integer.MAX_VALUE - 8) throw new ModelFormatException(file + ": vocabulary of " + v + " tokens is impossible");
+        if (v <= 0) throw new ModelFormatException(file + ": the logits' vocabulary dimension is not fixed");
         this.vocab = (int) v;
         if (options.contextSize() > 0) {
             this.contextSize = options.contextSize();
         } else if (meta.containsKey("bantam.context_length")) {
-            this.contextSize = options.contextFor(Integer.parseInt(meta.get("bantam.context_length")));
+            this.contextSize = options.contextFor((int) Math.min(positive(meta, "bantam.context_length"), Integer.MAX_VALUE));
         } else {
             throw new IllegalArgumentException(file + ": no bantam.context_length in its metadata; give a context size (-c)");
         }
@@ -110,11 +113,23 @@ final class OnnxSession implements InferenceSession {
             } else {
                 t = TokenizerMetadata.tokenizer(meta, file);
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ModelFormatException e) {
             error = e;   // a session without a tokenizer still runs token ids (benchmarks)
         }
         this.tokenizer = t;
         this.tokenizerError = error;
+    }
+
+    /** A positive integer from the graph's metadata (untrusted text). */
+    private long positive(Map<String, String> meta, String key) {
+        String text = meta.get(key);
+        try {
+            long v = Long.parseLong(text.strip());
+            if (v > 0) return v;
+        } catch (NumberFormatException e) {
+            // reported below with the key's name
+        }
+        throw new ModelFormatException("%s: metadata %s is '%s', expected a positive integer".formatted(file, key, ModelFormatException.quote(text)));
     }
 
     @Override
@@ -304,7 +319,9 @@ final class OnnxSession implements InferenceSession {
                 return out;
             } catch (OrtException e) {
                 slots = before;
-                throw new IllegalStateException(file + ": ONNX Runtime run failed: " + e.getMessage(), e);
+                // a graph that loads but fails when run is the file's fault: one line, exit 1
+                String m = e.getMessage() == null ? "no message" : e.getMessage().lines().findFirst().orElse("");
+                throw new ModelFormatException(file + ": ONNX Runtime run failed: " + ModelFormatException.quote(m), e);
             } catch (RuntimeException e) {
                 slots = before;
                 throw e;

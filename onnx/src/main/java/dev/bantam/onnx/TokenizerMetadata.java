@@ -1,5 +1,6 @@
 package dev.bantam.onnx;
 
+import dev.bantam.core.format.ModelFormatException;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufMetadata;
 import dev.bantam.core.gguf.GgufValue;
@@ -10,6 +11,7 @@ import dev.bantam.core.tokenizer.Tokenizers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -51,25 +53,41 @@ public final class TokenizerMetadata {
         }
     }
 
+    /**
+     * Most bytes the gzip blob may inflate to. A 4096-token vocabulary takes tens of kilobytes and
+     * a 256k one a few megabytes; a bomb (a few KB that inflate to gigabytes) stops here.
+     */
+    static final int MAX_DECOMPRESSED = 64 << 20;
+
     /** The GGUF metadata that {@link #encode} wrote; {@code file} is named in error messages. */
     public static GgufMetadata decode(String value, String file) {
         if (!value.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("%s: metadata %s does not start with '%s' (written by a newer Bantam?)".formatted(file, KEY, PREFIX));
+            throw new ModelFormatException("%s: metadata %s does not start with '%s' (written by a newer Bantam?)".formatted(file, KEY, PREFIX));
         }
         byte[] gguf;
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(value.substring(PREFIX.length()))))) {
-            gguf = in.readAllBytes();
+            gguf = readBounded(in, file);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("%s: metadata %s is not valid base64 gzip: %s".formatted(file, KEY, e.getMessage()), e);
+            throw new ModelFormatException("%s: metadata %s is not valid base64 gzip: %s".formatted(file, KEY, ModelFormatException.quote(e.getMessage())), e);
         }
         return GgufFile.parseMetadata(file + " [" + KEY + "]", gguf);
+    }
+
+    /** Reads at most {@link #MAX_DECOMPRESSED} bytes, failing (not truncating) past that. */
+    private static byte[] readBounded(InputStream in, String file) throws IOException {
+        byte[] head = in.readNBytes(MAX_DECOMPRESSED);
+        if (head.length == MAX_DECOMPRESSED && in.read() >= 0) {
+            throw new ModelFormatException("%s: metadata %s inflates to more than %d MiB (expected a tokenizer of at most that)"
+                    .formatted(file, KEY, MAX_DECOMPRESSED >> 20));
+        }
+        return head;
     }
 
     /** The tokenizer described by an exported graph's metadata map. */
     public static Tokenizer tokenizer(Map<String, String> graphMetadata, String file) {
         String v = graphMetadata.get(KEY);
         if (v == null) {
-            throw new IllegalArgumentException("%s: no tokenizer in its metadata (%s is missing; export it again with this Bantam)".formatted(file, KEY));
+            throw new ModelFormatException("%s: no tokenizer in its metadata (%s is missing; export it again with this Bantam)".formatted(file, KEY));
         }
         return Tokenizers.fromGguf(decode(v, file), file);
     }

@@ -28,8 +28,8 @@ public final class KvCache {
         this.values = new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())];
         this.kvDim = c.kvDim();
         boolean transposed = c.headDim() <= TRANSPOSED_MAX_HEAD_DIM;
-        this.keysT = transposed ? new float[c.layers()][capacity * c.kvDim()] : null;
-        this.valuesT = transposed ? new float[c.layers()][capacity * c.kvDim()] : null;
+        this.keysT = transposed ? new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())] : null;
+        this.valuesT = transposed ? new float[c.layers()][Math.multiplyExact(capacity, c.kvDim())] : null;
     }
 
     /** Stores rows {@code [row, row + n)} of {@code k} and {@code v} ({@code [n][kvDim]}) at positions {@code [at, at + n)} of a layer. */

@@ -116,7 +116,8 @@ final class GgufHeaderParser {
         GgufValue a = kv.get("general.alignment");
         if (a == null) return GgufFile.DEFAULT_ALIGNMENT;
         field = "metadata general.alignment";
-        long v = a.type() == GgufValueType.ARRAY || a.type() == GgufValueType.STRING ? -1 : a.asLong();
+        if (!GgufMetadata.isInteger(a.type())) throw fail("has type " + a.type() + ", expected an integer (UINT32)");
+        long v = a.asLong();
         if (v <= 0 || v > (1 << 20) || Long.bitCount(v) != 1) throw fail("alignment " + a.display() + " is not a power of two");
         return (int) v;
     }

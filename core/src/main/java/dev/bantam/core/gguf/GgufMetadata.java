@@ -25,15 +25,17 @@ public final class GgufMetadata {
         return require(key, GgufValueType.STRING).value().toString();
     }
 
+    /** Absent: empty; present with another type: an error naming the key (never silently "absent"). */
     public Optional<String> optString(String key) {
-        return get(key).filter(v -> v.type() == GgufValueType.STRING).map(v -> (String) v.value());
+        return get(key).map(v -> (String) checked(key, v, GgufValueType.STRING).value());
     }
 
+    /** An integer of any integer type (unsigned ones as unsigned); a float or string is a format error. */
     public long getLong(String key) {
-        return requireValue(key).asLong();
+        return integer(key, requireValue(key));
     }
 
-    public Optional<Long> optLong(String key) { return get(key).map(GgufValue::asLong); }
+    public Optional<Long> optLong(String key) { return get(key).map(v -> integer(key, v)); }
 
     /** An integer that must fit in an int and be at least {@code min}: model dimensions. */
     public int getInt(String key, int min) {
@@ -45,10 +47,17 @@ public final class GgufMetadata {
         return (int) v;
     }
 
-    public Optional<Double> optDouble(String key) { return get(key).map(GgufValue::asDouble); }
+    /** A float or an integer, widened; anything else is a format error. */
+    public Optional<Double> optDouble(String key) {
+        return get(key).map(v -> switch (v.type()) {
+            case FLOAT32, FLOAT64 -> ((Number) v.value()).doubleValue();
+            default -> (double) integer(key, v, "a number");
+        });
+    }
 
+    /** A bool, or (as some converters write it) an integer 0 / non-zero. */
     public Optional<Boolean> optBool(String key) {
-        return get(key).map(v -> v.type() == GgufValueType.BOOL ? (Boolean) v.value() : v.asLong() != 0);
+        return get(key).map(v -> v.type() == GgufValueType.BOOL ? (Boolean) v.value() : integer(key, v, "a bool") != 0);
     }
 
     public Optional<String[]> optStringArray(String key) {
@@ -90,11 +99,32 @@ public final class GgufMetadata {
     }
 
     private GgufValue require(String key, GgufValueType type) {
-        GgufValue v = requireValue(key);
-        if (v.type() != type) {
-            throw new GgufFormatException("%s: metadata %s has type %s, expected %s".formatted(file, key, describe(v), type));
-        }
+        return checked(key, requireValue(key), type);
+    }
+
+    private GgufValue checked(String key, GgufValue v, GgufValueType type) {
+        if (v.type() != type) throw wrongType(key, type.toString(), v);
         return v;
+    }
+
+    private long integer(String key, GgufValue v) {
+        return integer(key, v, "an integer");
+    }
+
+    private long integer(String key, GgufValue v, String expected) {
+        if (!isInteger(v.type())) throw wrongType(key, expected, v);
+        return v.asLong();
+    }
+
+    static boolean isInteger(GgufValueType t) {
+        return switch (t) {
+            case UINT8, INT8, UINT16, INT16, UINT32, INT32, UINT64, INT64 -> true;
+            default -> false;
+        };
+    }
+
+    private GgufFormatException wrongType(String key, String expected, GgufValue v) {
+        return new GgufFormatException("%s: metadata %s has type %s, expected %s".formatted(file, key, describe(v), expected));
     }
 
     private static String describe(GgufValue v) {

@@ -47,7 +47,8 @@ public record GgufValue(GgufValueType type, Object value) {
     }
 
     static String abbreviate(String s, int max) {
-        String oneLine = s.replace("\n", "\\n");
+        // Newlines as \n as before; other control characters escaped so a hostile value cannot drive the terminal.
+        String oneLine = dev.bantam.core.format.ModelFormatException.quote(s.replace("\n", "\\n"));
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "…";
     }
 

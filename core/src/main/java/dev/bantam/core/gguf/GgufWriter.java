@@ -84,7 +84,8 @@ public final class GgufWriter {
 
     private int alignment() {
         GgufValue a = metadata.get("general.alignment");
-        return a == null ? GgufFile.DEFAULT_ALIGNMENT : (int) a.asLong();
+        // a non-integer alignment is written as given (tests make such files); the reader refuses it
+        return a == null || !GgufMetadata.isInteger(a.type()) ? GgufFile.DEFAULT_ALIGNMENT : (int) a.asLong();
     }
 
     /** Writes the file to a temporary name beside {@code out} and moves it into place when complete. */

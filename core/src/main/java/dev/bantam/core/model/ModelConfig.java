@@ -104,9 +104,13 @@ public record ModelConfig(
         if (ropeDims > headDim || ropeDims % 2 != 0) {
             throw new GgufFormatException("%s: rope.dimension_count %d must be even and at most the head size %d".formatted(file, ropeDims, headDim));
         }
+        double theta = m.optDouble(p + "rope.freq_base").orElse(10000.0);
+        // untrusted numbers that the forward pass divides by or takes powers of: NaN would flow silently
+        if (!(theta > 0 && theta < Float.MAX_VALUE)) throw new GgufFormatException("%s: metadata %srope.freq_base = %s (expected a positive finite number)".formatted(file, p, theta));
+        if (!(eps >= 0 && eps < 1)) throw new GgufFormatException("%s: metadata %s = %s (expected a finite number in [0, 1))".formatted(file, epsKey, eps));
         int vocab = m.has(p + "vocab_size") ? m.getInt(p + "vocab_size", 1) : vocabSizeFromTokens;
         int layers = m.getInt(p + "block_count", 1);
-        double base = m.optDouble(p + "rope.freq_base").orElse(10000.0);
+        double base = theta;
         double scale = ropeScale(file, m, p);
         int window = arch.slidingWindow() && m.has(p + "attention.sliding_window") ? m.getInt(p + "attention.sliding_window", 0) : 0;
         float attnScale = (float) (1 / Math.sqrt(headDim));

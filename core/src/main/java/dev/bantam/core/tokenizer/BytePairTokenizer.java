@@ -54,7 +54,7 @@ public final class BytePairTokenizer extends VocabularyTokenizer {
             // Byte-level tokens never contain a real space (it is mapped to 'Ġ'); searching from
             // index 1 still copes with a vocabulary whose first part is a lone space.
             int sp = line.indexOf(' ', 1);
-            if (sp < 0) throw new IllegalArgumentException("merge rule without a space: '" + line + "'");
+            if (sp < 0) throw new IllegalArgumentException("merge rule without a space: '" + dev.bantam.core.format.ModelFormatException.quote(line) + "'");
             return new String[] {line.substring(0, sp), line.substring(sp + 1)};
         }).toList();
     }

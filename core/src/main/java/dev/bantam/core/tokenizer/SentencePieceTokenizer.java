@@ -33,7 +33,13 @@ public final class SentencePieceTokenizer extends VocabularyTokenizer {
         String t = vocab.token(id);
         int type = vocab.type(id);
         if (type == TokenType.BYTE && t.length() == 6 && t.startsWith("<0x") && t.endsWith(">")) {
-            return new byte[] {(byte) Integer.parseInt(t.substring(3, 5), 16)};
+            int hi = Character.digit(t.charAt(3), 16), lo = Character.digit(t.charAt(4), 16);
+            // Character.digit accepts non-ASCII digits too; a byte token is written in ASCII hex only
+            if (hi < 0 || lo < 0 || t.charAt(3) > 'f' || t.charAt(4) > 'f') {
+                throw new IllegalArgumentException("byte token %d '%s': expected <0xHH> with two hex digits"
+                        .formatted(id, dev.bantam.core.format.ModelFormatException.quote(t)));
+            }
+            return new byte[] {(byte) (hi << 4 | lo)};
         }
         if (type == TokenType.NORMAL || type == TokenType.UNDEFINED || type == TokenType.UNUSED) {
             t = t.replace(SPACE_MARK, ' ');

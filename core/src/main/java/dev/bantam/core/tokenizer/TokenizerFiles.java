@@ -29,6 +29,14 @@ public final class TokenizerFiles {
      * ["a", "b"] pairs), added tokens (special ones as control tokens, the others user-defined).
      */
     public static Tokenizer fromHuggingFaceJson(Path tokenizerJson) throws IOException {
+        try {
+            return huggingFace(tokenizerJson);
+        } catch (IllegalArgumentException e) {
+            throw Tokenizers.inFile(tokenizerJson.getFileName().toString(), e);
+        }
+    }
+
+    private static Tokenizer huggingFace(Path tokenizerJson) throws IOException {
         Object tree = JsonReader.read(tokenizerJson);
         TokenizerJson json = new TokenizerJson(tokenizerJson.getFileName().toString());
         Map<String, Object> root = json.object(tree, () -> "the document");
@@ -96,6 +104,14 @@ public final class TokenizerFiles {
 
     /** GPT-2's encoder.json (token → id) and vocab.bpe (a "#version" line, then merges in rank order). */
     public static Tokenizer fromGpt2Files(Path encoderJson, Path vocabBpe) throws IOException {
+        try {
+            return gpt2(encoderJson, vocabBpe);
+        } catch (IllegalArgumentException e) {
+            throw Tokenizers.inFile(encoderJson.getFileName() + " + " + vocabBpe.getFileName(), e);
+        }
+    }
+
+    private static Tokenizer gpt2(Path encoderJson, Path vocabBpe) throws IOException {
         TokenizerJson json = new TokenizerJson(encoderJson.getFileName().toString());
         Map<String, Object> encoder = json.object(JsonReader.read(encoderJson), () -> "the document");
         int size = 0;

@@ -78,8 +78,8 @@ final class TokenizerJson {
             case List<?> l -> "an array";
             case String s -> "a string";
             case Boolean b -> b.toString();
-            default -> found.toString();
+            default -> dev.bantam.core.format.ModelFormatException.quote(found.toString());
         };
-        return new IllegalArgumentException("%s: %s: expected %s, found %s".formatted(file, where.get(), expected, kind));
+        return new IllegalArgumentException("%s: %s: expected %s, found %s".formatted(file, dev.bantam.core.format.ModelFormatException.quote(where.get()), expected, kind));
     }
 }

@@ -1,5 +1,6 @@
 package dev.bantam.core.tokenizer;
 
+import dev.bantam.core.format.ModelFormatException;
 import dev.bantam.core.gguf.GgufMetadata;
 
 import java.util.List;
@@ -13,9 +14,26 @@ public final class Tokenizers {
 
     /**
      * @param fileName named in error messages
-     * @throws IllegalArgumentException for a tokenizer model or pre-tokenizer this runtime lacks
+     * @throws ModelFormatException for a tokenizer the file describes wrongly, or one (model,
+     *         pre-tokenizer) this runtime lacks: always one line that names the file
      */
     public static Tokenizer fromGguf(GgufMetadata m, String fileName) {
+        try {
+            return build(m, fileName);
+        } catch (IllegalArgumentException e) {
+            // the builders below check what they read (a vocabulary's lengths, merge lines, byte
+            // tokens) without knowing the file; it is the file's content, so exit 1 with its name
+            throw inFile(fileName, e);
+        }
+    }
+
+    /** An {@link IllegalArgumentException} about a file's content, as that file's format error. */
+    static ModelFormatException inFile(String fileName, IllegalArgumentException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new ModelFormatException(message.startsWith(fileName + ":") ? message : fileName + ": " + message, e);
+    }
+
+    private static Tokenizer build(GgufMetadata m, String fileName) {
         String model = m.optString(PREFIX + "model").orElseThrow(() -> new IllegalArgumentException(
                 "%s: no tokenizer (tokenizer.ggml.model is missing); supported: %s".formatted(fileName, SUPPORTED_MODELS)));
         String[] tokens = m.optStringArray(PREFIX + "tokens").orElseThrow(() -> new IllegalArgumentException(
@@ -41,7 +59,7 @@ public final class Tokenizers {
                 yield new SentencePieceTokenizer(vocab, SpecialTokens.of(vocab, bos, eos, eot, addBos), addSpacePrefix, unk);
             }
             default -> throw new IllegalArgumentException("%s: unsupported tokenizer.ggml.model '%s'; supported: %s"
-                    .formatted(fileName, model, SUPPORTED_MODELS));
+                    .formatted(fileName, ModelFormatException.quote(model), SUPPORTED_MODELS));
         };
     }
 
@@ -54,7 +72,7 @@ public final class Tokenizers {
         if (name == null) return PreTokenizer.GPT2;
         return PreTokenizer.fromGgufName(name).orElseThrow(() -> new IllegalArgumentException(
                 "%s: unsupported pre-tokenizer tokenizer.ggml.pre '%s'; supported: %s"
-                        .formatted(fileName, name, PreTokenizer.supportedNames())));
+                        .formatted(fileName, ModelFormatException.quote(name), PreTokenizer.supportedNames())));
     }
 
     private static int id(GgufMetadata m, String key) {

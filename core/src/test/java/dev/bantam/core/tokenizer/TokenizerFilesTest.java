@@ -1,5 +1,6 @@
 package dev.bantam.core.tokenizer;
 
+import dev.bantam.core.format.ModelFormatException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -96,22 +97,22 @@ class TokenizerFilesTest {
         Path file = dir.resolve("wordpiece.json");
         java.nio.file.Files.writeString(file, "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{}}}");
         assertThatThrownBy(() -> TokenizerFiles.fromHuggingFaceJson(file))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("wordpiece.json", "WordPiece", "BPE");
+                .isInstanceOf(ModelFormatException.class).hasMessageContainingAll("wordpiece.json", "WordPiece", "BPE");
     }
 
     @Test
     void malformedFilesGiveOneLineNamingTheFileAndTheMember(@TempDir Path dir) throws Exception {
         assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0,}}}", dev.bantam.core.json.JsonFormatException.class,
                 "t.json: invalid JSON at offset 43 (line 1, column 44): expected a string key, found '}'");
-        assertRejected(dir, "[1]", IllegalArgumentException.class, "t.json: the document: expected an object, found an array");
-        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": -1}}}", IllegalArgumentException.class,
+        assertRejected(dir, "[1]", ModelFormatException.class, "t.json: the document: expected an object, found an array");
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": -1}}}", ModelFormatException.class,
                 "t.json: model.vocab[\"a\"]: expected a token id (an integer in 0 … 16777215), found -1");
-        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [[\"a\", \"b\", \"c\"]]}}", IllegalArgumentException.class,
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [[\"a\", \"b\", \"c\"]]}}", ModelFormatException.class,
                 "t.json: model.merges[0]: expected a pair of tokens, found 3 elements");
-        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}, \"added_tokens\": [{\"id\": 0, \"content\": 5}]}", IllegalArgumentException.class,
+        assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}, \"added_tokens\": [{\"id\": 0, \"content\": 5}]}", ModelFormatException.class,
                 "t.json: added_tokens[0].content: expected a string, found 5");
         assertRejected(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}}, \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": 1}]}}",
-                IllegalArgumentException.class, "t.json: pre_tokenizer.pretokenizers[0].type: expected a string, found 1");
+                ModelFormatException.class, "t.json: pre_tokenizer.pretokenizers[0].type: expected a string, found 1");
     }
 
     private static void assertRejected(Path dir, String json, Class<? extends Exception> type, String message) throws Exception {

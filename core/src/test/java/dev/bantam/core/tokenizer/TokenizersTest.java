@@ -1,5 +1,6 @@
 package dev.bantam.core.tokenizer;
 
+import dev.bantam.core.format.ModelFormatException;
 import dev.bantam.core.gguf.GgufMetadata;
 import dev.bantam.core.gguf.GgufValue;
 import dev.bantam.core.gguf.GgufValueType;
@@ -36,14 +37,14 @@ class TokenizersTest {
     void unknownModelIsNamedWithWhatIsSupported() {
         Map<String, GgufValue> m = byteLevel("gpt-2");
         m.put("tokenizer.ggml.model", GgufValue.of("bert"));
-        assertThatThrownBy(() -> build(m)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> build(m)).isInstanceOf(ModelFormatException.class)
                 .hasMessageContainingAll("x.gguf", "'bert'", "gpt2", "llama")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test
     void unknownPreTokenizerIsNamedWithWhatIsSupported() {
-        assertThatThrownBy(() -> build(byteLevel("tekken"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> build(byteLevel("tekken"))).isInstanceOf(ModelFormatException.class)
                 .hasMessageContainingAll("x.gguf", "'tekken'", "gpt-2", "llama-bpe", "llama3", "qwen2")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
