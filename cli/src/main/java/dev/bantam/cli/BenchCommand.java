@@ -123,7 +123,16 @@ final class BenchCommand implements Callable<Integer> {
             for (int t : threadCounts) {
                 StreamTriad.Result triad = roofline ? triads.computeIfAbsent(t, this::measureBandwidth) : null;
                 Progress.status("loading %s on %s (%d threads)".formatted(path.getFileName(), backend, t));
+                long open0 = System.nanoTime();
                 try (InferenceSession session = b.open(new ModelSource(path), new SessionOptions(t, ctx, 1))) {
+                    long open1 = System.nanoTime();
+                    session.prefill(new int[][] {{0}});
+                    long first = System.nanoTime();
+                    session.reset();
+                    Progress.done();
+                    System.err.printf("load %s: %.1f ms (open %.1f ms + first token %.1f ms, cold JIT)%n", path.getFileName(),
+                            (first - open0) / 1e6, (open1 - open0) / 1e6, (first - open1) / 1e6);
+                    System.err.println(tokenizerSpeed(session));
                     Progress.status("warming up " + path.getFileName());
                     session.warmUp();
                     for (BenchTest test : tests) {
@@ -150,6 +159,33 @@ final class BenchCommand implements Callable<Integer> {
         Progress.done();
         printer.footer(List.copyOf(triads.values()));
         return 0;
+    }
+
+    /** A short English string, as seed 004's tokenizer target ("< 5 µs encode") measures. */
+    static final String TOKENIZER_TEXT = "The quick brown fox jumps over the lazy dog.";
+
+    /** Encode and decode of {@link #TOKENIZER_TEXT}: the median µs of 200 timed calls after 2,000 warm-up calls each. */
+    static String tokenizerSpeed(InferenceSession session) {
+        var tok = session.tokenizer();
+        int[] ids = tok.encode(TOKENIZER_TEXT, false, false);
+        for (int i = 0; i < 2000; i++) {
+            tok.encode(TOKENIZER_TEXT, false, false);
+            tok.decode(ids);
+        }
+        double[] enc = new double[200], dec = new double[200];
+        for (int i = 0; i < enc.length; i++) {
+            long t0 = System.nanoTime();
+            tok.encode(TOKENIZER_TEXT, false, false);
+            long t1 = System.nanoTime();
+            tok.decode(ids);
+            long t2 = System.nanoTime();
+            enc[i] = (t1 - t0) / 1e3;
+            dec[i] = (t2 - t1) / 1e3;
+        }
+        Arrays.sort(enc);
+        Arrays.sort(dec);
+        return "tokenizer: encode %.2f µs, decode %.2f µs (median of %d; \"%s\", %d chars, %d tokens)".formatted(
+                enc[enc.length / 2], dec[dec.length / 2], enc.length, TOKENIZER_TEXT, TOKENIZER_TEXT.length(), ids.length);
     }
 
     private StreamTriad.Result measureBandwidth(int threads) {

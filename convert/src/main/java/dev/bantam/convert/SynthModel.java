@@ -83,7 +83,11 @@ public final class SynthModel {
 
     private void tensors() {
         int d = s.dim(), kv = s.kvHeads() * s.headDim(), ff = s.ffn();
-        matrix("token_embd.weight", d, s.vocab());
+        RowSource embeddings = uniform(0f, WEIGHT_STD);
+        matrix("token_embd.weight", d, s.vocab(), embeddings);
+        // llama.cpp's gpt2 loader requires output.weight even when it is tied; its converter
+        // (GPT2Model in convert_hf_to_gguf.py) writes a copy of token_embd, and so does synth
+        if (s.tiedOutput() && s.arch().equals("gpt2")) matrix("output.weight", d, s.vocab(), embeddings);
         if (arch.positions() == Architecture.Positions.LEARNED) matrix("position_embd.weight", d, s.context());
         norm("output_norm");
         if (!s.tiedOutput()) matrix("output.weight", d, s.vocab());
@@ -116,8 +120,12 @@ public final class SynthModel {
     }
 
     private void matrix(String name, int cols, int rows) {
+        matrix(name, cols, rows, uniform(0f, WEIGHT_STD));
+    }
+
+    private void matrix(String name, int cols, int rows, RowSource values) {
         WeightType t = TypeFit.forRow(type, cols);
-        writer.addTensor(name, t, new long[] {cols, rows}, new EncodedTensor(t, rows, cols, uniform(0f, WEIGHT_STD), pool));
+        writer.addTensor(name, t, new long[] {cols, rows}, new EncodedTensor(t, rows, cols, values, pool));
     }
 
     private void vector(String name, int n, float mean, float std) {
