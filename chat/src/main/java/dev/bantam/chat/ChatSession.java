@@ -36,7 +36,7 @@ public final class ChatSession {
         cancelled = false;
         List<Map<String, Object>> turn = new ArrayList<>(templateMessages());
         turn.add(ChatMessage.user(message).toTemplateValue());
-        Reply reply = model.reply(turn, sampling, () -> cancelled, onText);
+        Reply reply = model.reply(turn, null, Map.of(), sampling, () -> cancelled, onText);
         messages.add(ChatMessage.user(message));
         messages.add(ChatMessage.assistant(reply.text()));
         return reply;

@@ -51,10 +51,18 @@ public final class LanguageModel implements AutoCloseable {
         }
     }
 
-    /** The model's reply to {@code messages} (rendered with the template, assistant header added). */
-    Reply reply(List<? extends Map<String, ?>> messages, SamplingOptions sampling, BooleanSupplier cancelled,
-                Consumer<String> onText) {
-        int[] tokens = format.encode(format.template().render(messages, true));
+    /**
+     * The model's reply to a conversation given as the template reads it, for callers that build
+     * their own messages (an HTTP server, an integration): tool calls and tool results in
+     * {@code messages}, tool schemas in {@code tools} (or null), keyword arguments such as
+     * {@code enable_thinking} in {@code templateArguments}. The assistant header is added.
+     *
+     * @param cancelled polled once per token; true stops the reply
+     */
+    public Reply reply(List<? extends Map<String, ?>> messages, List<? extends Map<String, ?>> tools,
+                       Map<String, ?> templateArguments, SamplingOptions sampling, BooleanSupplier cancelled,
+                       Consumer<String> onText) {
+        int[] tokens = format.encode(format.template().render(messages, tools, true, templateArguments));
         synchronized (turnLock) {
             return Turn.run(context, tokens, sampling, format.stopTokens(), format.stopTexts(), cancelled, onText);
         }

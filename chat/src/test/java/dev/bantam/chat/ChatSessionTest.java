@@ -56,7 +56,7 @@ class ChatSessionTest {
         try (LanguageModel fresh = TestModels.tiny()) {
             List<ChatMessage> history = chat.messages().subList(0, 3);
             List<java.util.Map<String, Object>> turn = new ArrayList<>(history.stream().map(ChatMessage::toTemplateValue).toList());
-            Reply reply = fresh.reply(turn, GREEDY_8, () -> false, t -> {});
+            Reply reply = fresh.reply(turn, null, java.util.Map.of(), GREEDY_8, () -> false, t -> {});
             assertThat(reply.reusedTokens()).isZero();
             assertThat(reply.text()).isEqualTo(second);
         }
@@ -108,6 +108,27 @@ class ChatSessionTest {
             assertThatThrownBy(() -> m.render(List.of(ChatMessage.user("a"), ChatMessage.user("b")), true))
                     .isInstanceOf(ChatTemplateException.class)
                     .hasMessage("chat template: Conversation roles must alternate user/assistant/user/assistant/...");
+        }
+    }
+
+    @Test
+    void toolsAndTemplateArgumentsReachTheTemplate(@TempDir Path dir) throws IOException {
+        var qwen = Fixtures.json("chat/chat-templates.json").get("templates").get("qwen3");
+        var toolCase = qwen.get("cases").valueStream()
+                .filter(c -> c.get("name").asText().equals("tool-call-and-result") && c.get("add_generation_prompt").asBoolean())
+                .findFirst().orElseThrow();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        @SuppressWarnings("unchecked") List<java.util.Map<String, Object>> messages = json.convertValue(toolCase.get("messages"), List.class);
+        @SuppressWarnings("unchecked") List<java.util.Map<String, Object>> tools = json.convertValue(toolCase.get("tools"), List.class);
+        try (LanguageModel m = Bantam.load(TestModels.withTemplate(dir, qwen.get("chat_template").asText()), LoadOptions.DEFAULTS.withThreads(1).withContextSize(256))) {
+            assertThat(m.template().render(messages, tools, true, java.util.Map.of())).isEqualTo(toolCase.get("rendered").asText());
+            // (the tools' prompt is longer than this tiny model's context, so the reply runs on a short conversation)
+            List<java.util.Map<String, Object>> hello = List.of(ChatMessage.user("Hello!").toTemplateValue());
+            Reply thinking = m.reply(hello, null, java.util.Map.of(), GREEDY_8, () -> false, t -> {});
+            Reply notThinking = m.reply(hello, null, java.util.Map.of("enable_thinking", false), GREEDY_8, () -> false, t -> {});
+            // enable_thinking=false adds the empty think block to the prompt
+            assertThat(notThinking.promptTokens()).isGreaterThan(thinking.promptTokens());
+            assertThat(notThinking.reusedTokens()).isGreaterThan(0);
         }
     }
 
