@@ -7,26 +7,15 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** DESIGN.md: chat builds on core only (and jinjava); core knows nothing of chat; templates know nothing of models. */
+/**
+ * Chat templates know nothing of models or the engine, so the server and integrations can render
+ * with them alone. (Which modules chat may use is checked with every module's rules in the CLI's
+ * ModuleDependenciesTest.)
+ */
 class ModuleRulesTest {
     private static final JavaClasses ALL = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.bantam");
-
-    @Test
-    void chatDependsOnCoreOnly() {
-        noClasses().that().resideInAPackage("dev.bantam.chat..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.cli..", "dev.bantam.onnx..", "dev.bantam.cuda..",
-                        "dev.bantam.study..", "dev.bantam.game..", "dev.bantam.convert..")
-                .check(ALL);
-    }
-
-    @Test
-    void coreKnowsNothingOfChat() {
-        noClasses().that().resideInAPackage("dev.bantam.core..")
-                .should().dependOnClassesThat().resideInAPackage("dev.bantam.chat..")
-                .check(ALL);
-    }
 
     @Test
     void templatesAreIndependentOfTheEngine() {
