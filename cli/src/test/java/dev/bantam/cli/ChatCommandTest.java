@@ -48,7 +48,7 @@ class ChatCommandTest {
     @Test
     void aTemplateErrorIsOneLineWithTheTemplatesMessage(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("refuses.gguf");
-        try (GgufFile in = GgufFile.open(CliRun.fixture("tiny/llama-tiny/llama-tiny-f32.gguf"))) {
+        try (GgufFile in = GgufFile.open(dev.bantam.testing.Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf"))) {
             GgufWriter w = new GgufWriter().putAll(in.metadata())
                     .put("tokenizer.chat_template", GgufValue.of("{{ raise_exception('This model does not chat.') }}"));
             for (GgufTensorInfo t : in.tensorInfos()) w.addTensor(t.name(), t.type(), t.shape(), in.tensor(t.name()).data());
