@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Run and measure transformer language models on the JVM.",
         subcommands = {
                 GenerateCommand.class,
+                ChatCommand.class,
                 PerplexityCommand.class,
                 InfoCommand.class,
                 TokenizeCommand.class,

@@ -24,11 +24,17 @@ class ModuleDependenciesTest {
             .importPackages("dev.bantam");
 
     /** The modules, by the last part of their root package {@code dev.bantam.*}. */
-    private static final List<String> MODULES = List.of("testing", "core", "onnx", "cuda", "game", "convert", "study", "cli", "jmh");
+    private static final List<String> MODULES = List.of("testing", "core", "chat", "onnx", "cuda", "game", "convert", "study", "cli", "jmh");
 
     @Test
     void coreDependsOnNoOtherModule() {
         mayUseOnly("core");
+    }
+
+    /** Chat templates and the Java API run on any backend through core's SPI (and the cpu engine's rewind). */
+    @Test
+    void chatDependsOnlyOnCore() {
+        mayUseOnly("chat", "core");
     }
 
     @Test
