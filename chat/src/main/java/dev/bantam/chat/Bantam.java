@@ -40,7 +40,7 @@ public final class Bantam {
     public static LanguageModel load(String pathOrName, LoadOptions options) throws IOException {
         Path path = Path.of(pathOrName);
         if (Files.exists(path)) return load(path, options);
-        return load(ClassPathModels.find(pathOrName).orElseThrow(() -> new NoSuchFileException(pathOrName)), options);
+        return load(EmbeddedModels.find(pathOrName).orElseThrow(() -> new NoSuchFileException(pathOrName)), options);
     }
 
     public static LanguageModel load(Path model, LoadOptions options) throws IOException {

@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.chat.EmbeddedModels;
 import dev.bantam.core.backend.InferenceBackend;
 import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.ModelSource;

@@ -25,6 +25,9 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingFlags sampling;
 
+    @Option(names = {"-n", "--n-predict"}, paramLabel = "N", defaultValue = "512", description = "Most tokens of one reply (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
     @Option(names = "--system", paramLabel = "TEXT", description = "System prompt.")
     String system;
 
@@ -36,7 +39,7 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var options = sampling.options();
+        var options = sampling.options(maxTokens);
         if (contextSize != null && contextSize < 1) throw new UsageException("-c must be >= 1, got " + contextSize);
         if (backendOption.precision != null) throw new UsageException("--precision is not supported by chat (export the ONNX model first)");
         String backend = backendOption.backend().id();

@@ -43,8 +43,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WeightType target = type == null ? null : WeightTypes.parse(type, "--type");
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new UsageException("--threads must be >= 1, got " + n);
+        int n = ThreadCount.of(threads);
         if (!Files.isDirectory(in)) throw new UsageException(in + ": expected a Hugging Face model directory (config.json, model.safetensors, tokenizer.json)");
         OutputFile.checkWritable(out, force);
         try (HfConverter plan = HfConverter.plan(in, new HfConverter.Options(target, pure, vocabOnly)); ThreadPool pool = new ThreadPool(n)) {
@@ -54,7 +53,7 @@ final class ConvertCommand implements Callable<Integer> {
                 plan.write(out, force, pool, progress);
             }
         }
-        System.err.printf("wrote %s (%,d bytes)%n", out, Files.size(out));
+        OutputFile.reportWritten(out);
         return 0;
     }
 }

@@ -33,7 +33,7 @@ final class ConvertGameCommand implements Callable<Integer> {
         if (!Files.isDirectory(in)) throw new UsageException(in + ": expected a folder with config.json and model.safetensors");
         OutputFile.checkWritable(out, force);
         GameModelConverter.convert(in, recordStart, out);
-        System.err.printf("wrote %s (%,d bytes)%n", out, Files.size(out));
+        OutputFile.reportWritten(out);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.chat.EmbeddedModels;
 import dev.bantam.core.cpu.CpuBackend;
 import dev.bantam.game.GameState;
 import dev.bantam.game.Mcts;

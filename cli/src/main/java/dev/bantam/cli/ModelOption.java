@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.chat.EmbeddedModels;
 import dev.bantam.core.gguf.GgufFile;
 import picocli.CommandLine.Option;
 
@@ -35,9 +36,7 @@ public final class ModelOption {
     }
 
     public int threads() {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new UsageException("--threads must be >= 1, got " + n);
-        return n;
+        return ThreadCount.of(threads);
     }
 
 }

@@ -13,4 +13,9 @@ final class OutputFile {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) throw new UsageException(out + ": directory " + parent + " does not exist");
     }
+
+    /** The closing line of a command that wrote one file: its name and size, on stderr. */
+    static void reportWritten(Path out) throws java.io.IOException {
+        System.err.printf("wrote %s (%,d bytes)%n", out, Files.size(out));
+    }
 }

@@ -51,8 +51,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (!Files.exists(in)) throw new java.nio.file.NoSuchFileException(in.toString());
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) throw new UsageException("OUT must differ from IN");
         OutputFile.checkWritable(out, force);
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new UsageException("--threads must be >= 1, got " + n);
+        int n = ThreadCount.of(threads);
         try (GgufFile file = GgufFile.open(in); ThreadPool pool = new ThreadPool(n)) {
             for (GgufTensorInfo t : file.tensorInfos()) {
                 if (t.shape().length > 1 && !SOURCES.contains(t.type()) && t.type() != WeightType.Q8_0 && !allowRequantize) {
@@ -66,7 +65,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 plan.write(file, out, pool, progress);
             }
         }
-        System.err.printf("wrote %s (%,d bytes)%n", out, Files.size(out));
+        OutputFile.reportWritten(out);
         return 0;
     }
 

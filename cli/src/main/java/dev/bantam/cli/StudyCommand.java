@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.chat.EmbeddedModels;
 import dev.bantam.study.ModelPreparer;
 import dev.bantam.study.Shard;
 import dev.bantam.study.StudyFiles;

@@ -50,15 +50,14 @@ final class SynthCommand implements Callable<Integer> {
         WeightType weightType = WeightTypes.parse(type, "--type");
         SynthShape shape = shape();
         OutputFile.checkWritable(out, force);
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) throw new UsageException("--threads must be >= 1, got " + n);
+        int n = ThreadCount.of(threads);
         System.err.printf("synth %s %s: d=%d, %d layers, %d heads (%d kv), ffn %d, vocab %d, %,d parameters%n",
                 shape.arch(), weightType.name().toLowerCase(), shape.dim(), shape.layers(), shape.heads(), shape.kvHeads(),
                 shape.ffn(), shape.vocab(), shape.parameters());
         try (ThreadPool pool = new ThreadPool(n); ByteProgress progress = new ByteProgress("synth")) {
             SynthModel.write(shape, weightType, seed, out, pool, progress);
         }
-        System.err.printf("wrote %s (%,d bytes)%n", out, Files.size(out));
+        OutputFile.reportWritten(out);
         return 0;
     }
 

@@ -1,14 +1,10 @@
 package dev.bantam.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bantam.core.cpu.KvCache;
-import dev.bantam.core.cpu.Transformer;
 import dev.bantam.core.gguf.GgufDequantizer;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
-import dev.bantam.core.kernels.ThreadPool;
-import dev.bantam.core.model.ModelConfig;
-import dev.bantam.core.model.Weights;
+import dev.bantam.core.model.ForwardHarness;
 import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,10 +40,10 @@ class ArchQuantizeAgreementTest {
         }
         int same = 0, total = 0;
         float max = 0;
-        try (var q = new Engine(quantized); var ref = new Engine(dequantized)) {
+        try (var q = new ForwardHarness(quantized, 2); var ref = new ForwardHarness(dequantized, 2)) {
             for (JsonNode c : Fixtures.json(dir + "golden.json").get("cases")) {
                 int[] tokens = Fixtures.ints(c.get("tokens"));
-                float[] expected = ref.prefill(tokens), actual = q.stepByStep(tokens);
+                float[] expected = ref.logits(tokens), actual = q.logitsStepByStep(tokens);
                 int vocab = q.config.vocabSize();
                 for (int p = 0; p < tokens.length; p++) {
                     if (argmax(expected, p * vocab, vocab) == argmax(actual, p * vocab, vocab)) same++;
@@ -65,39 +61,5 @@ class ArchQuantizeAgreementTest {
         int best = 0;
         for (int i = 1; i < n; i++) if (x[off + i] > x[off + best]) best = i;
         return best;
-    }
-
-    /** The CPU forward pass of a GGUF without its tokenizer. */
-    private static final class Engine implements AutoCloseable {
-        final GgufFile file;
-        final ModelConfig config;
-        final ThreadPool pool = new ThreadPool(2);
-        final Transformer transformer;
-
-        Engine(Path path) throws Exception {
-            file = GgufFile.open(path);
-            config = ModelConfig.from(path.getFileName().toString(), file.metadata(), file.metadata().optStringArray("tokenizer.ggml.tokens").orElseThrow().length);
-            transformer = new Transformer(config, Weights.load(file, config), pool);
-        }
-
-        float[] prefill(int[] tokens) {
-            return transformer.forward(new KvCache(config, tokens.length), tokens, true);
-        }
-
-        float[] stepByStep(int[] tokens) {
-            KvCache cache = new KvCache(config, tokens.length);
-            float[] all = new float[tokens.length * config.vocabSize()];
-            for (int i = 0; i < tokens.length; i++) {
-                float[] l = transformer.forward(cache, new int[] {tokens[i]}, false);
-                System.arraycopy(l, 0, all, i * config.vocabSize(), l.length);
-            }
-            return all;
-        }
-
-        @Override
-        public void close() {
-            pool.close();
-            file.close();
-        }
     }
 }

@@ -7,9 +7,6 @@ import dev.bantam.core.gguf.GgufWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +27,7 @@ class ChatCommandTest {
 
     @Test
     void aPipedConversationRunsTheCommands() {
-        CliRun run = withInput("Hello\n/system Be kind.\nHi again\n/bogus\n/reset\nOnce more\n/exit\nnever read\n",
+        CliRun run = CliRun.withInput("Hello\n/system Be kind.\nHi again\n/bogus\n/reset\nOnce more\n/exit\nnever read\n",
                 "chat", "-n", "8", "-s", "3", "-t", "1");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("(system prompt set; conversation cleared)", "(conversation cleared)")
@@ -41,7 +38,7 @@ class ChatCommandTest {
 
     @Test
     void endOfInputEndsTheChat() {
-        CliRun run = withInput("Hello\n", "chat", "-n", "4", "-t", "1");
+        CliRun run = CliRun.withInput("Hello\n", "chat", "-n", "4", "-t", "1");
         assertThat(run.exitCode()).as(run.err()).isZero();
     }
 
@@ -58,7 +55,7 @@ class ChatCommandTest {
         assertThat(once.exitCode()).isEqualTo(2);
         assertThat(once.errLines().strip()).isEqualTo("bantam: chat template: This model does not chat.");
         // interactively the error is reported and the chat goes on
-        CliRun chat = withInput("hi\n/exit\n", "chat", "-m", model.toString(), "-t", "1");
+        CliRun chat = CliRun.withInput("hi\n/exit\n", "chat", "-m", model.toString(), "-t", "1");
         assertThat(chat.exitCode()).isZero();
         assertThat(chat.errLines()).contains("bantam: chat template: This model does not chat.");
     }
@@ -69,15 +66,5 @@ class ChatCommandTest {
         CliRun backend = CliRun.of("chat", "--backend", "warp", "--prompt", "x");
         assertThat(backend.exitCode()).isEqualTo(2);
         assertThat(backend.errLines()).contains("--backend: unknown backend 'warp'");
-    }
-
-    private static synchronized CliRun withInput(String input, String... args) {
-        InputStream old = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-            return CliRun.of(args);
-        } finally {
-            System.setIn(old);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.bantam.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -18,6 +20,17 @@ record CliRun(int exitCode, String out, String err) {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
+        }
+    }
+
+    /** Runs the CLI with {@code input} as its stdin (what a person or a pipe would type). */
+    static synchronized CliRun withInput(String input, String... args) {
+        InputStream old = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+            return of(args);
+        } finally {
+            System.setIn(old);
         }
     }
 

@@ -11,9 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -56,7 +53,7 @@ class GameCommandsTest {
 
     @Test
     void aiVersusAiPrintsALegalGameRecord() {
-        CliRun run = withInput("", "play", "--human", "none", "--simulations", "16");
+        CliRun run = CliRun.withInput("", "play", "--human", "none", "--simulations", "16");
         assertThat(run.exitCode()).as(run.err()).isZero();
         String record = run.out().lines().filter(l -> l.startsWith("record: ")).findFirst().orElseThrow().substring(8);
         FourInARow end = FourInARow.fromRecord(record);
@@ -66,7 +63,7 @@ class GameCommandsTest {
 
     @Test
     void aHumanMoveIsCheckedAndTheBoardShown() {
-        CliRun run = withInput("c3\nc3\nz9\nquit\n", "play", "--simulations", "8");
+        CliRun run = CliRun.withInput("c3\nc3\nz9\nquit\n", "play", "--simulations", "8");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("You are X").contains("   a b c d e")
                 .contains("illegal move: c3 is already taken")
@@ -77,10 +74,10 @@ class GameCommandsTest {
 
     @Test
     void badOptionsAndModelsWithoutHeadsAreUsageErrors() {
-        CliRun side = withInput("", "play", "--human", "both");
+        CliRun side = CliRun.withInput("", "play", "--human", "both");
         assertThat(side.exitCode()).isEqualTo(2);
         assertThat(side.err()).contains("--human must be first, second or none, got 'both'");
-        CliRun lm = withInput("", "play", "-m", "austen-llama-7m", "--human", "none");
+        CliRun lm = CliRun.withInput("", "play", "-m", "austen-llama-7m", "--human", "none");
         assertThat(lm.exitCode()).isEqualTo(2);
         assertThat(lm.err()).contains("austen-llama-7m: has no policy/value heads");
     }
@@ -100,14 +97,14 @@ class GameCommandsTest {
     void gameBackendsAreTheRegisteredOnesAndCheckTheirFiles() {
         CliRun help = CliRun.of("play", "--help");
         assertThat(help.out()).contains("Game backend: cpu, onnx-cpu (with KV-prefix reuse");
-        CliRun unknown = withInput("", "play", "--backend", "cuda", "--human", "none");
+        CliRun unknown = CliRun.withInput("", "play", "--backend", "cuda", "--human", "none");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("--backend cuda is not a game backend (expected one of [cpu, onnx-cpu])");
         String onnxFile = Fixtures.path("game/trained-llama/model.onnx").toString();
-        CliRun onnxOnCpu = withInput("", "play", "-m", onnxFile, "--human", "none");
+        CliRun onnxOnCpu = CliRun.withInput("", "play", "-m", onnxFile, "--human", "none");
         assertThat(onnxOnCpu.exitCode()).isEqualTo(2);
         assertThat(onnxOnCpu.err()).contains(onnxFile + ": an ONNX file runs on --backend onnx-cpu");
-        CliRun onnx = withInput("", "play", "-m", onnxFile, "--backend", "onnx-cpu", "--human", "none", "--simulations", "4");
+        CliRun onnx = CliRun.withInput("", "play", "-m", onnxFile, "--backend", "onnx-cpu", "--human", "none", "--simulations", "4");
         assertThat(onnx.exitCode()).as(onnx.err()).isZero();
         assertThat(onnx.out()).contains("record: ");
     }
@@ -123,15 +120,5 @@ class GameCommandsTest {
                 .contains("backend,mode,batch,tokens,ms_per_eval_median");
         List<String> csv = run.out().lines().filter(l -> l.startsWith("cpu,") || l.startsWith("onnx-cpu,")).toList();
         assertThat(csv).hasSize(6);
-    }
-
-    private static synchronized CliRun withInput(String input, String... args) {
-        InputStream old = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-            return CliRun.of(args);
-        } finally {
-            System.setIn(old);
-        }
     }
 }

@@ -9,10 +9,7 @@ import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +56,7 @@ class MalformedFileTest {
     void aHugeGameContextIsCappedNotAllocated() throws Exception {
         for (long context : new long[] {2_000_000, Integer.MAX_VALUE}) {
             Path file = rewrite(GAME, "ctx.gguf", w -> w.put("llama.context_length", GgufValue.ofU32((int) context)), null, null);
-            CliRun run = withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2");
+            CliRun run = CliRun.withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2");
             assertThat(run.exitCode()).as(run.err()).isZero();
         }
     }
@@ -68,13 +65,13 @@ class MalformedFileTest {
     void aRopeBaseOfZeroIsAFileErrorNotANaNSearch() throws Exception {
         // found by scripts/mutation-fuzz.sh: NaN priors made the search pick no child (NullPointerException)
         Path file = rewrite(GAME, "rope0.gguf", w -> w.put("llama.rope.freq_base", GgufValue.ofU32(0)), null, null);
-        assertFileError(withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2"), "rope0.gguf", "rope.freq_base");
+        assertFileError(CliRun.withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2"), "rope0.gguf", "rope.freq_base");
     }
 
     @Test
     void anI8HeadIsAFileError() throws Exception {
         Path file = rewrite(GAME, "i8head.gguf", w -> {}, null, null, "head.policy.weight");
-        assertFileError(withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2"), "i8head.gguf", "head.policy.weight", "I8");
+        assertFileError(CliRun.withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2"), "i8head.gguf", "head.policy.weight", "I8");
     }
 
     @Test
@@ -116,15 +113,5 @@ class MalformedFileTest {
             w.write(out);
         }
         return out;
-    }
-
-    private static synchronized CliRun withInput(String input, String... args) {
-        InputStream old = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-            return CliRun.of(args);
-        } finally {
-            System.setIn(old);
-        }
     }
 }

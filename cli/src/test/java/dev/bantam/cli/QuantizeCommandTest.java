@@ -1,5 +1,6 @@
 package dev.bantam.cli;
 
+import dev.bantam.chat.EmbeddedModels;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.tensor.WeightType;

@@ -8,13 +8,13 @@ import dev.bantam.core.kernels.ThreadPool;
 import java.nio.file.Path;
 
 /** The forward pass of a GGUF file without its tokenizer, so golden-logit tests test only the math. */
-final class ForwardHarness implements AutoCloseable {
-    final GgufFile file;
-    final ModelConfig config;
-    final Transformer transformer;
+public final class ForwardHarness implements AutoCloseable {
+    public final GgufFile file;
+    public final ModelConfig config;
+    public final Transformer transformer;
     private final ThreadPool pool;
 
-    ForwardHarness(Path path, int threads) throws Exception {
+    public ForwardHarness(Path path, int threads) throws Exception {
         file = GgufFile.open(path);
         int vocab = file.metadata().optStringArray("tokenizer.ggml.tokens").orElseThrow().length;
         config = ModelConfig.from(path.getFileName().toString(), file.metadata(), vocab);
@@ -23,12 +23,12 @@ final class ForwardHarness implements AutoCloseable {
     }
 
     /** Logits of every position of {@code tokens}, from an empty cache, in one prefill. */
-    float[] logits(int[] tokens) {
+    public float[] logits(int[] tokens) {
         return transformer.forward(new KvCache(config, Math.max(tokens.length, 1)), tokens, true);
     }
 
     /** Logits of every position, fed one token at a time through the KV cache. */
-    float[] logitsStepByStep(int[] tokens) {
+    public float[] logitsStepByStep(int[] tokens) {
         KvCache cache = new KvCache(config, tokens.length);
         float[] all = new float[tokens.length * config.vocabSize()];
         for (int i = 0; i < tokens.length; i++) {
@@ -39,7 +39,7 @@ final class ForwardHarness implements AutoCloseable {
     }
 
     /** Greedy continuation of {@code prompt}. */
-    int[] greedy(int[] prompt, int n) {
+    public int[] greedy(int[] prompt, int n) {
         KvCache cache = new KvCache(config, prompt.length + n);
         float[] l = transformer.forward(cache, prompt, false);
         int[] out = new int[n];

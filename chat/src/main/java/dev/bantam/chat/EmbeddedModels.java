@@ -1,4 +1,4 @@
-package dev.bantam.cli;
+package dev.bantam.chat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The trained default models that ship inside Bantam. A model is memory-mapped, so the first use
- * copies it from the jar to the user's cache directory; later uses map that copy.
+ * The trained default models that ship inside Bantam's jar under {@code /models/}. A model is
+ * memory-mapped, so the first use copies it from the jar to the user's cache directory; later uses
+ * map that copy. The CLI's {@code -m NAME} and {@link Bantam#load(String)} both resolve names here.
  */
 public final class EmbeddedModels {
     public static final String DEFAULT = "austen-llama-7m";
@@ -25,6 +26,13 @@ public final class EmbeddedModels {
         String base = name.replaceFirst("\\.gguf$", "").replaceFirst("-q8_0$", "").replaceFirst("-f32$", "");
         if (base.equals(GAME_DEFAULT)) return Optional.of(GAME_DEFAULT + "-f32.gguf");
         return NAMES.contains(base) ? Optional.of(base + "-q8_0.gguf") : Optional.empty();
+    }
+
+    /** The cached copy of the embedded model {@code name} refers to, or empty when it names none (or this build lacks it). */
+    public static Optional<Path> find(String name) throws IOException {
+        var file = match(name);
+        if (file.isEmpty() || EmbeddedModels.class.getResource("/models/" + file.get()) == null) return Optional.empty();
+        return Optional.of(extract(file.get()));
     }
 
     /** Path of the embedded file, copied out of the jar on first use. */
@@ -54,7 +62,8 @@ public final class EmbeddedModels {
         return connection.getContentLengthLong();
     }
 
-    static Path cacheDirectory() {
+    /** $XDG_CACHE_HOME/bantam/models, or ~/.cache/bantam/models. */
+    public static Path cacheDirectory() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("bantam").resolve("models");
