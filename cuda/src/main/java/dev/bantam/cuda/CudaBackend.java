@@ -57,6 +57,9 @@ public final class CudaBackend implements InferenceBackend {
         try {
             // the kernels implement only the llama/qwen2/gpt2 pass: refuse what they would compute wrongly
             model.config().requireClassicForward("the cuda backend", source.fileName(), model.gguf().hasTensor(dev.bantam.core.model.Weights.ROPE_FREQS));
+            if (model.gguf().hasTensor(dev.bantam.core.model.LongRope.LONG)) {
+                throw new dev.bantam.core.model.UnsupportedModelException(source.fileName() + ": the cuda backend does not support longrope scaling (rope_factors_long/short.weight) yet (the cpu backend does)");
+            }
             gpu = new Gpu(CudaDriver.load(), 0);
             int ctx = options.contextFor(model.config().contextLength());
             return new CudaSession(model, gpu, ctx, options.maxBatch());

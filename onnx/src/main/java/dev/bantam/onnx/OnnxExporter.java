@@ -3,6 +3,7 @@ package dev.bantam.onnx;
 import dev.bantam.core.gguf.GgufWriter;
 import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.model.Architecture;
+import dev.bantam.core.model.LayerPlan;
 import dev.bantam.core.model.ModelConfig;
 import dev.bantam.core.model.ModelFile;
 import dev.bantam.core.model.Weights;
@@ -19,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Exports a GGUF decoder (llama, mistral, qwen2, gpt2) to an ONNX graph of standard operators that
- * reproduces {@link dev.bantam.core.cpu.Transformer}'s forward pass. Quantized GGUF weights are
+ * Exports a GGUF decoder (every {@link Architecture} row: llama with llama3 rope factors, mistral,
+ * qwen2, qwen3, gemma3, phi3 with or without longrope, gpt2) to an ONNX graph of standard operators
+ * that reproduces {@link dev.bantam.core.cpu.Transformer}'s forward pass. Quantized GGUF weights are
  * dequantized on the way. The graph's inputs and outputs (README.md, {@code bantam export-onnx}):
  * <pre>
  *   input_ids                  int64 [batch, sequence]
@@ -39,7 +41,9 @@ import java.util.Map;
  * {@code .onnx} file on its own.
  *
  * <p>One method per part of a block (norm, linear, rope, attention, mlp) reads the architecture's
- * switches; nothing is written per architecture. The residual stream, norms and softmax are float32
+ * switches and the layer plan (window, rope base); nothing is written per architecture. Longrope
+ * factors are those of the exported context ({@code bantam.context_length}), as the CPU engine
+ * picks them for a cache of that size. The residual stream, norms and softmax are float32
  * in every precision; fp16 exports run the linear layers and attention matmuls in float16, int8
  * exports run every linear layer as DynamicQuantizeLinear → MatMulInteger with symmetric
  * per-output-channel int8 weights, as ONNX Runtime's {@code quantize_dynamic} does.
@@ -100,8 +104,6 @@ public final class OnnxExporter {
             String name = file.name();
             ModelConfig config = file.config();
             Weights weights = file.weights();
-            // the graph builds only the llama/qwen2/gpt2 pass: refuse what it would compute wrongly
-            config.requireClassicForward("the ONNX exporter", name, weights.ropeFreqs() != null);
             GraphBuilder g = new OnnxExporter(config, weights, options).build();
             g.metadata("bantam.source", name);
             g.metadata("bantam.architecture", config.arch().name());
@@ -125,7 +127,10 @@ public final class OnnxExporter {
     /** DynamicQuantizeLinear outputs per activation (int8), shared by the linears that read it. */
     private final Map<String, String[]> quantizedActivations = new HashMap<>();
     private String allowed;          // bool [batch, 1, sequence, total]: causal ∧ attention_mask
-    private String cos, sin;         // rope tables [batch, 1, sequence, rope_dims/2] (and a trailing 1 for normal rope)
+    /** allowed ∧ within the window, per distinct window of the layer plan (0: allowed itself). */
+    private final Map<Integer, String> allowedByWindow = new HashMap<>();
+    /** rope tables {cos, sin} [batch, 1, sequence, rope_dims/2] (and a trailing 1 for normal rope), per distinct (base, scale). */
+    private final Map<List<Double>, String[]> ropeByBase = new HashMap<>();
 
     private OnnxExporter(ModelConfig config, Weights weights, Options options) {
         this.c = config;
@@ -155,33 +160,44 @@ public final class OnnxExporter {
 
         String x = embed();
         mask();
-        if (c.arch().usesRope()) ropeTables();
         for (int l = 0; l < c.layers(); l++) x = block(l, x);
         String h = toCompute(norm(x, w.outputNorm(), "output_norm"));
         if (w.output() == null) {
             throw new dev.bantam.core.model.UnsupportedModelException("a policy/value model without an output layer cannot be exported to a language-model graph; "
                     + "run its own ONNX file with bantam play / game-bench --backend onnx-cpu");
         }
-        String logits = linear(h, new Weights.Linear(w.output(), null), "output");
-        if (compute == Type.FLOAT16) g.opNamed("Cast", List.of(logits), LOGITS, "to", Type.FLOAT.proto.getNumber());
-        else g.opNamed("Identity", List.of(logits), LOGITS);
+        String logits = toFloat(linear(h, new Weights.Linear(w.output(), null), "output"));
+        if (c.logitSoftcap() > 0) {
+            // c · tanh(logits / c) (Gemma's final_logit_softcapping)
+            String cap = g.scalar(c.logitSoftcap(), Type.FLOAT);
+            g.opNamed("Mul", List.of(g.op1("Tanh", g.op("Div", logits, cap)), cap), LOGITS);
+        } else {
+            g.opNamed("Identity", List.of(logits), LOGITS);
+        }
         return g;
     }
 
-    /** x ← x + attention(norm(x)); x ← x + mlp(norm(x)), as in Transformer.forward. */
+    /**
+     * x ← x + post(attention(norm(x))); x ← x + post(mlp(norm(x))), as in Transformer.forward; the
+     * post-norms only where the architecture has them (gemma3).
+     */
     private String block(int l, String x) {
         Weights.Layer layer = w.layers().get(l);
         String p = "blk." + l + ".";
-        String a = attention(l, layer, toCompute(norm(x, layer.attnNorm(), p + "attn_norm")));
-        x = g.op("Add", x, toFloat(a));
-        String m = mlp(layer, toCompute(norm(x, layer.ffnNorm(), p + "ffn_norm")), p);
-        return g.op("Add", x, toFloat(m));
+        String a = toFloat(attention(l, layer, toCompute(norm(x, layer.attnNorm(), p + "attn_norm"))));
+        if (layer.postAttnNorm() != null) a = norm(a, layer.postAttnNorm(), p + "post_attention_norm");
+        x = g.op("Add", x, a);
+        String m = toFloat(mlp(layer, toCompute(norm(x, layer.ffnNorm(), p + "ffn_norm")), p));
+        if (layer.postFfnNorm() != null) m = norm(m, layer.postFfnNorm(), p + "post_ffw_norm");
+        return g.op("Add", x, m);
     }
 
     // ---- embeddings and positions -------------------------------------------------------------
 
     private String embed() {
         String x = toFloat(g.op("Gather", table(w.tokenEmbedding()), INPUT_IDS));
+        // Gemma: sqrt(n_embd) as an f32 constant (spec §4)
+        if (c.arch().scaleEmbedding()) x = g.op("Mul", x, g.scalar((float) Math.sqrt(c.dim()), Type.FLOAT));
         if (c.arch().positions() == Architecture.Positions.LEARNED) {
             x = g.op("Add", x, toFloat(g.op("Gather", table(w.positionEmbedding()), POSITION_IDS)));
         }
@@ -207,26 +223,52 @@ public final class OnnxExporter {
         String causal = g.op("LessOrEqual", keySlots, querySlots);                        // [sequence, total]
         String padding = g.unsqueeze(g.cast(ATTENTION_MASK, Type.BOOL), 1, 2);            // [batch, 1, 1, total]
         allowed = g.op("And", causal, padding);                                           // [batch, 1, sequence, total]
+        allowedByWindow.put(0, allowed);
+        // a window W also hides key slot j from query slot i unless i − j < W (spec §1); slots and
+        // positions differ by the left padding only, which leaves their distances unchanged
+        for (int l = 0; l < c.layers(); l++) {
+            int window = c.layer(l).window();
+            if (allowedByWindow.containsKey(window)) continue;
+            String distance = g.op("Sub", querySlots, keySlots);                          // [sequence, total]
+            String near = g.op("Less", distance, g.scalarInt(window));
+            allowedByWindow.put(window, g.op("And", allowed, near));
+        }
     }
 
-    /** cos and sin of position × inv_freq, computed in the graph so positions stay dynamic. */
-    private void ropeTables() {
-        int half = c.ropeDims() / 2;
-        float[] invFreq = new float[half];
-        for (int i = 0; i < half; i++) invFreq[i] = (float) Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDims());
-        String inv = g.floats("rope.inv_freq", Type.FLOAT, new long[] {half}, invFreq);
-        String pos = g.unsqueeze(g.cast(POSITION_IDS, Type.FLOAT), 2);                     // [batch, sequence, 1]
-        String angles = g.unsqueeze(g.op("Mul", pos, inv), 1);                            // [batch, 1, sequence, half]
-        if (c.arch().positions() == Architecture.Positions.ROPE_NORMAL) angles = g.unsqueeze(angles, 4);
-        cos = toCompute(g.op1("Cos", angles));
-        sin = toCompute(g.op1("Sin", angles));
+    /**
+     * cos and sin of position × inv_freq for a layer's (base, scale), computed in the graph so
+     * positions stay dynamic; built once per distinct pair, on first use. inv_freq_j =
+     * scale · base^(−2j/d) / f_j with the file's divisors (llama3 rope_freqs, longrope factors);
+     * longrope's attn_factor multiplies both.
+     */
+    private String[] ropeTables(LayerPlan plan) {
+        return ropeByBase.computeIfAbsent(List.of(plan.ropeBase(), plan.ropeScale()), key -> {
+            int half = c.ropeDims() / 2;
+            float[] divisors = w.ropeDivisors(c.contextLength());
+            float[] invFreq = new float[half];
+            for (int i = 0; i < half; i++) {
+                invFreq[i] = (float) (plan.ropeScale() * Math.pow(plan.ropeBase(), -2.0 * i / c.ropeDims()) / (divisors == null ? 1 : divisors[i]));
+            }
+            String inv = g.floats(g.fresh("rope.inv_freq"), Type.FLOAT, new long[] {half}, invFreq);
+            String pos = g.unsqueeze(g.cast(POSITION_IDS, Type.FLOAT), 2);                 // [batch, sequence, 1]
+            String angles = g.unsqueeze(g.op("Mul", pos, inv), 1);                        // [batch, 1, sequence, half]
+            if (c.arch().positions() == Architecture.Positions.ROPE_NORMAL) angles = g.unsqueeze(angles, 4);
+            String cos = g.op1("Cos", angles), sin = g.op1("Sin", angles);
+            if (w.ropeMscale() != 1f) {
+                String mscale = g.scalar(w.ropeMscale(), Type.FLOAT);
+                cos = g.op("Mul", cos, mscale);
+                sin = g.op("Mul", sin, mscale);
+            }
+            return new String[] {toCompute(cos), toCompute(sin)};
+        });
     }
 
     /**
      * Rotary embedding of x [batch, heads, sequence, head_dim] over its first rope_dims elements:
      * NEOX rotates (i, i + d/2), normal rope adjacent pairs (2i, 2i+1).
      */
-    private String rope(String x) {
+    private String rope(String x, String[] table) {
+        String cos = table[0], sin = table[1];
         int rd = c.ropeDims(), half = rd / 2, hd = c.headDim();
         String rot = rd == hd ? x : g.slice(x, 0, rd, -1);
         String out;
@@ -247,9 +289,9 @@ public final class OnnxExporter {
 
     // ---- block parts --------------------------------------------------------------------------
 
-    /** RMSNorm or LayerNorm over the last axis, in float32. */
+    /** RMSNorm or LayerNorm over the last axis (n_embd long), in float32. */
     private String norm(String x, Weights.Norm n, String name) {
-        String weight = g.floats(name + ".weight", Type.FLOAT, new long[] {c.dim()}, n.weight());
+        String weight = g.floats(name + ".weight", Type.FLOAT, new long[] {n.weight().length}, n.weight());
         if (c.arch().norm() == Architecture.Norm.LAYER) {
             String bias = g.floats(name + ".bias", Type.FLOAT, new long[] {c.dim()}, n.bias());
             return g.op("LayerNormalization", List.of(x, weight, bias), "axis", -1, "epsilon", c.normEps());
@@ -262,7 +304,6 @@ public final class OnnxExporter {
     /** Causal multi-head attention with GQA over past and new keys; appends to the KV cache outputs. */
     private String attention(int l, Weights.Layer layer, String h) {
         String p = "blk." + l + ".";
-        int hd = c.headDim();
         String q, k, v;
         if (c.arch().fusedQkv()) {
             String qkv = linear(h, layer.qkv(), p + "attn_qkv");
@@ -277,9 +318,15 @@ public final class OnnxExporter {
         q = heads(q, c.heads());
         k = heads(k, c.kvHeads());
         v = heads(v, c.kvHeads());
+        if (layer.qNorm() != null) {
+            // per head over head_dim, before RoPE (qwen3, gemma3); float32 like every norm
+            q = toCompute(norm(toFloat(q), layer.qNorm(), p + "attn_q_norm"));
+            k = toCompute(norm(toFloat(k), layer.kNorm(), p + "attn_k_norm"));
+        }
         if (c.arch().usesRope()) {
-            q = rope(q);
-            k = rope(k);
+            String[] table = ropeTables(c.layer(l));
+            q = rope(q, table);
+            k = rope(k, table);
         }
         if (o.kvCache()) {
             g.opNamed("Concat", List.of(pastKey(l), k), presentKey(l), "axis", 2);
@@ -289,10 +336,10 @@ public final class OnnxExporter {
         }
         k = repeatKv(k);
         v = repeatKv(v);
-        // q is scaled by 1/√head_dim before q·kᵀ, which keeps float16 scores in range
-        q = g.op("Mul", q, g.scalar((float) (1.0 / Math.sqrt(hd)), compute));
+        // q is scaled (1/√head_dim, or the config's scale) before q·kᵀ, which keeps float16 scores in range
+        q = g.op("Mul", q, g.scalar(c.attentionScale(), compute));
         String scores = toFloat(g.op("MatMul", q, g.op1("Transpose", k, "perm", new long[] {0, 1, 3, 2})));
-        scores = g.op("Where", List.of(allowed, scores, g.scalar(-Float.MAX_VALUE, Type.FLOAT)));
+        scores = g.op("Where", List.of(allowedByWindow.get(c.layer(l).window()), scores, g.scalar(-Float.MAX_VALUE, Type.FLOAT)));
         String probs = toCompute(g.op1("Softmax", scores, "axis", -1));
         String ctx = g.op("MatMul", probs, v);                                            // [batch, heads, sequence, head_dim]
         ctx = g.reshape(g.op1("Transpose", ctx, "perm", new long[] {0, 2, 1, 3}), 0, 0, c.qDim());
@@ -312,16 +359,24 @@ public final class OnnxExporter {
         return g.reshape(expanded, 0, c.heads(), -1, c.headDim());
     }
 
-    /** SwiGLU (silu(gate) · up) or GELU (tanh approximation), then down. */
+    /**
+     * SwiGLU (silu(gate) · up), GeGLU (gelu_tanh(gate) · up) or GELU (tanh approximation), then
+     * down; a gate fused into {@code ffn_up} is its first half (phi3).
+     */
     private String mlp(Weights.Layer layer, String h, String p) {
-        String up = linear(h, layer.up(), p + "ffn_up");
-        String act;
-        if (c.arch().activation() == Architecture.Activation.SWIGLU) {
-            String gate = linear(h, layer.gate(), p + "ffn_gate");
-            act = g.op("Mul", g.op("Mul", gate, g.op1("Sigmoid", gate)), up);
-        } else {
-            act = gelu(up);
+        String up = linear(h, layer.up(), p + "ffn_up"), gate = null;
+        if (c.arch().gated() && layer.gate() == null) {
+            int ff = c.ffnDim();
+            gate = g.slice(up, 0, ff, -1);
+            up = g.slice(up, ff, 2L * ff, -1);
+        } else if (c.arch().gated()) {
+            gate = linear(h, layer.gate(), p + "ffn_gate");
         }
+        String act = switch (c.arch().activation()) {
+            case SWIGLU -> g.op("Mul", g.op("Mul", gate, g.op1("Sigmoid", gate)), up);
+            case GEGLU -> g.op("Mul", gelu(gate), up);
+            case GELU -> gelu(up);
+        };
         return linear(act, layer.down(), p + "ffn_down");
     }
 

@@ -35,11 +35,15 @@ public final class Transformer {
     private final CpuWeights blocks;
     private final ThreadPool pool;
     /**
-     * freq_scale · θ^(-2j/d) / f_j of every rotated pair, one table per distinct (θ, scale) among
-     * the layers (Gemma 3: local and global), computed once; {@code ropeTableOf[l]} picks a layer's.
+     * freq_scale · θ^(-2j/d) / f_j of every rotated pair, {@code [divisor set][rope table][pair]}:
+     * one table per distinct (θ, scale) among the layers (Gemma 3: local and global), for each set
+     * of divisors f a cache may turn with (longrope: short and long, chosen by the cache's
+     * capacity), computed once; {@code ropeTableOf[l]} picks a layer's table.
      */
-    private final double[][] ropeFrequencies;
+    private final double[][][] ropeFrequencies;
     private final int[] ropeTableOf;
+    /** The divisor sets of {@link #ropeFrequencies}, null standing for all 1. */
+    private final List<float[]> divisorSets = new ArrayList<>();
     private final float embeddingScale;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     private final ThreadLocal<float[]> positionRow;
@@ -62,12 +66,17 @@ public final class Transformer {
             if (t == distinct.size()) distinct.add(p);
             ropeTableOf[l] = t;
         }
-        this.ropeFrequencies = new double[distinct.size()][c.ropeDims() / 2];
-        float[] divisors = weights.ropeFreqs();
-        for (int t = 0; t < distinct.size(); t++) {
-            LayerPlan p = distinct.get(t);
-            for (int i = 0; i < c.ropeDims() / 2; i++) {
-                ropeFrequencies[t][i] = p.ropeScale() * Math.pow(p.ropeBase(), -2.0 * i / c.ropeDims()) / (divisors == null ? 1 : divisors[i]);
+        divisorSets.add(weights.ropeDivisors(1));
+        float[] atFullContext = weights.ropeDivisors(Integer.MAX_VALUE);
+        if (atFullContext != divisorSets.get(0)) divisorSets.add(atFullContext);
+        this.ropeFrequencies = new double[divisorSets.size()][distinct.size()][c.ropeDims() / 2];
+        for (int d = 0; d < divisorSets.size(); d++) {
+            float[] divisors = divisorSets.get(d);
+            for (int t = 0; t < distinct.size(); t++) {
+                LayerPlan p = distinct.get(t);
+                for (int i = 0; i < c.ropeDims() / 2; i++) {
+                    ropeFrequencies[d][t][i] = p.ropeScale() * Math.pow(p.ropeBase(), -2.0 * i / c.ropeDims()) / (divisors == null ? 1 : divisors[i]);
+                }
             }
         }
         // Gemma: sqrt(n_embd) as an f32 constant (spec §4)
@@ -130,7 +139,7 @@ public final class Transformer {
         }
         // long prompts get buffers of their own, so a thread does not keep them for its lifetime
         Scratch s = T <= Scratch.KEPT_ROWS ? scratch.get() : new Scratch();
-        s.ensure(c, T, ropeFrequencies.length);
+        s.ensure(c, T, ropeFrequencies[0].length);
         float[] x = s.x, xb = s.xb, q = s.q, k = s.k, v = s.v, attn = s.attn, proj = s.proj, up = s.up, gate = s.gate;
         for (int i = 0, row = 0; i < tokens.length; row += tokens[i].length, i++) embed(tokens[i], caches[i].length(), x, row);
         if (c.arch().usesRope()) ropeTables(caches, tokens, s);
@@ -263,18 +272,24 @@ public final class Transformer {
         for (int h = 0; h < T * c.kvHeads(); h++) Ops.rmsNorm(k, h * hd, layer.kNorm().weight(), c.normEps(), k, h * hd, hd);
     }
 
-    /** cos and sin of every rotated pair at each new row's position, per rope table, into the scratch tables. */
+    /**
+     * cos and sin of every rotated pair at each new row's position, per rope table, into the scratch
+     * tables; each sequence turns with the divisors of its cache's capacity, and longrope's factor
+     * scales both.
+     */
     private void ropeTables(KvCache[] caches, int[][] tokens, Scratch s) {
         int half = c.ropeDims() / 2;
-        for (int f = 0; f < ropeFrequencies.length; f++) {
-            double[] freq = ropeFrequencies[f];
-            for (int i = 0, row = 0; i < tokens.length; i++) {
-                for (int t = 0; t < tokens[i].length; t++, row++) {
+        double mscale = w.ropeMscale();
+        for (int i = 0, first = 0; i < tokens.length; first += tokens[i].length, i++) {
+            double[][] tables = ropeFrequencies[divisorSets.indexOf(w.ropeDivisors(caches[i].capacity()))];
+            for (int f = 0; f < tables.length; f++) {
+                double[] freq = tables[f];
+                for (int t = 0, row = first; t < tokens[i].length; t++, row++) {
                     int pos = caches[i].length() + t;
                     for (int j = 0; j < half; j++) {
                         double angle = pos * freq[j];
-                        s.cos[f][row][j] = (float) Math.cos(angle);
-                        s.sin[f][row][j] = (float) Math.sin(angle);
+                        s.cos[f][row][j] = (float) (mscale * Math.cos(angle));
+                        s.sin[f][row][j] = (float) (mscale * Math.sin(angle));
                     }
                 }
             }

@@ -20,10 +20,26 @@ public record Weights(
         Norm outputNorm,
         TensorView output,
         List<Layer> layers,
-        float[] ropeFreqs) {
+        float[] ropeFreqs,
+        LongRope longRope) {
 
     /** llama3 rope scaling: one divisor per rotated pair, shared by all layers (spec §2). */
     public static final String ROPE_FREQS = "rope_freqs.weight";
+
+    /**
+     * The per-frequency RoPE divisors of a context of {@code contextPerSequence} positions per
+     * sequence: {@code rope_freqs.weight} when the file has it (it wins over longrope factors, as in
+     * llama.cpp's build_rope_factors), else the longrope set for that context, else null (all 1).
+     */
+    public float[] ropeDivisors(int contextPerSequence) {
+        if (ropeFreqs != null) return ropeFreqs;
+        return longRope == null ? null : longRope.factorsFor(contextPerSequence);
+    }
+
+    /** The factor on RoPE's cos and sin: longrope's attn_factor, else 1. */
+    public float ropeMscale() {
+        return longRope == null ? 1f : longRope.attnFactor();
+    }
 
     /** The output layer ({@code output.weight}, or the tied embedding); null when loaded with {@link AbsentOutput#NONE} from a file without one. */
     @Override
@@ -74,14 +90,33 @@ public record Weights(
                     : absentOutput == AbsentOutput.TIED_EMBEDDING ? embd : null;
             List<Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) layers.add(layer("blk." + i + "."));
-            // longrope (Phi-3 128k, Phi-3.5, Phi-4-mini) picks long or short factors by context size and scales
-            // cos/sin by attn_factor (spec §5): not done yet, and without it every logit is silently wrong
-            for (String f : new String[] {"rope_factors_long.weight", "rope_factors_short.weight"}) {
-                if (file.hasTensor(f)) throw new UnsupportedModelException("%s: tensor %s (longrope scaling) is not supported yet".formatted(fileName(), f));
-            }
             int half = c.ropeDims() / 2;
             float[] ropeFreqs = c.arch().usesRope() ? vector(ROPE_FREQS, half) : null;
-            return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers), ropeFreqs);
+            return new Weights(embd, pos, norm("output_norm"), out, List.copyOf(layers), ropeFreqs, longRope(half));
+        }
+
+        /** Both longrope factor tensors with their metadata, or neither (spec §5). */
+        LongRope longRope(int half) {
+            boolean hasShort = file.hasTensor(LongRope.SHORT), hasLong = file.hasTensor(LongRope.LONG);
+            if (!hasShort && !hasLong) return null;
+            if (hasShort != hasLong) throw missing(hasShort ? LongRope.LONG : LongRope.SHORT, "[" + half + "] (longrope needs both factor tensors)");
+            if (!c.arch().usesRope()) throw new GgufFormatException("%s: longrope factor tensors in a model without RoPE".formatted(fileName()));
+            String p = c.arch().name() + ".rope.scaling.";
+            var m = file.metadata();
+            if (!m.has(p + "original_context_length")) {
+                throw new GgufFormatException("%s: metadata %soriginal_context_length is missing (longrope factors need it)".formatted(fileName(), p));
+            }
+            int original = m.getInt(p + "original_context_length", 1);
+            double attn = m.optDouble(p + "attn_factor").orElse(1.0);
+            if (!(attn > 0 && attn < 1e3)) throw new GgufFormatException("%s: metadata %sattn_factor = %s (expected a positive finite number)".formatted(fileName(), p, attn));
+            float[] shortFactors = vector(LongRope.SHORT, half), longFactors = vector(LongRope.LONG, half);
+            for (float[] f : new float[][] {shortFactors, longFactors}) {
+                for (float v : f) {
+                    // divisors of every frequency: zero, negative or NaN would turn into silently wrong angles
+                    if (!(v > 0 && v < Float.POSITIVE_INFINITY)) throw new GgufFormatException("%s: tensor %s holds %s (expected positive finite divisors)".formatted(fileName(), f == shortFactors ? LongRope.SHORT : LongRope.LONG, v));
+                }
+            }
+            return new LongRope(shortFactors, longFactors, original, (float) attn);
         }
 
         Layer layer(String p) {

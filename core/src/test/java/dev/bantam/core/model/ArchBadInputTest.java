@@ -53,7 +53,7 @@ class ArchBadInputTest {
     }
 
     @Test
-    void phi3LongropeFactorsAreRefusedRatherThanIgnored() throws Exception {
+    void phi3LongropeWithOneFactorTensorNamesTheMissingOne() throws Exception {
         Path bad = tmp.resolve("bad.gguf");
         try (GgufFile f = GgufFile.open(Fixtures.path("arch/phi3-tiny/phi3-tiny-f32.gguf"))) {
             GgufWriter w = new GgufWriter().putAll(f.metadata());
@@ -62,8 +62,8 @@ class ArchBadInputTest {
             w.addTensor("rope_factors_long.weight", norm.type(), new long[] {8}, norm.data().asSlice(0, 8 * 4));
             w.write(bad);
         }
-        assertThatThrownBy(() -> load(bad)).isInstanceOf(UnsupportedModelException.class)
-                .hasMessage("bad.gguf: tensor rope_factors_long.weight (longrope scaling) is not supported yet");
+        assertThatThrownBy(() -> load(bad)).isInstanceOf(GgufFormatException.class)
+                .hasMessage("bad.gguf: tensor rope_factors_short.weight is missing (architecture phi3 requires it, shape [8] (longrope needs both factor tensors))");
     }
 
     @Test
