@@ -55,8 +55,6 @@ public final class CudaBackend implements InferenceBackend {
         ModelFile model = ModelFile.load(source.path());
         Gpu gpu = null;
         try {
-            // the kernels implement only the llama/qwen2/gpt2 pass: refuse what they would compute wrongly
-            model.config().requireClassicForward("the cuda backend", source.fileName(), model.gguf().hasTensor(dev.bantam.core.model.Weights.ROPE_FREQS));
             gpu = new Gpu(CudaDriver.load(), 0);
             int ctx = options.contextFor(model.config().contextLength());
             return new CudaSession(model, gpu, ctx, options.maxBatch());

@@ -58,18 +58,12 @@ public final class Transformer {
         for (int l = 0; l < c.layers(); l++) {
             LayerPlan p = c.layer(l);
             int t = 0;
-            while (t < distinct.size() && !(distinct.get(t).ropeBase() == p.ropeBase() && distinct.get(t).ropeScale() == p.ropeScale())) t++;
+            while (t < distinct.size() && !distinct.get(t).sameRope(p)) t++;
             if (t == distinct.size()) distinct.add(p);
             ropeTableOf[l] = t;
         }
-        this.ropeFrequencies = new double[distinct.size()][c.ropeDims() / 2];
-        float[] divisors = weights.ropeFreqs();
-        for (int t = 0; t < distinct.size(); t++) {
-            LayerPlan p = distinct.get(t);
-            for (int i = 0; i < c.ropeDims() / 2; i++) {
-                ropeFrequencies[t][i] = p.ropeScale() * Math.pow(p.ropeBase(), -2.0 * i / c.ropeDims()) / (divisors == null ? 1 : divisors[i]);
-            }
-        }
+        this.ropeFrequencies = new double[distinct.size()][];
+        for (int t = 0; t < distinct.size(); t++) ropeFrequencies[t] = distinct.get(t).ropeFrequencies(c.ropeDims(), weights.ropeFreqs());
         // Gemma: sqrt(n_embd) as an f32 constant (spec §4)
         this.embeddingScale = c.arch().scaleEmbedding() ? (float) Math.sqrt(c.dim()) : 1f;
     }
