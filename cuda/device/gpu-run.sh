@@ -20,7 +20,7 @@ for step in "$@"; do
       ldconfig -p | grep -E 'libcuda.so|libcublas.so|libnvrtc.so' | head
       bantam backends ;;
     tests)
-      timeout 300 $JAVA -cp "$CP" dev.bantam.cuda.GpuTestMain 2>&1 | grep -v '^WARNING' | tee "$out/gpu-tests.log" ;;
+      timeout ${TESTS_TIMEOUT:-560} $JAVA -cp "$CP" dev.bantam.cuda.GpuTestMain 2>&1 | grep -v '^WARNING' | tee "$out/gpu-tests.log" ;;
     cli)
       for b in cuda cpu; do bantam generate --backend $b -m cli/src/main/resources/models/austen-llama-7m-q8_0.gguf -p "It is a truth universally acknowledged" -n 48 --temp 0; done
       for m in austen-llama-7m austen-gpt2-7m; do
