@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * q/k norms, gemma3's sliding window, per-layer rope base, sandwich norms and GeGLU, phi3's fused
  * tensors) on the cuda backend against transformers' float64 logits, by the CPU engine's rules
  * (core's ArchGoldenLogitsTest): every case within 1e-3 with the same top-1 everywhere, through the
- * whole-prompt prefill and step by step through the device KV cache, and the greedy continuation
+ * whole-prompt prefill, in two prefills (the second over the cached first half: windowed attention
+ * with a cached prefix) and step by step through the device KV cache, and the greedy continuation
  * identical. The 64- and 200-token cases cross Gemma's 8-token window and Llama's scaled wavelengths.
  */
 class CudaArchGoldenLogitsTest {
@@ -44,9 +45,10 @@ class CudaArchGoldenLogitsTest {
                 int vocab = s.vocabSize();
                 Agreement prefill = Agreement.of(c.logits(), s.prefillAll(c.tokens()), vocab);
                 Agreement decode = Agreement.of(c.logits(), CudaGoldenLogitsTest.stepByStep(s, c.tokens()), vocab);
-                System.out.printf("cuda %s %s (%d tokens): max |Δlogit| prefill %.2e, decode %.2e%n",
-                        model, c.name(), c.tokens().length, prefill.maxAbsDiff(), decode.maxAbsDiff());
-                for (Agreement a : new Agreement[] {prefill, decode}) {
+                Agreement chunked = Agreement.of(c.logits(), inTwoPrefills(s, c.tokens()), vocab);
+                System.out.printf("cuda %s %s (%d tokens): max |Δlogit| prefill %.2e, decode %.2e, two prefills %.2e%n",
+                        model, c.name(), c.tokens().length, prefill.maxAbsDiff(), decode.maxAbsDiff(), chunked.maxAbsDiff());
+                for (Agreement a : new Agreement[] {prefill, decode, chunked}) {
                     assertThat(a.maxAbsDiff()).as("%s %s", model, c.name()).isLessThanOrEqualTo(1e-3f);
                     assertThat(a.sameTop()).as("%s %s top-1", model, c.name()).isEqualTo(a.positions());
                     worst = Math.max(worst, a.maxAbsDiff());
@@ -74,6 +76,18 @@ class CudaArchGoldenLogitsTest {
         Path quantized = QuantizedCopies.quantize(Fixtures.path(dir + model + "-f32.gguf"), type, false, tmp);
         double agreement = QuantizedCopies.topOneAgainstDequantized(model, type, quantized, Fixtures.goldenCases(dir), tmp);
         assertThat(agreement).as("%s %s top-1 agreement", model, type).isGreaterThanOrEqualTo(0.90);
+    }
+
+    /** Logits of every position: the first half in one prefill, the rest in a second one after it. */
+    static float[] inTwoPrefills(InferenceSession s, int[] tokens) {
+        int first = Math.max(1, tokens.length / 2);
+        s.reset();
+        float[] a = s.prefillAll(java.util.Arrays.copyOfRange(tokens, 0, first));
+        if (first == tokens.length) return a;
+        float[] b = s.prefillAll(java.util.Arrays.copyOfRange(tokens, first, tokens.length));
+        float[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     /** Greedy decoding on the device session: the prompt's prefill, then one decode step a token. */
