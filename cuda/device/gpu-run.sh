@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On the GPU machine, from the repository root with the bundle (bundle.sh) in .devcarry:
-#   bash .devcarry/gpu-run.sh STEP...   steps: info tests cli speed hf
+#   bash .devcarry/gpu-run.sh STEP...   steps: info tests cli speed check ncu bench hf
+#   (SPECS="llama-1b:q4_k_m llama-1b:q5_k_m" bash .devcarry/gpu-run.sh speed: the _M mixes)
 # Logs go to $OUT (or /tmp/bantam-out).
 set -uo pipefail
 out=${OUT:-/tmp/bantam-out}
@@ -9,8 +10,14 @@ mkdir -p "$out" /tmp/models
 JAVA="/tmp/bantam-jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g"
 CP=$(ls .devcarry/lib/*.jar | tr '\n' ':')
 bantam() { $JAVA -cp "$CP" dev.bantam.cli.Main "$@"; }
-synth() {  # synth PRESET TYPE → /tmp/models/PRESET-TYPE.gguf
-  [[ -f /tmp/models/$1-$2.gguf ]] || bantam synth --preset "$1" --type "$2" -t 16 /tmp/models/"$1-$2".gguf >/dev/null
+synth() {  # synth PRESET TYPE → /tmp/models/PRESET-TYPE.gguf; TYPE q4_k_m / q5_k_m: the F16 synth quantized to llama.cpp's _M mix
+  [[ -f /tmp/models/$1-$2.gguf ]] && return
+  if [[ $2 == *_m ]]; then
+    synth "$1" f16
+    bantam quantize -t 16 /tmp/models/"$1"-f16.gguf /tmp/models/"$1-$2".gguf "${2%_m}" >/dev/null
+  else
+    bantam synth --preset "$1" --type "$2" -t 16 /tmp/models/"$1-$2".gguf >/dev/null
+  fi
 }
 for step in "$@"; do
   echo "=== $step $(date +%T)"
@@ -20,7 +27,7 @@ for step in "$@"; do
       ldconfig -p | grep -E 'libcuda.so|libcublas.so|libnvrtc.so' | head
       bantam backends ;;
     tests)
-      timeout 300 $JAVA -cp "$CP" dev.bantam.cuda.GpuTestMain 2>&1 | grep -v '^WARNING' | tee "$out/gpu-tests.log" ;;
+      timeout ${TESTS_TIMEOUT:-560} $JAVA -cp "$CP" dev.bantam.cuda.GpuTestMain 2>&1 | grep -v '^WARNING' | tee "$out/gpu-tests.log" ;;
     cli)
       for b in cuda cpu; do bantam generate --backend $b -m cli/src/main/resources/models/austen-llama-7m-q8_0.gguf -p "It is a truth universally acknowledged" -n 48 --temp 0; done
       for m in austen-llama-7m austen-gpt2-7m; do

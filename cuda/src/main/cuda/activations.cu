@@ -1,22 +1,33 @@
-// Element-wise stages of a block: SwiGLU, GELU, bias and residual adds.
+// Element-wise stages of a block: the gated activations (SwiGLU, GeGLU), GELU, bias and residual
+// adds, logit soft-capping.
 #include "common.cuh"
 
 #define GRID_STRIDE(i, n) for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < (n); i += (long long) gridDim.x * blockDim.x)
 
-// gate = silu(gate) · up
-extern "C" __global__ void swiglu(float* gate, const float* up, long long n) {
-    GRID_STRIDE(i, n) {
-        float g = gate[i];
-        gate[i] = g / (1.0f + expf(-g)) * up[i];
-    }
+// GELU, tanh approximation (GPT-2's gelu_new, Gemma's gelu_pytorch_tanh)
+__device__ __forceinline__ float gelu_tanh(float v) {
+    return 0.5f * v * (1.0f + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v)));
 }
 
-// GELU, tanh approximation (GPT-2's gelu_new)
+// The gate's activation: act GATE_SILU (SwiGLU) or GATE_GELU (GeGLU), DeviceKernels' constants
+#define GATE_SILU 0
+#define GATE_GELU 1
+__device__ __forceinline__ float gate_act(float g, int act) {
+    return act == GATE_GELU ? gelu_tanh(g) : g / (1.0f + expf(-g));
+}
+
+// gate = act(gate) · up
+extern "C" __global__ void gated(float* gate, const float* up, long long n, int act) {
+    GRID_STRIDE(i, n) gate[i] = gate_act(gate[i], act) * up[i];
+}
+
 extern "C" __global__ void gelu(float* x, long long n) {
-    GRID_STRIDE(i, n) {
-        float v = x[i];
-        x[i] = 0.5f * v * (1.0f + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v)));
-    }
+    GRID_STRIDE(i, n) x[i] = gelu_tanh(x[i]);
+}
+
+// x = cap · tanh(x / cap) (final_logit_softcapping)
+extern "C" __global__ void softcap(float* x, long long n, float cap) {
+    GRID_STRIDE(i, n) x[i] = cap * tanhf(x[i] / cap);
 }
 
 // y[r][0..n) += b for rows r of stride ldy
@@ -33,12 +44,11 @@ extern "C" __global__ void add(float* x, const float* y, long long n) {
     GRID_STRIDE(i, n) x[i] += y[i];
 }
 
-// rows of [gate | up] (2·ffn wide, from the stacked product) → out[r] = silu(gate[r]) · up[r]
-extern "C" __global__ void swiglu_rows(const float* gate_up, float* out, int ffn, int rows) {
+// rows of [gate | up] (2·ffn wide, from the stacked or fused product) → out[r] = act(gate[r]) · up[r]
+extern "C" __global__ void gated_rows(const float* gate_up, float* out, int ffn, int rows, int act) {
     GRID_STRIDE(i, (long long) rows * ffn) {
         long long r = i / ffn;
         int c = (int) (i % ffn);
-        float g = gate_up[r * 2 * ffn + c];
-        out[i] = g / (1.0f + expf(-g)) * gate_up[r * 2 * ffn + ffn + c];
+        out[i] = gate_act(gate_up[r * 2 * ffn + c], act) * gate_up[r * 2 * ffn + ffn + c];
     }
 }

@@ -3,6 +3,8 @@
 // keeps an online softmax (running max m, sum l, unnormalized output), and a second kernel merges
 // the chunks. Prefill rows use the same kernels (each row attends to its own prefix), so decode
 // and prefill agree to rounding. Grouped-query heads share their kv head (h / (heads / kv_heads)).
+// A layer with a sliding window (window > 0) sees key j from query i iff 0 <= i - j < window:
+// chunks wholly before the window stay empty (m = -inf, l = 0) and weigh nothing in the combine.
 #include "common.cuh"
 
 #define WARPS 4
@@ -11,11 +13,12 @@
 
 extern "C" __global__ void attn_partial(const float* qkv, int ld, const float* kcache, const float* vcache,
                                         const int* seq, const int* pos, int heads, int kv_heads, int hd, int capacity,
-                                        int chunk, float scale, float* part_acc, float* part_ml) {
+                                        int chunk, int window, float scale, float* part_acc, float* part_ml) {
     int s = blockIdx.x, h = blockIdx.y, r = blockIdx.z, splits = gridDim.x;
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int kvd = kv_heads * hd, kvh = h / (heads / kv_heads);
     int begin = s * chunk, end = min(begin + chunk, pos[r] + 1);
+    if (window > 0) begin = max(begin, pos[r] - window + 1);
     const float* q = qkv + (long long) r * ld + h * hd;
     const float* kbase = kcache + (long long) seq[r] * capacity * kvd + kvh * hd;
     const float* vbase = vcache + (long long) seq[r] * capacity * kvd + kvh * hd;

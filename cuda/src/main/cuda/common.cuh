@@ -25,6 +25,11 @@ static_assert(BLOCK_SIZE_BF16 == 1 && BLOCK_BYTES_BF16 == 2, "BF16: 2-byte bfloa
 static_assert(BLOCK_SIZE_Q8_0 == 32 && BLOCK_BYTES_Q8_0 == 34, "Q8_0: fp16 scale + 32 int8 quants");
 static_assert(BLOCK_SIZE_Q4_0 == 32 && BLOCK_BYTES_Q4_0 == 18, "Q4_0: fp16 scale + 16 bytes of nibbles");
 static_assert(BLOCK_SIZE_Q4_K == 256 && BLOCK_BYTES_Q4_K == 144, "Q4_K: fp16 d, dmin, 12 scale bytes, 128 bytes of nibbles");
+static_assert(BLOCK_SIZE_Q4_1 == 32 && BLOCK_BYTES_Q4_1 == 20, "Q4_1: fp16 d, m, 16 bytes of nibbles");
+static_assert(BLOCK_SIZE_Q5_0 == 32 && BLOCK_BYTES_Q5_0 == 22, "Q5_0: fp16 d, 4 bytes of fifth bits, 16 bytes of nibbles");
+static_assert(BLOCK_SIZE_Q5_1 == 32 && BLOCK_BYTES_Q5_1 == 24, "Q5_1: fp16 d, m, 4 bytes of fifth bits, 16 bytes of nibbles");
+static_assert(BLOCK_SIZE_Q5_K == 256 && BLOCK_BYTES_Q5_K == 176, "Q5_K: fp16 d, dmin, 12 scale bytes, 32 bytes of fifth bits, 128 of nibbles");
+static_assert(BLOCK_SIZE_Q6_K == 256 && BLOCK_BYTES_Q6_K == 210, "Q6_K: 128 bytes of low nibbles, 64 of high pairs, 16 int8 scales, fp16 d");
 
 // the most sequences one matrix-vector launch multiplies (weights are read once for all of them)
 #define MAX_BATCH 8
@@ -83,8 +88,65 @@ __device__ __forceinline__ void q4k_scale_min(int j, const u8* s, float* sc, flo
     }
 }
 
+// Value l (0..31) of 32-value group j of a row in the file's layout (rowp: the row's first byte),
+// for the types kept as in the file whose blocks are not 16-byte multiples: Q4_1, Q5_0, Q5_1 (a
+// group is a block) and the K-quants Q5_K, Q6_K (a group is one eighth of a 256-value super-block).
+// Unaligned multi-byte fields are read byte by byte. ggml's dequantize_row_* give the bit layouts.
+__device__ __forceinline__ float u16_at(const u8* p) { return half_to_float((u16) (p[0] | (p[1] << 8))); }
+
+__device__ __forceinline__ float group_value(int type, const u8* rowp, int j, int l) {
+    switch (type) {
+        case T_Q4_1: {
+            const u8* b = rowp + (long long) j * BLOCK_BYTES_Q4_1;
+            int nib = l < 16 ? (b[4 + l] & 15) : (b[4 + l - 16] >> 4);
+            return u16_at(b) * nib + u16_at(b + 2);
+        }
+        case T_Q5_0:
+        case T_Q5_1: {
+            bool m = type == T_Q5_1;
+            const u8* b = rowp + (long long) j * (m ? BLOCK_BYTES_Q5_1 : BLOCK_BYTES_Q5_0);
+            const u8* qh = b + (m ? 4 : 2);
+            const u8* qs = qh + 4;
+            int nib = l < 16 ? (qs[l] & 15) : (qs[l - 16] >> 4);
+            int v = nib | (((qh[l >> 3] >> (l & 7)) & 1) << 4);  // bit l of the little-endian u32 qh
+            return m ? u16_at(b) * v + u16_at(b + 2) : u16_at(b) * (v - 16);
+        }
+        case T_Q5_K: {
+            const u8* b = rowp + (long long) (j >> 3) * BLOCK_BYTES_Q5_K;
+            int sub = j & 7, g = sub >> 1;
+            float sc, mn;
+            q4k_scale_min(sub, b + 4, &sc, &mn);
+            u8 ql = b[48 + 32 * g + l];
+            int v = ((sub & 1) ? (ql >> 4) : (ql & 15)) + (((b[16 + l] >> sub) & 1) << 4);
+            return u16_at(b) * sc * v - u16_at(b + 2) * mn;
+        }
+        case T_Q6_K: {
+            const u8* b = rowp + (long long) (j >> 3) * BLOCK_BYTES_Q6_K;
+            int sub = j & 7, h = sub >> 2, part = sub & 3;  // half of the super-block; which of its four 32-value runs
+            u8 low = b[64 * h + l + 32 * (part & 1)];
+            int nib = part >= 2 ? (low >> 4) : (low & 15);
+            int hi = (b[128 + 32 * h + l] >> (2 * part)) & 3;
+            float sc = (float) (signed char) b[192 + 8 * h + (l >> 4) + 2 * part];
+            return u16_at(b + 208) * sc * (float) ((nib | (hi << 4)) - 32);
+        }
+    }
+    return 0.0f;
+}
+
+// Bytes of one row of `cols` values in the file's layout of a block type.
+__device__ __forceinline__ long long row_bytes(int type, int cols) {
+    switch (type) {
+        case T_Q4_1: return (long long) (cols / BLOCK_SIZE_Q4_1) * BLOCK_BYTES_Q4_1;
+        case T_Q5_0: return (long long) (cols / BLOCK_SIZE_Q5_0) * BLOCK_BYTES_Q5_0;
+        case T_Q5_1: return (long long) (cols / BLOCK_SIZE_Q5_1) * BLOCK_BYTES_Q5_1;
+        case T_Q5_K: return (long long) (cols / BLOCK_SIZE_Q5_K) * BLOCK_BYTES_Q5_K;
+        case T_Q6_K: return (long long) (cols / BLOCK_SIZE_Q6_K) * BLOCK_BYTES_Q6_K;
+    }
+    return 0;
+}
+
 // Element (row, i) of a matrix in its device layout (see DeviceMatrix.java): F32/F16/BF16 and
-// Q4_K as in the file; Q8_0 and Q4_0 split into quants q and fp16 block scales d so that the
+// Q4_K and the types of group_value as in the file; Q8_0 and Q4_0 split into quants q and fp16 block scales d so that the
 // matrix-vector kernels read aligned 16-byte vectors. For lookups and dequantization, not matvec.
 __device__ float weight_at(const u8* q, const u16* d, int type, long long row, int cols, int i) {
     long long e = row * cols + i;
@@ -109,6 +171,8 @@ __device__ float weight_at(const u8* q, const u16* d, int type, long long row, i
             int nib = in < 32 ? (byte & 15) : (byte >> 4);
             return half_to_float(*(const u16*) blk) * sc * nib - half_to_float(*(const u16*) (blk + 2)) * mn;
         }
+        case T_Q4_1: case T_Q5_0: case T_Q5_1: case T_Q5_K: case T_Q6_K:
+            return group_value(type, q + row * row_bytes(type, cols), i >> 5, i & 31);
     }
     return 0.0f;
 }

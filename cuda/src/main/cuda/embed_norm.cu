@@ -1,12 +1,14 @@
-// Token (and learned position) embedding lookup, RMSNorm and LayerNorm: one block per row.
+// Token (and learned position) embedding lookup, RMSNorm and LayerNorm: one block per row; the
+// per-head q/k RMSNorm: one warp per head.
 #include "common.cuh"
 
-// x[r] = E[tokens[r]] (+ P[pos[r]] when the model has learned positions, pq != 0)
-extern "C" __global__ void embed(const u8* eq, const u16* ed, int etype, int dim, const int* tokens,
+// x[r] = E[tokens[r]]·scale (+ P[pos[r]] when the model has learned positions, pq != 0); scale is
+// 1, or √dim for Gemma (Architecture.scaleEmbedding)
+extern "C" __global__ void embed(const u8* eq, const u16* ed, int etype, int dim, float scale, const int* tokens,
                                  const u8* pq, const u16* pd, int ptype, const int* pos, float* x) {
     int r = blockIdx.x, t = tokens[r];
     for (int i = threadIdx.x; i < dim; i += blockDim.x) {
-        float v = weight_at(eq, ed, etype, t, dim, i);
+        float v = weight_at(eq, ed, etype, t, dim, i) * scale;
         if (pq) v += weight_at(pq, pd, ptype, pos[r], dim, i);
         x[(long long) r * dim + i] = v;
     }
@@ -20,6 +22,30 @@ extern "C" __global__ void rms_norm(const float* x, const float* w, float* out, 
     for (int i = threadIdx.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
     float scale = rsqrtf(block_sum(ss) / dim + eps);
     for (int i = threadIdx.x; i < dim; i += blockDim.x) o[i] = xr[i] * scale * w[i];
+}
+
+// out += x / sqrt(mean(x²) + eps) · w: Gemma's post-attention and post-ffw norms, applied to a
+// block's output before its residual add, the add included
+extern "C" __global__ void rms_norm_add(const float* x, const float* w, float* out, int dim, float eps) {
+    const float* xr = x + (long long) blockIdx.x * dim;
+    float* o = out + (long long) blockIdx.x * dim;
+    float ss = 0.0f;
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
+    float scale = rsqrtf(block_sum(ss) / dim + eps);
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) o[i] += xr[i] * scale * w[i];
+}
+
+// In place, RMSNorm of every q head (weight qw) and k head (weight kw) over its hd values, before
+// RoPE (qwen3, gemma3). qkv rows as in rope_kv.cu at stride ld; grid (rows, heads + kv_heads), one
+// warp a head.
+extern "C" __global__ void head_norm(float* qkv, int ld, int heads, int hd, const float* qw, const float* kw, float eps) {
+    int h = blockIdx.y;
+    float* v = qkv + (long long) blockIdx.x * ld + h * hd;  // k heads follow the q heads in the row
+    const float* w = h < heads ? qw : kw;
+    float ss = 0.0f;
+    for (int i = threadIdx.x; i < hd; i += 32) ss += v[i] * v[i];
+    float scale = rsqrtf(warp_sum(ss) / hd + eps);
+    for (int i = threadIdx.x; i < hd; i += 32) v[i] = v[i] * scale * w[i];
 }
 
 // out = (x − mean) / sqrt(var + eps) · w + b (two passes over the row: the variance of centred values)

@@ -246,6 +246,37 @@ extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
     finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
+// Q4_1, Q5_0, Q5_1, Q5_K and Q6_K as in the file (blocks of 20, 22, 24, 176 and 210 bytes: not
+// 16-byte aligned, so no vector loads): a lane takes one 32-value group at a time (group_value in
+// common.cuh), neighbouring lanes neighbouring groups. Correct first; not tuned like the kernels above.
+template <int TYPE>
+__device__ __forceinline__ void matvec_groups(MATVEC_ARGS) {  // cols % block size == 0
+    MATVEC_ROW
+    const u8* rowp = q + (long long) row * row_bytes(TYPE, cols);
+    for (int j = lane; j < (live_cols >> 5); j += step) {
+        float f[32];
+#pragma unroll
+        for (int l = 0; l < 32; l++) f[l] = group_value(TYPE, rowp, j, l);
+#pragma unroll
+        for (int b = 0; b < MAX_BATCH; b++) {
+            if (b < batch) {
+                const float* xp = x + (long long) b * ldx + 32 * j;
+                float sum = 0.0f;
+#pragma unroll
+                for (int i = 0; i < 32; i += 4) sum += dot4(make_float4(f[i], f[i + 1], f[i + 2], f[i + 3]), *(const float4*) (xp + i));
+                acc[b] += sum;
+            }
+        }
+    }
+    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+}
+
+extern "C" __global__ void matvec_q4_1(MATVEC_ARGS) { matvec_groups<T_Q4_1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_0(MATVEC_ARGS) { matvec_groups<T_Q5_0>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_1(MATVEC_ARGS) { matvec_groups<T_Q5_1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_k(MATVEC_ARGS) { matvec_groups<T_Q5_K>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q6_k(MATVEC_ARGS) { matvec_groups<T_Q6_K>(MATVEC_PASS); }
+
 // Any type and any row length, one element at a time: for shapes the vector kernels do not take.
 extern "C" __global__ void matvec_generic(const u8* q, const u16* d, int type, int rows, int cols, const float* x, int ldx,
                                           int batch, const float* bias, float* y, int ldy, int accumulate, int split) {

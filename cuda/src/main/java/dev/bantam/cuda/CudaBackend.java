@@ -55,8 +55,6 @@ public final class CudaBackend implements InferenceBackend {
         ModelFile model = ModelFile.load(source.path());
         Gpu gpu = null;
         try {
-            // the kernels implement only the llama/qwen2/gpt2 pass: refuse what they would compute wrongly
-            model.config().requireClassicForward("the cuda backend", source.fileName(), model.gguf().hasTensor(dev.bantam.core.model.Weights.ROPE_FREQS));
             if (model.gguf().hasTensor(dev.bantam.core.model.LongRope.LONG)) {
                 throw new dev.bantam.core.model.UnsupportedModelException(source.fileName() + ": the cuda backend does not support longrope scaling (rope_factors_long/short.weight) yet (the cpu backend does)");
             }

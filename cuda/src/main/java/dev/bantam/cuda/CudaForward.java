@@ -15,7 +15,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * sequence (one row per token) are the same launches. Everything a step varies by — tokens,
  * sequences, positions — is read from device memory, so a captured decode step replays as a CUDA
  * graph. Up to {@link #MATVEC_ROWS} rows the weights are streamed once by the matrix-vector kernel
- * of their type; more rows go through cuBLAS.
+ * of their type; more rows go through cuBLAS. What differs between layers (window, RoPE base and
+ * scale) comes from the config's {@link dev.bantam.core.model.LayerPlan}s; what differs between
+ * families (q/k norms, post-norms, gated activation, embedding scale) from the Architecture row.
  */
 final class CudaForward {
     /** The most rows one matrix-vector launch takes (MAX_BATCH in common.cuh). */
@@ -30,11 +32,15 @@ final class CudaForward {
     final int capacity, maxRows, chunk;
     private final int qkvDim, neox;
     private final long[] keys, values;
-    private final long invFreq;
+    /** Each layer's RoPE frequencies on the device (layers with the same plan share one table). */
+    private final long[] ropeTable;
+    private final float embeddingScale;
+    private final int gateAct;
     private final long tokens, seq, pos, x, xb, qkv, attn, up, gate, logits, partAcc, partMl, act16, weights16;
     private final MemorySegment hostInputs;
 
-    CudaForward(Gpu gpu, ModelConfig c, DeviceModel w, Cublas cublas, int capacity, int sequences, int maxRows) {
+    /** {@code ropeDivisors}: the file's {@code rope_freqs.weight} (llama3 rope scaling), null when it has none. */
+    CudaForward(Gpu gpu, ModelConfig c, DeviceModel w, float[] ropeDivisors, Cublas cublas, int capacity, int sequences, int maxRows) {
         this.gpu = gpu;
         this.kernels = gpu.kernels();
         this.c = c;
@@ -53,11 +59,10 @@ final class CudaForward {
             case ROPE_NEOX -> 1;
             case LEARNED -> -1;
         };
-        double[] freq = new double[Math.max(1, c.ropeDims() / 2)];
-        for (int i = 0; i < freq.length; i++) freq[i] = Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDims());
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            invFreq = gpu.upload(arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_DOUBLE, freq));
-        }
+        this.ropeTable = ropeTables(gpu, c, ropeDivisors);
+        // Gemma: sqrt(n_embd) as an f32 constant, as the CPU engine takes it (spec §4)
+        this.embeddingScale = c.arch().scaleEmbedding() ? (float) Math.sqrt(c.dim()) : 1f;
+        this.gateAct = c.arch().activation() == Architecture.Activation.GEGLU ? DeviceKernels.GATE_GELU : DeviceKernels.GATE_SILU;
         keys = new long[c.layers()];
         values = new long[c.layers()];
         long cacheBytes = 4L * sequences * capacity * c.kvDim();
@@ -82,6 +87,24 @@ final class CudaForward {
         boolean gemm = maxRows > MATVEC_ROWS;
         act16 = gemm ? gpu.alloc(2L * maxRows * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim())) : 0;
         weights16 = gemm ? gpu.alloc(2L * largestDequantized()) : 0;
+    }
+
+    /** One device table of RoPE frequencies per distinct (base, scale) among the layers, indexed by layer. */
+    private static long[] ropeTables(Gpu gpu, ModelConfig c, float[] divisors) {
+        long[] table = new long[c.layers()];
+        if (!c.arch().usesRope()) return table;
+        for (int l = 0; l < c.layers(); l++) {
+            int same = 0;
+            while (same < l && !c.layer(same).sameRope(c.layer(l))) same++;
+            if (same < l) {
+                table[l] = table[same];
+                continue;
+            }
+            try (var arena = java.lang.foreign.Arena.ofConfined()) {
+                table[l] = gpu.upload(arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_DOUBLE, c.layer(l).ropeFrequencies(c.ropeDims(), divisors)));
+            }
+        }
+        return table;
     }
 
     /** Elements of the largest matrix that cuBLAS cannot read as it is (dequantized to F16 in prefill). */
@@ -134,9 +157,8 @@ final class CudaForward {
     void run(int rows, int splits, int logitsFrom) {
         int dim = c.dim();
         DeviceMatrix te = w.tokenEmbedding(), pe = w.positionEmbedding();
-        kernels.embed(rows, te.q(), te.d(), te.typeId(), dim, tokens,
+        kernels.embed(rows, te.q(), te.d(), te.typeId(), dim, embeddingScale, tokens,
                 pe == null ? 0L : pe.q(), pe == null ? 0L : pe.d(), pe == null ? 0 : pe.typeId(), pos, x);
-        float scale = (float) (1.0 / Math.sqrt(c.headDim()));
         for (int l = 0; l < c.layers(); l++) {
             DeviceModel.Layer layer = w.layers().get(l);
 
@@ -149,12 +171,15 @@ final class CudaForward {
                 linear(layer.k(), xb, rows, qkv + 4L * c.qDim(), qkvDim, false);
                 linear(layer.v(), xb, rows, qkv + 4L * (c.qDim() + c.kvDim()), qkvDim, false);
             }
-            kernels.ropeStoreKv(rows, qkv, qkvDim, c.heads(), c.kvHeads(), c.headDim(), c.ropeDims(), invFreq, neox, seq, pos,
+            if (layer.qNorm().present()) {
+                kernels.headNorm(rows, c.kvHeads(), qkv, qkvDim, c.heads(), c.headDim(), layer.qNorm().weight(), layer.kNorm().weight(), c.normEps());
+            }
+            kernels.ropeStoreKv(rows, qkv, qkvDim, c.heads(), c.kvHeads(), c.headDim(), c.ropeDims(), ropeTable[l], neox, seq, pos,
                     keys[l], values[l], capacity);
             kernels.attnPartial(splits, rows, qkv, qkvDim, keys[l], values[l], seq, pos,
-                    c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), scale, partAcc, partMl);
+                    c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), c.layer(l).window(), c.attentionScale(), partAcc, partMl);
             kernels.attnCombine(rows, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim());
-            linear(layer.attnOut(), attn, rows, x, dim, true);
+            residual(layer.attnOut(), attn, rows, layer.postAttnNorm());
 
             // feed-forward: x += Wdown · act(normalized x)
             norm(layer.ffnNorm(), x, xb, rows);
@@ -162,22 +187,36 @@ final class CudaForward {
             if (layer.gateUp() != null) {
                 // gate and up in one product: gate[r] and up[r] side by side in a row of 2·ffn
                 linear(layer.gateUp(), xb, rows, gate, 2 * c.ffnDim(), false);
-                kernels.swigluRows(gate, up, c.ffnDim(), rows);
-            } else if (c.arch().activation() == Architecture.Activation.SWIGLU) {
+                kernels.gatedRows(gate, up, c.ffnDim(), rows, gateAct);
+            } else if (c.arch().gated()) {
                 linear(layer.up(), xb, rows, up, c.ffnDim(), false);
                 linear(layer.gate(), xb, rows, gate, c.ffnDim(), false);
-                kernels.swiglu(gate, up, (long) rows * c.ffnDim());
+                kernels.gated(gate, up, (long) rows * c.ffnDim(), gateAct);
                 hidden = gate;
             } else {
                 linear(layer.up(), xb, rows, up, c.ffnDim(), false);
                 kernels.gelu(up, (long) rows * c.ffnDim());
             }
-            linear(layer.down(), hidden, rows, x, dim, true);
+            residual(layer.down(), hidden, rows, layer.postFfnNorm());
         }
         int n = rows - logitsFrom;
         if (n <= 0) return;
         norm(w.outputNorm(), x + 4L * logitsFrom * dim, xb, n);
         linear(new DeviceModel.Linear(w.output(), 0), xb, n, logits, c.vocabSize(), false);
+        if (c.logitSoftcap() > 0) kernels.softcap(logits, (long) n * c.vocabSize(), c.logitSoftcap());
+    }
+
+    /**
+     * x += W·in, or with a post-norm (Gemma) x += RMSNorm(W·in): the product then goes through xb,
+     * free at this point (it held the block's normalized input, already consumed).
+     */
+    private void residual(DeviceModel.Linear lin, long in, int rows, DeviceModel.Norm postNorm) {
+        if (!postNorm.present()) {
+            linear(lin, in, rows, x, c.dim(), true);
+            return;
+        }
+        linear(lin, in, rows, xb, c.dim(), false);
+        kernels.rmsNormAdd(rows, xb, postNorm.weight(), x, c.dim(), c.normEps());
     }
 
     long logits() { return logits; }

@@ -41,10 +41,10 @@ public final class CudaSession implements InferenceSession {
         this.c = model.config();
         this.gpu = gpu;
         if (c.headDim() > 256) throw new IllegalArgumentException("head size " + c.headDim() + " exceeds the cuda backend's 256");
-        this.weights = DeviceModel.upload(gpu, model.weights());
+        this.weights = DeviceModel.upload(gpu, model.weights(), model.config().arch());
         this.cublas = Cublas.create(Cublas.library(), gpu.stream());
         int rows = Math.max(Math.min(PREFILL_ROWS, contextSize), maxBatch);
-        this.forward = new CudaForward(gpu, c, weights, cublas, contextSize, maxBatch, rows);
+        this.forward = new CudaForward(gpu, c, weights, model.weights().ropeFreqs(), cublas, contextSize, maxBatch, rows);
         this.lengths = new int[maxBatch];
         this.hostLogits = gpu.allocHost(4L * rows * c.vocabSize());
     }

@@ -13,6 +13,8 @@ package dev.bantam.cuda;
 final class DeviceKernels {
     /** layout.cu's out_type of {@link #dequantize} and {@link #convertF32}. */
     static final int OUT_F16 = 0, OUT_BF16 = 1;
+    /** activations.cu's act of {@link #gated} and {@link #gatedRows}: GATE_SILU (SwiGLU), GATE_GELU (GeGLU). */
+    static final int GATE_SILU = 0, GATE_GELU = 1;
 
     /** Where a packed launch goes: {@link Gpu}'s stream, or a recorder in tests. */
     interface Launcher {
@@ -32,14 +34,27 @@ final class DeviceKernels {
 
     // ---- embed_norm.cu: one block per row
 
-    /** {@code embed(const u8* eq, const u16* ed, int etype, int dim, const int* tokens, const u8* pq, const u16* pd, int ptype, const int* pos, float* x)} */
-    void embed(int rows, long eq, long ed, int etype, int dim, long tokens, long pq, long pd, int ptype, long pos, long x) {
-        gpu.launch("embed", new int[] {rows}, 256, eq, ed, etype, dim, tokens, pq, pd, ptype, pos, x);
+    /** {@code embed(const u8* eq, const u16* ed, int etype, int dim, float scale, const int* tokens, const u8* pq, const u16* pd, int ptype, const int* pos, float* x)} */
+    void embed(int rows, long eq, long ed, int etype, int dim, float scale, long tokens, long pq, long pd, int ptype, long pos, long x) {
+        gpu.launch("embed", new int[] {rows}, 256, eq, ed, etype, dim, scale, tokens, pq, pd, ptype, pos, x);
     }
 
     /** {@code rms_norm(const float* x, const float* w, float* out, int dim, float eps)}; block_sum takes up to 1024 threads. */
     void rmsNorm(int rows, long x, long w, long out, int dim, float eps) {
         gpu.launch("rms_norm", new int[] {rows}, 1024, x, w, out, dim, eps);
+    }
+
+    /** {@code rms_norm_add(const float* x, const float* w, float* out, int dim, float eps)}: out += RMSNorm(x)·w. */
+    void rmsNormAdd(int rows, long x, long w, long out, int dim, float eps) {
+        gpu.launch("rms_norm_add", new int[] {rows}, 1024, x, w, out, dim, eps);
+    }
+
+    /**
+     * {@code head_norm(float* qkv, int ld, int heads, int hd, const float* qw, const float* kw, float eps)}: grid
+     * (rows, heads + kvHeads), one warp a head.
+     */
+    void headNorm(int rows, int kvHeads, long qkv, int ld, int heads, int hd, long qw, long kw, float eps) {
+        gpu.launch("head_norm", new int[] {rows, heads + kvHeads}, 32, qkv, ld, heads, hd, qw, kw, eps);
     }
 
     /** {@code layer_norm(const float* x, const float* w, const float* b, float* out, int dim, float eps)} */
@@ -65,13 +80,13 @@ final class DeviceKernels {
 
     /**
      * {@code attn_partial(const float* qkv, int ld, const float* kcache, const float* vcache, const int* seq, const int* pos,
-     * int heads, int kv_heads, int hd, int capacity, int chunk, float scale, float* part_acc, float* part_ml)}:
+     * int heads, int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml)}:
      * grid (splits, heads, rows), 128 threads = the kernel's WARPS.
      */
     void attnPartial(int splits, int rows, long qkv, int ld, long kcache, long vcache, long seq, long pos,
-                     int heads, int kvHeads, int hd, int capacity, int chunk, float scale, long partAcc, long partMl) {
+                     int heads, int kvHeads, int hd, int capacity, int chunk, int window, float scale, long partAcc, long partMl) {
         gpu.launch("attn_partial", new int[] {splits, heads, rows}, 128, qkv, ld, kcache, vcache, seq, pos,
-                heads, kvHeads, hd, capacity, chunk, scale, partAcc, partMl);
+                heads, kvHeads, hd, capacity, chunk, window, scale, partAcc, partMl);
     }
 
     /**
@@ -110,9 +125,9 @@ final class DeviceKernels {
 
     // ---- activations.cu: grid-stride loops
 
-    /** {@code swiglu(float* gate, const float* up, long long n)} */
-    void swiglu(long gate, long up, long n) {
-        gpu.launch("swiglu", gridStride(n), 256, gate, up, n);
+    /** {@code gated(float* gate, const float* up, long long n, int act)}: gate = act(gate)·up */
+    void gated(long gate, long up, long n, int act) {
+        gpu.launch("gated", gridStride(n), 256, gate, up, n, act);
     }
 
     /** {@code gelu(float* x, long long n)} */
@@ -120,9 +135,14 @@ final class DeviceKernels {
         gpu.launch("gelu", gridStride(n), 256, x, n);
     }
 
-    /** {@code swiglu_rows(const float* gate_up, float* out, int ffn, int rows)} */
-    void swigluRows(long gateUp, long out, int ffn, int rows) {
-        gpu.launch("swiglu_rows", gridStride((long) rows * ffn), 256, gateUp, out, ffn, rows);
+    /** {@code gated_rows(const float* gate_up, float* out, int ffn, int rows, int act)} */
+    void gatedRows(long gateUp, long out, int ffn, int rows, int act) {
+        gpu.launch("gated_rows", gridStride((long) rows * ffn), 256, gateUp, out, ffn, rows, act);
+    }
+
+    /** {@code softcap(float* x, long long n, float cap)} */
+    void softcap(long x, long n, float cap) {
+        gpu.launch("softcap", gridStride(n), 256, x, n, cap);
     }
 
     /** {@code add_bias(float* y, int ldy, const float* b, int n, int rows)} */

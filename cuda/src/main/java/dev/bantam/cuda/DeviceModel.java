@@ -1,5 +1,6 @@
 package dev.bantam.cuda;
 
+import dev.bantam.core.model.Architecture;
 import dev.bantam.core.model.Weights;
 import dev.bantam.core.tensor.TensorView;
 
@@ -16,29 +17,37 @@ import java.util.Map;
 record DeviceModel(DeviceMatrix tokenEmbedding, DeviceMatrix positionEmbedding, Norm outputNorm, DeviceMatrix output,
                    List<Layer> layers, long bytes) {
 
-    record Norm(long weight, long bias) {}
+    record Norm(long weight, long bias) {
+        static final Norm NONE = new Norm(0, 0);
+
+        boolean present() { return weight != 0; }
+    }
 
     record Linear(DeviceMatrix weight, long bias) {}
 
     /**
      * One block. {@code qkv} is set when q, k and v are one matrix (fused in the file, or stacked at
-     * upload; q, k, v null); {@code gateUp} when gate and up are stacked ([gate; up] rows, gate and
-     * up null); {@code gate} only with SwiGLU.
+     * upload; q, k, v null); {@code gateUp} when gate and up are one matrix ([gate; up] rows: fused
+     * in the file as phi3's {@code ffn_up}, or stacked at upload; gate and up null); {@code gate}
+     * only with a gated activation. The q/k norms and post-norms are {@link Norm#NONE} for
+     * architectures without them.
      */
     record Layer(Norm attnNorm, Linear q, Linear k, Linear v, Linear qkv, Linear attnOut,
-                 Norm ffnNorm, Linear gate, Linear up, Linear gateUp, Linear down) {}
+                 Norm ffnNorm, Linear gate, Linear up, Linear gateUp, Linear down,
+                 Norm qNorm, Norm kNorm, Norm postAttnNorm, Norm postFfnNorm) {}
 
-    static DeviceModel upload(Gpu gpu, Weights w) {
+    static DeviceModel upload(Gpu gpu, Weights w, Architecture arch) {
         var u = new Uploader(gpu);
         List<Layer> layers = new ArrayList<>();
         for (Weights.Layer l : w.layers()) {
             Linear qkv = l.qkv() != null ? u.linear(l.qkv()) : u.stacked(l.q(), l.k(), l.v());
-            Linear gateUp = l.gate() != null ? u.stacked(l.gate(), l.up()) : null;
+            Linear gateUp = l.gate() != null ? u.stacked(l.gate(), l.up()) : arch.fusedGateUp() ? u.linear(l.up()) : null;
             boolean separateQkv = qkv == null, separateFfn = gateUp == null;
             layers.add(new Layer(u.norm(l.attnNorm()),
                     separateQkv ? u.linear(l.q()) : null, separateQkv ? u.linear(l.k()) : null, separateQkv ? u.linear(l.v()) : null, qkv,
                     u.linear(l.attnOut()), u.norm(l.ffnNorm()),
-                    separateFfn ? u.linear(l.gate()) : null, separateFfn ? u.linear(l.up()) : null, gateUp, u.linear(l.down())));
+                    separateFfn ? u.linear(l.gate()) : null, separateFfn ? u.linear(l.up()) : null, gateUp, u.linear(l.down()),
+                    u.norm(l.qNorm()), u.norm(l.kNorm()), u.norm(l.postAttnNorm()), u.norm(l.postFfnNorm())));
         }
         return new DeviceModel(u.matrix(w.tokenEmbedding()), u.matrix(w.positionEmbedding()), u.norm(w.outputNorm()),
                 u.matrix(w.output()), List.copyOf(layers), u.bytes);
@@ -89,6 +98,7 @@ record DeviceModel(DeviceMatrix tokenEmbedding, DeviceMatrix positionEmbedding, 
         }
 
         Norm norm(Weights.Norm n) {
+            if (n == null) return Norm.NONE;
             return new Norm(vector(n.weight()), vector(n.bias()));
         }
 

@@ -25,6 +25,12 @@ public record DeviceType(WeightType type, String matvec, int colsMultiple, Strin
         add(new DeviceType(WeightType.Q8_0, "matvec_q8_0", WeightType.Q8_0.blockSize, "split_q8_0", -1));
         add(new DeviceType(WeightType.Q4_0, "matvec_q4_0", WeightType.Q4_0.blockSize, "split_q4_0", -1));
         add(new DeviceType(WeightType.Q4_K, "matvec_q4_k", WeightType.Q4_K.blockSize, null, -1));
+        // blocks that are no multiple of 16 bytes, read as in the file a 32-value group a lane (matvec_groups)
+        add(new DeviceType(WeightType.Q4_1, "matvec_q4_1", WeightType.Q4_1.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q5_0, "matvec_q5_0", WeightType.Q5_0.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q5_1, "matvec_q5_1", WeightType.Q5_1.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q5_K, "matvec_q5_k", WeightType.Q5_K.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q6_K, "matvec_q6_k", WeightType.Q6_K.blockSize, null, -1));
     }
 
     private static void add(DeviceType t) {

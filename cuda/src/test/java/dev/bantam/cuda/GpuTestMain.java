@@ -18,7 +18,8 @@ public final class GpuTestMain {
     private GpuTestMain() {}
 
     public static void main(String[] args) {
-        LauncherDiscoveryRequest req = request().selectors(selectClass(CudaGoldenLogitsTest.class), selectClass(CudaPerplexityTest.class)).build();
+        LauncherDiscoveryRequest req = request().selectors(selectClass(CudaGoldenLogitsTest.class), selectClass(CudaArchGoldenLogitsTest.class),
+                selectClass(CudaWeightTypesTest.class), selectClass(CudaPerplexityTest.class)).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         launcher.execute(req, summary);

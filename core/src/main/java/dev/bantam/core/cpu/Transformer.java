@@ -62,22 +62,16 @@ public final class Transformer {
         for (int l = 0; l < c.layers(); l++) {
             LayerPlan p = c.layer(l);
             int t = 0;
-            while (t < distinct.size() && !(distinct.get(t).ropeBase() == p.ropeBase() && distinct.get(t).ropeScale() == p.ropeScale())) t++;
+            while (t < distinct.size() && !distinct.get(t).sameRope(p)) t++;
             if (t == distinct.size()) distinct.add(p);
             ropeTableOf[l] = t;
         }
         divisorSets.add(weights.ropeDivisors(1));
         float[] atFullContext = weights.ropeDivisors(Integer.MAX_VALUE);
         if (atFullContext != divisorSets.get(0)) divisorSets.add(atFullContext);
-        this.ropeFrequencies = new double[divisorSets.size()][distinct.size()][c.ropeDims() / 2];
+        this.ropeFrequencies = new double[divisorSets.size()][distinct.size()][];
         for (int d = 0; d < divisorSets.size(); d++) {
-            float[] divisors = divisorSets.get(d);
-            for (int t = 0; t < distinct.size(); t++) {
-                LayerPlan p = distinct.get(t);
-                for (int i = 0; i < c.ropeDims() / 2; i++) {
-                    ropeFrequencies[d][t][i] = p.ropeScale() * Math.pow(p.ropeBase(), -2.0 * i / c.ropeDims()) / (divisors == null ? 1 : divisors[i]);
-                }
-            }
+            for (int t = 0; t < distinct.size(); t++) ropeFrequencies[d][t] = distinct.get(t).ropeFrequencies(c.ropeDims(), divisorSets.get(d));
         }
         // Gemma: sqrt(n_embd) as an f32 constant (spec §4)
         this.embeddingScale = c.arch().scaleEmbedding() ? (float) Math.sqrt(c.dim()) : 1f;
