@@ -56,6 +56,8 @@ public final class LanguageModel implements AutoCloseable {
      * their own messages (an HTTP server, an integration): tool calls and tool results in
      * {@code messages}, tool schemas in {@code tools} (or null), keyword arguments such as
      * {@code enable_thinking} in {@code templateArguments}. The assistant header is added.
+     * Tool calls written in the template's syntax ({@link #toolCallSyntax()}) come back as
+     * {@link Reply#toolCalls()}; {@code onText} and {@link Reply#text()} get the rest.
      *
      * @param cancelled polled once per token; true stops the reply
      */
@@ -63,10 +65,22 @@ public final class LanguageModel implements AutoCloseable {
                        Map<String, ?> templateArguments, SamplingOptions sampling, BooleanSupplier cancelled,
                        Consumer<String> onText) {
         int[] tokens = format.encode(format.template().render(messages, tools, true, templateArguments));
+        ToolCallParser calls = format.toolCalls().parser(tools != null && !tools.isEmpty());
+        Consumer<String> content = text -> {
+            String shown = calls.feed(text);
+            if (!shown.isEmpty()) onText.accept(shown);
+        };
+        Reply reply;
         synchronized (turnLock) {
-            return Turn.run(context, tokens, sampling, format.stopTokens(), format.stopTexts(), cancelled, onText);
+            reply = Turn.run(context, tokens, sampling, format.stopTokens(), format.stopTexts(), cancelled, content);
         }
+        String rest = calls.finish();
+        if (!rest.isEmpty()) onText.accept(rest);
+        return reply.withToolCalls(calls.content(), calls.calls());
     }
+
+    /** How this model's template writes tool calls (what {@link #reply} looks for in its replies). */
+    public ToolCallSyntax toolCallSyntax() { return format.toolCalls(); }
 
     /** The text the model reads for {@code messages}. */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
