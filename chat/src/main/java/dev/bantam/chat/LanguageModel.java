@@ -64,6 +64,19 @@ public final class LanguageModel implements AutoCloseable {
     public Reply reply(List<? extends Map<String, ?>> messages, List<? extends Map<String, ?>> tools,
                        Map<String, ?> templateArguments, SamplingOptions sampling, BooleanSupplier cancelled,
                        Consumer<String> onText) {
+        return reply(messages, tools, templateArguments, sampling, List.of(), cancelled, onText);
+    }
+
+    /**
+     * {@link #reply(List, List, Map, SamplingOptions, BooleanSupplier, Consumer)} that also ends at
+     * the caller's {@code stop} texts (an OpenAI {@code stop}, LangChain4j's stop sequences); the
+     * reply does not include the stop text.
+     */
+    public Reply reply(List<? extends Map<String, ?>> messages, List<? extends Map<String, ?>> tools,
+                       Map<String, ?> templateArguments, SamplingOptions sampling, List<String> stop,
+                       BooleanSupplier cancelled, Consumer<String> onText) {
+        List<String> stopTexts = new java.util.ArrayList<>(format.stopTexts());
+        stopTexts.addAll(stop);
         int[] tokens = format.encode(format.template().render(messages, tools, true, templateArguments));
         ToolCallParser calls = format.toolCalls().parser(tools != null && !tools.isEmpty());
         Consumer<String> content = text -> {
@@ -72,7 +85,7 @@ public final class LanguageModel implements AutoCloseable {
         };
         Reply reply;
         synchronized (turnLock) {
-            reply = Turn.run(context, tokens, sampling, format.stopTokens(), format.stopTexts(), cancelled, content);
+            reply = Turn.run(context, tokens, sampling, format.stopTokens(), stopTexts, cancelled, content);
         }
         String rest = calls.finish();
         if (!rest.isEmpty()) onText.accept(rest);
