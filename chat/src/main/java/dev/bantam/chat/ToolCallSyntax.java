@@ -33,6 +33,7 @@ public record ToolCallSyntax(Kind kind, String open, String close, String argume
             "\\{\\s*\"name\"\\s*:\\s*\"" + PROBE_NAME + "\"\\s*,\\s*\"(arguments|parameters)\"\\s*:");
     /** A marker such as {@code <tool_call>}, {@code </tool_call>}, {@code <|tool_call_end|>} or {@code [TOOL_CALLS]}. */
     private static final Pattern MARKER = Pattern.compile("<[^<>\\s]{1,40}>|\\[[^\\[\\]\\s]{1,40}]");
+    private static final Pattern MARKER_AT_END = Pattern.compile("(?:" + MARKER.pattern() + ")$");
 
     /** The syntax {@code template} renders a tool call in. */
     public static ToolCallSyntax of(ChatTemplate template) {
@@ -64,15 +65,8 @@ public record ToolCallSyntax(Kind kind, String open, String close, String argume
     }
 
     private static String markerAtEnd(String s) {
-        String found = null;
-        Matcher m = MARKER.matcher(s);
-        int from = Math.max(0, s.length() - 48);
-        while (m.find(from)) {
-            if (m.end() == s.length()) found = m.group();
-            from = m.start() + 1;
-            if (from >= s.length()) break;
-        }
-        return found;
+        Matcher m = MARKER_AT_END.matcher(s);
+        return m.find() ? m.group() : null;
     }
 
     private static String markerAtStart(String s) {
