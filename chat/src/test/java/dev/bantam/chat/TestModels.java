@@ -17,8 +17,13 @@ final class TestModels {
 
     /** A copy of llama-tiny whose metadata carries {@code template} as tokenizer.chat_template. */
     static Path withTemplate(Path dir, String template) throws IOException {
-        Path out = dir.resolve("llama-tiny-templated.gguf");
-        try (GgufFile in = GgufFile.open(TINY)) {
+        return withTemplate(dir, TINY, template);
+    }
+
+    /** A copy of {@code model} whose metadata carries {@code template} as tokenizer.chat_template. */
+    static Path withTemplate(Path dir, Path model, String template) throws IOException {
+        Path out = dir.resolve("templated-" + model.getFileName());
+        try (GgufFile in = GgufFile.open(model)) {
             GgufWriter w = new GgufWriter().putAll(in.metadata()).put(ChatFormat.TEMPLATE_KEY, GgufValue.of(template));
             for (GgufTensorInfo t : in.tensorInfos()) w.addTensor(t.name(), t.type(), t.shape(), in.tensor(t.name()).data());
             w.write(out);
