@@ -43,40 +43,6 @@ public record ModelConfig(
         return plan.stream().anyMatch(p -> p.window() > 0);
     }
 
-    /**
-     * What this model needs beyond the llama/qwen2/gpt2 forward pass, by name: empty for those.
-     * Backends that implement only that pass refuse a model with any of these (rather than
-     * compute wrong logits). A {@code rope_freqs.weight} tensor is checked by the caller, who
-     * has the file.
-     */
-    public List<String> extendedFeatures() {
-        List<String> f = new ArrayList<>();
-        if (arch.qkNorm()) f.add("q/k norms");
-        if (arch.postNorms()) f.add("post-attention/post-ffw norms");
-        if (arch.scaleEmbedding()) f.add("scaled embeddings");
-        if (arch.activation() == Architecture.Activation.GEGLU) f.add("GeGLU");
-        if (arch.fusedGateUp()) f.add("fused gate/up");
-        if (windowed()) f.add("sliding-window attention");
-        if (plan.stream().anyMatch(p -> p.ropeBase() != ropeTheta || p.ropeScale() != 1)) f.add("per-layer or scaled RoPE");
-        if (headDim * heads != dim) f.add("head_dim × heads ≠ n_embd");
-        if (Math.abs(attentionScale - 1 / Math.sqrt(headDim)) > 1e-7) f.add("attention scale");
-        if (logitSoftcap > 0) f.add("logit softcapping");
-        return f;
-    }
-
-    /**
-     * Refuses, in one line, a model that a backend implementing only the llama/qwen2/gpt2 pass would
-     * compute wrongly ({@link #extendedFeatures}, or a {@code rope_freqs.weight} in the file).
-     */
-    public void requireClassicForward(String who, String file, boolean hasRopeFreqs) {
-        List<String> f = extendedFeatures();
-        if (hasRopeFreqs) f.add("rope_freqs.weight (llama3 rope scaling)");
-        if (!f.isEmpty()) {
-            throw new UnsupportedModelException("%s: %s does not support architecture %s with %s yet (the cpu backend does)"
-                    .formatted(file, who, arch.name(), String.join(", ", f)));
-        }
-    }
-
     public static ModelConfig from(String file, GgufMetadata m, int vocabSizeFromTokens) {
         String archName = m.getString("general.architecture");
         Architecture arch = Architecture.byName(archName).orElseThrow(() -> new UnsupportedModelException(
