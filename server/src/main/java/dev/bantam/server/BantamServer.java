@@ -95,6 +95,9 @@ public final class BantamServer implements AutoCloseable {
             }
             metrics.request(res.status().code());
         });
+        // handlers throw ApiError for bad requests; anything else is the server's fault, never a crash
+        r.error(ApiError.class, (req, res, e) -> error(res, e));
+        r.error(RuntimeException.class, (req, res, e) -> error(res, new ApiError(500, "server_error", null, null, "internal error: " + e)));
         r.get("/health", (req, res) -> {
             boolean ready = model != null;
             res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
