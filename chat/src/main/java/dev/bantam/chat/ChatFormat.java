@@ -17,9 +17,10 @@ import java.util.Set;
  * @param notice     the one line to tell the user when the template is not the model's own
  * @param stopTokens end-of-turn tokens of this template that the tokenizer does not already stop at
  * @param stopTexts  end-of-turn markers the vocabulary has no single token for
+ * @param toolCalls  how the template writes tool calls, and so how replies are searched for them
  */
 public record ChatFormat(ChatTemplate template, Optional<String> notice, Set<Integer> stopTokens, List<String> stopTexts,
-                  Tokenizer tokenizer) {
+                         Tokenizer tokenizer, ToolCallSyntax toolCalls) {
     public static final String TEMPLATE_KEY = "tokenizer.chat_template";
 
     /** Markers that end a turn in the common template families (ChatML, Llama 3, Gemma, Phi, Mistral, Command-R). */
@@ -47,7 +48,8 @@ public record ChatFormat(ChatTemplate template, Optional<String> notice, Set<Int
             if (ids.length == 1 && tokenizer.piece(ids[0]).equals(m)) stopTokens.add(ids[0]);
             else stopTexts.add(m);
         }
-        return new ChatFormat(template, notice, Set.copyOf(stopTokens), List.copyOf(stopTexts), tokenizer);
+        return new ChatFormat(template, notice, Set.copyOf(stopTokens), List.copyOf(stopTexts), tokenizer,
+                ToolCallSyntax.of(template));
     }
 
     /**

@@ -56,17 +56,44 @@ public final class LanguageModel implements AutoCloseable {
      * their own messages (an HTTP server, an integration): tool calls and tool results in
      * {@code messages}, tool schemas in {@code tools} (or null), keyword arguments such as
      * {@code enable_thinking} in {@code templateArguments}. The assistant header is added.
+     * Tool calls written in the template's syntax ({@link #toolCallSyntax()}) come back as
+     * {@link Reply#toolCalls()}; {@code onText} and {@link Reply#text()} get the rest.
      *
      * @param cancelled polled once per token; true stops the reply
      */
     public Reply reply(List<? extends Map<String, ?>> messages, List<? extends Map<String, ?>> tools,
                        Map<String, ?> templateArguments, SamplingOptions sampling, BooleanSupplier cancelled,
                        Consumer<String> onText) {
-        int[] tokens = format.encode(format.template().render(messages, tools, true, templateArguments));
-        synchronized (turnLock) {
-            return Turn.run(context, tokens, sampling, format.stopTokens(), format.stopTexts(), cancelled, onText);
-        }
+        return reply(messages, tools, templateArguments, sampling, List.of(), cancelled, onText);
     }
+
+    /**
+     * {@link #reply(List, List, Map, SamplingOptions, BooleanSupplier, Consumer)} that also ends at
+     * the caller's {@code stop} texts (an OpenAI {@code stop}, LangChain4j's stop sequences); the
+     * reply does not include the stop text.
+     */
+    public Reply reply(List<? extends Map<String, ?>> messages, List<? extends Map<String, ?>> tools,
+                       Map<String, ?> templateArguments, SamplingOptions sampling, List<String> stop,
+                       BooleanSupplier cancelled, Consumer<String> onText) {
+        List<String> stopTexts = new java.util.ArrayList<>(format.stopTexts());
+        stopTexts.addAll(stop);
+        int[] tokens = format.encode(format.template().render(messages, tools, true, templateArguments));
+        ToolCallParser calls = format.toolCalls().parser(tools != null && !tools.isEmpty());
+        Consumer<String> content = text -> {
+            String shown = calls.feed(text);
+            if (!shown.isEmpty()) onText.accept(shown);
+        };
+        Reply reply;
+        synchronized (turnLock) {
+            reply = Turn.run(context, tokens, sampling, format.stopTokens(), stopTexts, cancelled, content);
+        }
+        String rest = calls.finish();
+        if (!rest.isEmpty()) onText.accept(rest);
+        return reply.withToolCalls(calls.content(), calls.calls());
+    }
+
+    /** How this model's template writes tool calls (what {@link #reply} looks for in its replies). */
+    public ToolCallSyntax toolCallSyntax() { return format.toolCalls(); }
 
     /** The text the model reads for {@code messages}. */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {

@@ -184,32 +184,29 @@ public final class BantamServer implements AutoCloseable {
         }
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        boolean tools = p.tools();
-        StringBuilder all = new StringBuilder();
+        // the chat API's parser keeps tool calls out of the streamed content; they come at the end
+        var parser = api.toolCalls(p);
         try (OutputStream out = res.outputStream()) {
             boolean firstChunk = true;
             GenerationEvent e = first;
             while (true) {
                 switch (e) {
                     case GenerationEvent.Text t -> {
-                        all.append(t.text());
-                        // with tools the text is held back until the end shows whether it is a tool call
-                        if (!tools && (!t.text().isEmpty() || t.logprob() != null)) {
-                            write(out, api.chunk(p, id, created, t.text(), t.logprob(), firstChunk, null, null));
+                        String shown = parser.feed(t.text());
+                        if (!shown.isEmpty() || t.logprob() != null) {
+                            write(out, api.chunk(p, id, created, shown, t.logprob(), firstChunk, null, null));
                             firstChunk = false;
                         }
                     }
                     case GenerationEvent.Done d -> {
                         String finish = d.finishReason();
-                        if (tools) {
-                            ToolCalls calls = ToolCalls.parse(all.toString(), json);
-                            if (calls.calls().isEmpty()) write(out, api.chunk(p, id, created, all.toString(), null, true, null, null));
-                            else {
-                                write(out, api.chunk(p, id, created, calls.content(), null, true, null, calls));
-                                finish = "tool_calls";
-                            }
+                        String rest = parser.finish();
+                        if (!rest.isEmpty() || !parser.calls().isEmpty()) {
+                            write(out, api.chunk(p, id, created, rest.isEmpty() ? null : rest, null, firstChunk, null,
+                                    parser.calls().isEmpty() ? null : parser.calls()));
                             firstChunk = false;
                         }
+                        if (!parser.calls().isEmpty()) finish = "tool_calls";
                         write(out, api.chunk(p, id, created, null, null, firstChunk, finish, null));
                         if (p.includeUsage()) write(out, api.usageChunk(p, id, created, d));
                         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bantam.chat.ToolCall;
+import dev.bantam.chat.ToolCallParser;
 import dev.bantam.chat.template.ChatTemplateException;
 import dev.bantam.core.generate.SamplerSettings;
 
@@ -196,7 +198,7 @@ final class OpenAiApi {
 
     /** One stream chunk with {@code text} (and its logprob), or the closing one with {@code finish}. */
     ObjectNode chunk(Parsed p, String id, long created, String text, GenerationEvent.TokenLogprob lp, boolean first,
-                     String finish, ToolCalls calls) {
+                     String finish, List<ToolCall> calls) {
         ObjectNode o = header(p, id, created, true);
         ObjectNode c = o.putArray("choices").addObject();
         c.put("index", 0);
@@ -232,10 +234,13 @@ final class OpenAiApi {
         if (p.endpoint() == Endpoint.CHAT) {
             ObjectNode m = c.putObject("message");
             m.put("role", "assistant");
-            ToolCalls calls = p.tools() ? ToolCalls.parse(text, json) : null;
-            if (calls != null && !calls.calls().isEmpty()) {
-                if (calls.content() == null) m.putNull("content"); else m.put("content", calls.content());
-                m.set("tool_calls", toolCalls(calls, false));
+            ToolCallParser parser = toolCalls(p);
+            parser.feed(text);
+            parser.finish();
+            if (!parser.calls().isEmpty()) {
+                String content = parser.content().strip();
+                if (content.isEmpty()) m.putNull("content"); else m.put("content", content);
+                m.set("tool_calls", toolCalls(parser.calls(), false));
                 finish = "tool_calls";
             } else {
                 m.put("content", text);
@@ -255,13 +260,18 @@ final class OpenAiApi {
         return o;
     }
 
-    private ArrayNode toolCalls(ToolCalls calls, boolean streamed) {
+    /** Takes the template's tool-call syntax out of a reply (the chat API's parser); a no-op without tools. */
+    ToolCallParser toolCalls(Parsed p) {
+        return new ToolCallParser(p.tools() ? model.format().toolCalls() : dev.bantam.chat.ToolCallSyntax.NONE, p.tools());
+    }
+
+    private ArrayNode toolCalls(List<ToolCall> calls, boolean streamed) {
         ArrayNode a = json.createArrayNode();
         int i = 0;
-        for (ToolCalls.Call call : calls.calls()) {
+        for (ToolCall call : calls) {
             ObjectNode c = a.addObject();
-            if (streamed) c.put("index", i);
-            c.put("id", "call_" + i++ + "_" + Long.toHexString(System.nanoTime()));
+            if (streamed) c.put("index", i++);
+            c.put("id", call.id());
             c.put("type", "function");
             ObjectNode fn = c.putObject("function");
             fn.put("name", call.name());
