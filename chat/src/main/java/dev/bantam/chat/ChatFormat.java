@@ -19,16 +19,16 @@ import java.util.Set;
  * @param stopTexts  end-of-turn markers the vocabulary has no single token for
  * @param toolCalls  how the template writes tool calls, and so how replies are searched for them
  */
-record ChatFormat(ChatTemplate template, Optional<String> notice, Set<Integer> stopTokens, List<String> stopTexts,
-                  Tokenizer tokenizer, ToolCallSyntax toolCalls) {
-    static final String TEMPLATE_KEY = "tokenizer.chat_template";
+public record ChatFormat(ChatTemplate template, Optional<String> notice, Set<Integer> stopTokens, List<String> stopTexts,
+                         Tokenizer tokenizer, ToolCallSyntax toolCalls) {
+    public static final String TEMPLATE_KEY = "tokenizer.chat_template";
 
     /** Markers that end a turn in the common template families (ChatML, Llama 3, Gemma, Phi, Mistral, Command-R). */
     private static final List<String> END_OF_TURN = List.of("<|im_end|>", "<|eot_id|>", "<|eom_id|>", "<end_of_turn>",
             "<|end|>", "<|endoftext|>", "</s>", "<|END_OF_TURN_TOKEN|>");
 
     /** @param metadata the GGUF's metadata, or null where the model is not a GGUF file */
-    static ChatFormat of(GgufMetadata metadata, String fileName, Tokenizer tokenizer) {
+    public static ChatFormat of(GgufMetadata metadata, String fileName, Tokenizer tokenizer) {
         String bos = tokenizer.bosId() >= 0 ? tokenizer.piece(tokenizer.bosId()) : "";
         String eos = tokenizer.eosId() >= 0 ? tokenizer.piece(tokenizer.eosId()) : "";
         Optional<String> source = metadata == null ? Optional.empty() : metadata.optString(TEMPLATE_KEY).filter(s -> !s.isBlank());
@@ -56,7 +56,7 @@ record ChatFormat(ChatTemplate template, Optional<String> notice, Set<Integer> s
      * The tokens of a rendered conversation. Control tokens written in it are read as such; BOS is
      * added where the model wants one and the template did not write it (llama.cpp's rule).
      */
-    int[] encode(String rendered) {
+    public int[] encode(String rendered) {
         String bos = template.bosToken();
         boolean addBos = tokenizer.addBosByDefault() && tokenizer.bosId() >= 0 && (bos.isEmpty() || !rendered.startsWith(bos));
         return tokenizer.encode(rendered, addBos, true);

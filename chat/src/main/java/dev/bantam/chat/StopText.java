@@ -7,18 +7,18 @@ import java.util.List;
  * token for it) while the reply streams: text that could be the start of a stop string is held
  * back until the next pieces show whether it is one.
  */
-final class StopText {
+public final class StopText {
     private final List<String> stops;
     private final StringBuilder held = new StringBuilder();
     private final StringBuilder reply = new StringBuilder();
     private boolean stopped;
 
-    StopText(List<String> stops) {
+    public StopText(List<String> stops) {
         this.stops = stops.stream().filter(s -> !s.isEmpty()).toList();
     }
 
     /** Adds generated text; returns the part that can be shown now (never any part of a stop string). */
-    String feed(String text) {
+    public String feed(String text) {
         if (stopped) return "";
         held.append(text);
         int cut = -1;
@@ -34,14 +34,14 @@ final class StopText {
     }
 
     /** At the end of the reply: whatever was held back. */
-    String flush() {
+    public String flush() {
         return stopped ? "" : emit(held.length());
     }
 
-    boolean stopped() { return stopped; }
+    public boolean stopped() { return stopped; }
 
     /** The reply so far, as shown. */
-    String reply() { return reply.toString(); }
+    public String reply() { return reply.toString(); }
 
     private String emit(int n) {
         String out = held.substring(0, n);

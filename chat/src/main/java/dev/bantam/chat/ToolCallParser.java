@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * out and held back until it is clear whether it is a call. A call whose JSON does not parse stays
  * in the content, as the model wrote it.
  */
-final class ToolCallParser {
+public final class ToolCallParser {
     /** Llama 3.1's marker before a call of one of its built-in tools; it may precede a JSON call too. */
     private static final String PYTHON_TAG = "<|python_tag|>";
 
@@ -25,7 +25,7 @@ final class ToolCallParser {
     /** After a call: the whitespace that separates it from what follows is not content. */
     private boolean dropLeadingSpace;
 
-    ToolCallParser(ToolCallSyntax syntax, boolean toolsGiven) {
+    public ToolCallParser(ToolCallSyntax syntax, boolean toolsGiven) {
         this.syntax = syntax;
         this.state = switch (syntax.kind()) {
             case TAGGED -> State.OUTSIDE;
@@ -36,7 +36,7 @@ final class ToolCallParser {
     }
 
     /** Adds generated text; returns the content that can be shown now. */
-    String feed(String text) {
+    public String feed(String text) {
         if (state == State.PLAIN) return show(text);
         held.append(text);
         return switch (state) {
@@ -47,7 +47,7 @@ final class ToolCallParser {
     }
 
     /** At the end of the reply: the content that was still held back. */
-    String finish() {
+    public String finish() {
         String rest = switch (state) {
             case OUTSIDE -> dropLeadingSpace ? "" : held.toString();
             // a call the reply ended inside of (a token limit): what there is of it is content
@@ -61,9 +61,9 @@ final class ToolCallParser {
     }
 
     /** The reply's text without its calls. */
-    String content() { return content.toString(); }
+    public String content() { return content.toString(); }
 
-    List<ToolCall> calls() { return List.copyOf(calls); }
+    public List<ToolCall> calls() { return List.copyOf(calls); }
 
     private String scanTagged() {
         StringBuilder shown = new StringBuilder();

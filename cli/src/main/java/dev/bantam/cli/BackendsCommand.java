@@ -14,6 +14,8 @@ final class BackendsCommand implements Callable<Integer> {
             var a = b.availability();
             System.out.printf("%-14s %s%n", b.id(), a.available() ? "available" : "unavailable: " + a.reason());
         }
+        System.out.println("bantam serve: " + InferenceBackend.all().stream().filter(InferenceBackend::batchesSlots).map(InferenceBackend::id)
+                .collect(java.util.stream.Collectors.joining(", ")) + " batch their slots in one decode step; the others run one session per slot (correct, not batched)");
         return 0;
     }
 }

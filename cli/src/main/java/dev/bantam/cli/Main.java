@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 GenerateCommand.class,
                 ChatCommand.class,
+                ServeCommand.class,
                 PerplexityCommand.class,
                 InfoCommand.class,
                 TokenizeCommand.class,

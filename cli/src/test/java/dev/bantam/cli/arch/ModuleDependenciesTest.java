@@ -24,7 +24,7 @@ class ModuleDependenciesTest {
             .importPackages("dev.bantam");
 
     /** The modules, by the last part of their root package {@code dev.bantam.*}. */
-    private static final List<String> MODULES = List.of("testing", "core", "chat", "onnx", "cuda", "game", "convert", "study", "cli", "jmh");
+    private static final List<String> MODULES = List.of("testing", "core", "chat", "server", "onnx", "cuda", "game", "convert", "study", "cli", "jmh");
 
     @Test
     void coreDependsOnNoOtherModule() {
@@ -35,6 +35,16 @@ class ModuleDependenciesTest {
     @Test
     void chatDependsOnlyOnCore() {
         mayUseOnly("chat", "core");
+    }
+
+    /** The server schedules slots of core's SPI and reads conversations with chat; it never reaches into an engine. */
+    @Test
+    void serverDependsOnlyOnChatAndCoreSpi() {
+        mayUseOnly("server", "chat", "core");
+        noClasses().that().resideInAPackage("dev.bantam.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.bantam.core.cpu..", "dev.bantam.core.kernels..")
+                .because("the server owns scheduling and the engine owns kernels: it talks to SlotSession only")
+                .check(ALL);
     }
 
     @Test

@@ -19,6 +19,25 @@ public interface InferenceBackend {
     /** Opens a session on a model file; the session owns what it loads. */
     InferenceSession open(ModelSource model, SessionOptions options) throws IOException;
 
+    /**
+     * Opens {@code options.maxBatch()} independent slots for continuous batching. The default
+     * opens one session of batch one per slot ({@link SessionPerSlot}: correct, not batched, and
+     * each slot loads the model again); a backend overrides it to batch slots natively.
+     */
+    default SlotSession openSlots(ModelSource model, SessionOptions options) throws IOException {
+        java.util.List<InferenceSession> sessions = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < options.maxBatch(); i++) sessions.add(open(model, options.withMaxBatch(1)));
+        } catch (IOException | RuntimeException e) {
+            sessions.forEach(InferenceSession::close);
+            throw e;
+        }
+        return new SessionPerSlot(sessions);
+    }
+
+    /** Whether {@link #openSlots} decodes the slots in one batched step (false: the per-slot adapter). */
+    default boolean batchesSlots() { return false; }
+
     /** What runs underneath, with its version, for reports (e.g. {@code onnxruntime 1.23.2}). */
     default String version() { return "bantam"; }
 

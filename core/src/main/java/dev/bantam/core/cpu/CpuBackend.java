@@ -5,6 +5,7 @@ import dev.bantam.core.backend.InferenceSession;
 import dev.bantam.core.backend.Logits;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.core.backend.SlotSession;
 import dev.bantam.core.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -31,6 +32,21 @@ public final class CpuBackend implements InferenceBackend {
             throw e;
         }
     }
+
+    @Override
+    public SlotSession openSlots(ModelSource source, SessionOptions options) throws IOException {
+        if (!source.isGguf()) throw new IllegalArgumentException(source.fileName() + ": the cpu backend runs GGUF files");
+        Model model = Model.load(source.path(), options.threads());
+        try {
+            return new CpuSlots(model, options.contextFor(model.config().contextLength()), options.maxBatch());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean batchesSlots() { return true; }
 
     /** One {@link Session} per sequence over the shared weights; sequences run one after another. */
     private static final class CpuSession implements InferenceSession {

@@ -28,6 +28,8 @@ public final class Session {
         return transformer.forward(cache, new int[] {token}, false);
     }
 
+    KvCache cache() { return cache; }
+
     /** Number of positions in the cache. */
     public int position() { return cache.length(); }
 

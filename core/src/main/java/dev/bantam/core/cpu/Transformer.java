@@ -87,10 +87,7 @@ public final class Transformer {
      * @param allLogits true: logits for every new position {@code [T][vocab]}; false: the last one only
      */
     public float[] forward(KvCache cache, int[] tokens, boolean allLogits) {
-        if (w.output() == null) {
-            throw new UnsupportedModelException("this model was loaded without an output layer (its file has no output.weight, "
-                    + "and its loader asked for none): it gives hidden states, not logits");
-        }
+        requireOutput();
         final int T = tokens.length, dim = c.dim();
         float[] x = layers(new KvCache[] {cache}, new int[][] {tokens}, false);
         int from = allLogits ? 0 : T - 1, n = T - from;
@@ -101,6 +98,33 @@ public final class Transformer {
         MatMul.matmul(pool, w.output(), last, n, logits);
         if (c.logitSoftcap() > 0) Ops.softcap(logits, c.logitSoftcap());
         return logits;
+    }
+
+    /**
+     * One decode step of a batch: appends {@code tokens[i]} to {@code caches[i]} for every
+     * sequence in one pass (the linear layers see all rows together) and returns their logits,
+     * {@code [tokens.length][vocab]}.
+     */
+    public float[] decode(KvCache[] caches, int[] tokens) {
+        requireOutput();
+        int n = tokens.length, dim = c.dim();
+        int[][] rows = new int[n][];
+        for (int i = 0; i < n; i++) rows[i] = new int[] {tokens[i]};
+        float[] x = layers(caches, rows, false);
+        float[] last = new float[n * dim];
+        System.arraycopy(x, 0, last, 0, n * dim);
+        norm(last, w.outputNorm(), last, n);
+        float[] logits = new float[n * c.vocabSize()];
+        MatMul.matmul(pool, w.output(), last, n, logits);
+        if (c.logitSoftcap() > 0) Ops.softcap(logits, c.logitSoftcap());
+        return logits;
+    }
+
+    private void requireOutput() {
+        if (w.output() == null) {
+            throw new UnsupportedModelException("this model was loaded without an output layer (its file has no output.weight, "
+                    + "and its loader asked for none): it gives hidden states, not logits");
+        }
     }
 
     /**

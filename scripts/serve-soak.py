@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Soak test of `bantam serve`: starts it, runs a bounded loop of concurrent requests (chat and
+completions, streamed and not, some cancelled mid-stream by closing the connection) for a given
+time, then prints the server's resident memory at the start and the end and every status seen.
+
+    scripts/serve-soak.py [--minutes 10] [--workers 16] [--parallel 4] [--queue 8] [--port 18480]
+
+Exit status 1 when anything but 200 and 429 was seen, or the server died."""
+import argparse, collections, http.client, json, os, random, subprocess, sys, threading, time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--minutes", type=float, default=10)
+ap.add_argument("--workers", type=int, default=16)
+ap.add_argument("--parallel", type=int, default=4)
+ap.add_argument("--queue", type=int, default=8)
+ap.add_argument("--port", type=int, default=18480)
+ap.add_argument("--threads", type=int, default=2)
+a = ap.parse_args()
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+server = subprocess.Popen([os.path.join(root, "bantam"), "serve", "--port", str(a.port), "-t", str(a.threads),
+                           "--parallel", str(a.parallel), "--queue", str(a.queue), "-c", "512"],
+                          stderr=open("/tmp/serve-soak-server.log", "w"))
+
+def rss_kib():
+    # the JVM is the launcher's child (or the launcher itself after exec)
+    pids = [server.pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()]
+    total = 0
+    for pid in pids:
+        try:
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmRSS:"): total = max(total, int(line.split()[1]))
+        except OSError: pass
+    return total
+
+def request(path, body, cancel_after=None):
+    c = http.client.HTTPConnection("127.0.0.1", a.port, timeout=120)
+    try:
+        c.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
+        r = c.getresponse()
+        if cancel_after is not None and r.status == 200:
+            for _ in range(cancel_after): r.readline()
+            return "cancelled"
+        r.read()
+        return str(r.status)
+    finally:
+        c.close()
+
+for _ in range(300):
+    try:
+        if request("/tokenize", {"content": "x"}) == "200": break
+    except OSError: time.sleep(1)
+else:
+    sys.exit("bantam serve did not come up; see /tmp/serve-soak-server.log")
+
+start_rss = rss_kib()
+counts = collections.Counter()
+lock = threading.Lock()
+deadline = time.time() + a.minutes * 60
+words = "It is a truth universally acknowledged that a single man in possession of a good fortune".split()
+
+def worker(seed):
+    rnd = random.Random(seed)
+    while time.time() < deadline:
+        text = " ".join(rnd.choices(words, k=rnd.randint(3, 40)))
+        stream = rnd.random() < 0.6
+        body = {"max_tokens": rnd.randint(1, 96), "temperature": rnd.choice([0, 0.8]), "stream": stream, "seed": rnd.randint(0, 9)}
+        if rnd.random() < 0.5:
+            path, body["messages"] = "/v1/chat/completions", [{"role": "user", "content": text}]
+        else:
+            path, body["prompt"] = "/v1/completions", text
+        cancel = rnd.randint(1, 6) if stream and rnd.random() < 0.3 else None
+        try:
+            status = request(path, body, cancel)
+        except Exception as e:
+            status = type(e).__name__
+        with lock: counts[status] += 1
+        # a client told to retry later waits, as Retry-After asks
+        if status == "429": time.sleep(rnd.uniform(0.5, 1.5))
+
+threads = [threading.Thread(target=worker, args=(i,)) for i in range(a.workers)]
+for t in threads: t.start()
+for t in threads: t.join()
+time.sleep(2)
+end_rss = rss_kib()
+metrics = http.client.HTTPConnection("127.0.0.1", a.port); metrics.request("GET", "/metrics"); m = metrics.getresponse().read().decode()
+alive = server.poll() is None
+server.terminate(); server.wait(10)
+print(f"minutes {a.minutes}  workers {a.workers}  parallel {a.parallel}  queue {a.queue}")
+print(f"RSS start {start_rss / 1024:.1f} MiB  end {end_rss / 1024:.1f} MiB")
+print("results " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+for line in m.splitlines():
+    if line.startswith(("bantam_requests_total", "bantam_busy_slots", "bantam_cancel_to_free_seconds_count", "bantam_cancel_to_free_seconds_sum", "bantam_generated_tokens_total")): print(line)
+bad = {k: v for k, v in counts.items() if k not in ("200", "429", "cancelled")}
+print("server alive at the end" if alive else "SERVER DIED")
+sys.exit(1 if bad or not alive else 0)

@@ -1,0 +1,276 @@
+package dev.bantam.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code bantam serve}: the OpenAI-compatible HTTP API on Helidon SE's webserver, which runs every
+ * request on a virtual thread, so a handler simply blocks on its job's events. The listener starts
+ * before the model is loaded: {@code /health} says 503 until it is ready.
+ */
+public final class BantamServer implements AutoCloseable {
+    private final ObjectMapper json = new ObjectMapper();
+    private final ServerConfig config;
+    private final Metrics metrics = new Metrics();
+    private final WebServer web;
+    private volatile ServedModel model;
+    private volatile Scheduler scheduler;
+    private volatile OpenAiApi api;
+
+    private BantamServer(ServerConfig config) {
+        this.config = config;
+        this.web = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadSize(config.maxBodyBytes())
+                .routing(this::routes)
+                .build();
+    }
+
+    /** Starts listening, then loads the model with {@code loader} (on this thread) and starts serving it. */
+    public static BantamServer start(ServerConfig config, Callable<ServedModelHandle> loader) throws Exception {
+        BantamServer s = new BantamServer(config);
+        s.web.start();
+        try {
+            s.serve(loader.call().model());
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** What {@link #start}'s loader returns: a model opened with {@link #open}. */
+    public record ServedModelHandle(ServedModel model) {}
+
+    public static ServedModelHandle open(java.nio.file.Path file, dev.bantam.core.backend.InferenceBackend backend,
+                                         dev.bantam.core.backend.SessionOptions options) throws IOException {
+        return new ServedModelHandle(ServedModel.open(file, backend, options));
+    }
+
+    private void serve(ServedModel m) {
+        this.api = new OpenAiApi(json, m);
+        this.scheduler = new Scheduler(m.slots(), config.queue(), metrics);
+        this.model = m;
+    }
+
+    public int port() { return web.port(); }
+
+    /** The id clients name in {@code model}. */
+    public String modelId() { return model.id(); }
+
+    public boolean batched() { return model.slots().batched(); }
+
+    private void routes(HttpRouting.Builder r) {
+        r.addFilter((chain, req, res) -> {
+            String path = req.path().path();
+            if (config.apiKey() != null && !path.equals("/health") && !authorized(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null))) {
+                error(res, new ApiError(401, "invalid_request_error", null, "invalid_api_key", "missing or wrong API key: send 'Authorization: Bearer KEY'"));
+            } else if (model == null && !path.equals("/health") && !path.equals("/metrics")) {
+                error(res, new ApiError(503, "server_error", null, "loading", "the model is still loading"));
+            } else {
+                try {
+                    chain.proceed();
+                } catch (RuntimeException e) {
+                    if (!res.isSent()) error(res, e instanceof ApiError a ? a : new ApiError(500, "server_error", null, null, "internal error: " + e));
+                }
+            }
+            metrics.request(res.status().code());
+        });
+        // handlers throw ApiError for bad requests; anything else is the server's fault, never a crash
+        r.error(ApiError.class, (req, res, e) -> error(res, e));
+        r.error(RuntimeException.class, (req, res, e) -> error(res, new ApiError(500, "server_error", null, null, "internal error: " + e)));
+        r.get("/health", (req, res) -> {
+            boolean ready = model != null;
+            res.status(ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
+            send(res, json.createObjectNode().put("status", ready ? "ok" : "loading"));
+        });
+        r.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.text().getBytes(StandardCharsets.UTF_8));
+        });
+        r.get("/v1/models", (req, res) -> {
+            ObjectNode o = json.createObjectNode().put("object", "list");
+            o.putArray("data").addObject().put("id", model.id()).put("object", "model").put("created", 0).put("owned_by", "bantam");
+            send(res, o);
+        });
+        r.post("/v1/chat/completions", (req, res) -> generate(OpenAiApi.Endpoint.CHAT, req, res));
+        r.post("/v1/completions", (req, res) -> generate(OpenAiApi.Endpoint.COMPLETION, req, res));
+        r.post("/tokenize", (req, res) -> {
+            Fields f = new Fields(body(req));
+            String content = f.string("content", null);
+            if (content == null) throw ApiError.invalid("content", "'content' is required");
+            var tok = model.slots().tokenizer();
+            ArrayNode ids = json.createObjectNode().putArray("tokens");
+            for (int id : tok.encode(content, f.bool("add_special", false), true)) ids.add(id);
+            ObjectNode o = json.createObjectNode();
+            o.set("tokens", ids);
+            send(res, o);
+        });
+        r.post("/detokenize", (req, res) -> {
+            Fields f = new Fields(body(req));
+            JsonNode t = f.node("tokens");
+            if (t == null || !t.isArray()) throw ApiError.invalid("tokens", "'tokens' must be a list of token ids");
+            var tok = model.slots().tokenizer();
+            int[] ids = new int[t.size()];
+            for (int i = 0; i < ids.length; i++) {
+                JsonNode e = t.get(i);
+                if (!e.isIntegralNumber() || e.asLong() < 0 || e.asLong() >= tok.vocabSize()) throw ApiError.invalid("tokens", "token ids must be integers in [0, " + tok.vocabSize() + "), got " + e);
+                ids[i] = e.intValue();
+            }
+            send(res, json.createObjectNode().put("content", tok.decode(ids)));
+        });
+    }
+
+    private void generate(OpenAiApi.Endpoint endpoint, ServerRequest req, ServerResponse res) throws IOException, InterruptedException {
+        OpenAiApi.Parsed p = api.parse(endpoint, body(req));
+        Job job = new Job(p.generation());
+        if (!scheduler.submit(job)) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            error(res, new ApiError(429, "rate_limit_exceeded", null, "queue_full", "the server's queue of " + config.queue() + " requests is full; retry later"));
+            return;
+        }
+        String id = (endpoint == OpenAiApi.Endpoint.CHAT ? "chatcmpl-" : "cmpl-") + UUID.randomUUID();
+        long created = System.currentTimeMillis() / 1000;
+        if (p.stream()) stream(p, job, id, created, res);
+        else whole(p, job, id, created, res);
+    }
+
+    private void whole(OpenAiApi.Parsed p, Job job, String id, long created, ServerResponse res) throws InterruptedException {
+        StringBuilder text = new StringBuilder();
+        List<GenerationEvent.TokenLogprob> lps = new ArrayList<>();
+        while (true) {
+            switch (job.events.take()) {
+                case GenerationEvent.Text t -> {
+                    text.append(t.text());
+                    if (t.logprob() != null) lps.add(t.logprob());
+                }
+                case GenerationEvent.Done d -> {
+                    send(res, api.whole(p, id, created, text.toString(), lps, d));
+                    return;
+                }
+                case GenerationEvent.Failed f -> {
+                    error(res, f.error());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Server-sent events: one {@code data:} chunk per piece of text, then {@code data: [DONE]}. A failed write cancels the job. */
+    private void stream(OpenAiApi.Parsed p, Job job, String id, long created, ServerResponse res) throws InterruptedException {
+        GenerationEvent first = job.events.take();
+        if (first instanceof GenerationEvent.Failed f) {
+            error(res, f.error());
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        // the chat API's parser keeps tool calls out of the streamed content; they come at the end
+        var parser = api.toolCalls(p);
+        try (OutputStream out = res.outputStream()) {
+            boolean firstChunk = true;
+            GenerationEvent e = first;
+            while (true) {
+                switch (e) {
+                    case GenerationEvent.Text t -> {
+                        String shown = parser.feed(t.text());
+                        if (!shown.isEmpty() || t.logprob() != null) {
+                            write(out, api.chunk(p, id, created, shown, t.logprob(), firstChunk, null, null));
+                            firstChunk = false;
+                        }
+                    }
+                    case GenerationEvent.Done d -> {
+                        String finish = d.finishReason();
+                        String rest = parser.finish();
+                        if (!rest.isEmpty() || !parser.calls().isEmpty()) {
+                            write(out, api.chunk(p, id, created, rest.isEmpty() ? null : rest, null, firstChunk, null,
+                                    parser.calls().isEmpty() ? null : parser.calls()));
+                            firstChunk = false;
+                        }
+                        if (!parser.calls().isEmpty()) finish = "tool_calls";
+                        write(out, api.chunk(p, id, created, null, null, firstChunk, finish, null));
+                        if (p.includeUsage()) write(out, api.usageChunk(p, id, created, d));
+                        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        return;
+                    }
+                    case GenerationEvent.Failed f -> {
+                        write(out, f.error().body(json));
+                        return;
+                    }
+                }
+                e = job.events.take();
+            }
+        } catch (IOException | java.io.UncheckedIOException closed) {
+            job.cancel();
+        } catch (RuntimeException other) {
+            // Helidon reports a closed connection with its own exceptions
+            job.cancel();
+        }
+    }
+
+    private void write(OutputStream out, ObjectNode chunk) throws IOException {
+        out.write(("data: " + json.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private JsonNode body(ServerRequest req) {
+        String text = req.content().as(String.class);
+        try {
+            return json.readTree(text);
+        } catch (JacksonException e) {
+            throw ApiError.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private void send(ServerResponse res, ObjectNode body) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        try {
+            res.send(json.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void error(ServerResponse res, ApiError e) {
+        res.status(Status.create(e.status()));
+        send(res, e.body(json));
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.startsWith("Bearer ")) return false;
+        // constant time, so the key cannot be guessed byte by byte from timings
+        return MessageDigest.isEqual(header.substring(7).getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Blocks until the server stops. */
+    public void await() throws InterruptedException {
+        while (web.isRunning()) Thread.sleep(500);
+    }
+
+    @Override
+    public void close() {
+        web.stop();
+        if (scheduler != null) scheduler.close();
+        else if (model != null) model.close();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.bantam.server;
+
+import dev.bantam.core.backend.SessionOptions;
+import dev.bantam.core.cpu.CpuBackend;
+import dev.bantam.testing.Fixtures;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** A real {@code bantam serve} on a free loopback port over the embedded austen-llama-7m, and a plain HTTP client for it. */
+final class ServerFixture implements AutoCloseable {
+    final BantamServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    ServerFixture(int parallel, int queue, String apiKey, int context) throws Exception {
+        var options = new SessionOptions(2, context, parallel);
+        server = BantamServer.start(new ServerConfig("127.0.0.1", 0, queue, apiKey, 1 << 16),
+                () -> BantamServer.open(Fixtures.defaultModel("austen-llama-7m"), new CpuBackend(), options));
+    }
+
+    String base() { return "http://127.0.0.1:" + server.port(); }
+
+    HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create(base() + path)).GET();
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of an unlabelled metric line. */
+    double metric(String name) throws Exception {
+        for (String line : get("/metrics").body().lines().toList()) {
+            if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1));
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
+    @Override
+    public void close() { server.close(); }
+}
