@@ -19,10 +19,12 @@ public final class MatMul {
 
     /**
      * Whether decode multiplies int8-quantized activations where the weight type has an
-     * {@link Int8Dot} (as llama.cpp does); {@code -Dbantam.int8=false} keeps float activations
-     * everywhere, for A/B measurements and accuracy comparisons.
+     * {@link Int8Dot} (as llama.cpp does). Off unless {@code -Dbantam.int8=true}: measured on AMD
+     * EPYC (Zen 4) with JMH, the Vector API integer path (no widening multiply-add to reach
+     * vpmaddwd/vpdpbusd, so the pair sums cost two shifts and an add) is no faster than the float
+     * path for Q4_K and slower for Q8_0, Q4_0, Q5_K and Q6_K (README, "int8 activations").
      */
-    public static final boolean INT8 = Int8Lanes.AVAILABLE && !"false".equals(System.getProperty("bantam.int8"));
+    public static final boolean INT8 = Int8Lanes.AVAILABLE && "true".equals(System.getProperty("bantam.int8"));
 
     /** out[outOff + r] = W[r] · x[xOff..] for every row r. */
     public static void matvec(ThreadPool pool, TensorView w, float[] x, int xOff, float[] out, int outOff) {
