@@ -17,15 +17,33 @@ public final class MatMul {
 
     private MatMul() {}
 
+    /**
+     * Whether decode multiplies int8-quantized activations where the weight type has an
+     * {@link Int8Dot} (as llama.cpp does). Off unless {@code -Dbantam.int8=true}: measured on AMD
+     * EPYC (Zen 4) with JMH, the Vector API integer path (no widening multiply-add to reach
+     * vpmaddwd/vpdpbusd, so the pair sums cost two shifts and an add) is no faster than the float
+     * path for Q4_K and slower for Q8_0, Q4_0, Q5_K and Q6_K (README, "int8 activations").
+     */
+    public static final boolean INT8 = Int8Lanes.AVAILABLE && "true".equals(System.getProperty("bantam.int8"));
+
     /** out[outOff + r] = W[r] · x[xOff..] for every row r. */
     public static void matvec(ThreadPool pool, TensorView w, float[] x, int xOff, float[] out, int outOff) {
         int rows = w.rows(), cols = w.cols();
         long rowBytes = w.rowBytes();
         WeightKernels k = Kernels.of(w.type());
         var data = w.data();
-        ThreadPool.RangeBody body = (start, end) -> {
-            for (int r = start; r < end; r++) out[outOff + r] = k.dot(data, r * rowBytes, x, xOff, cols);
-        };
+        ThreadPool.RangeBody body;
+        if (INT8 && k instanceof Int8Dot int8 && cols % Int8Activations.BLOCK == 0) {
+            // quantized once here, read by every row: O(cols) against the O(rows·cols) products
+            Int8Activations xq = Int8Activations.quantize(x, xOff, cols);
+            body = (start, end) -> {
+                for (int r = start; r < end; r++) out[outOff + r] = int8.dot(data, r * rowBytes, xq);
+            };
+        } else {
+            body = (start, end) -> {
+                for (int r = start; r < end; r++) out[outOff + r] = k.dot(data, r * rowBytes, x, xOff, cols);
+            };
+        }
         pool.forRanges(rows, (long) rows * cols, body);
     }
 

@@ -3,6 +3,7 @@ package dev.bantam.core.kernels;
 import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -21,7 +22,7 @@ import static dev.bantam.core.kernels.Vec.LE;
  * Q4_0: blocks of 32 values as 4-bit levels q with one fp16 scale d, value (q − 8)·d (18 bytes).
  * Byte j of qs holds element j in its low nibble and element j + 16 in its high nibble.
  */
-final class Q4_0Kernels implements WeightKernels {
+final class Q4_0Kernels implements WeightKernels, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q4_0.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q4_0.blockBytes;
@@ -83,6 +84,35 @@ final class Q4_0Kernels implements WeightKernels {
             acc0 = s0.fma(FloatVector.broadcast(F, half(w, block)), acc0);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Σ_blocks d_w·d_x·Σ (q_w − 8)·q_x in integers: the 16 low and 16 high nibbles of a block
+     * become two short vectors of levels − 8, multiplied by their activations and added
+     * (|(q − 8)·q_x| ≤ 8·127, far inside 16 bits), then pair-summed to ints and scaled once.
+     */
+    @Override
+    public float dot(MemorySegment w, long offset, Int8Activations x) {
+        FloatVector acc0 = FloatVector.zero(Int8Lanes.F8), acc1 = acc0;
+        int nb = x.length() / BLOCK, b = 0;
+        for (; b + 1 < nb; b += 2) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            acc0 = blockProducts(w, block, x, b).fma(FloatVector.broadcast(Int8Lanes.F8, half(w, block) * x.scale[b]), acc0);
+            acc1 = blockProducts(w, block + BLOCK_BYTES, x, b + 1).fma(FloatVector.broadcast(Int8Lanes.F8, half(w, block + BLOCK_BYTES) * x.scale[b + 1]), acc1);
+        }
+        if (b < nb) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            acc0 = blockProducts(w, block, x, b).fma(FloatVector.broadcast(Int8Lanes.F8, half(w, block) * x.scale[b]), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector blockProducts(MemorySegment w, long block, Int8Activations x, int b) {
+        ByteVector q = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + 2, LE);
+        ShortVector lo = Int8Lanes.widen(q.and((byte) 0x0F).sub((byte) 8));
+        ShortVector hi = Int8Lanes.widen(highNibbles(q).sub((byte) 8));
+        int xb = b * BLOCK;
+        return Int8Lanes.pairSumFloat(lo.mul(Int8Lanes.levels(x, xb)).add(hi.mul(Int8Lanes.levels(x, xb + 16))));
     }
 
     static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {

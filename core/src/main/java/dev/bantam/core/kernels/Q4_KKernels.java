@@ -3,6 +3,7 @@ package dev.bantam.core.kernels;
 import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -24,7 +25,7 @@ import static dev.bantam.core.kernels.Vec.LE;
  * bytes of packed 6-bit sub-block scales sc and mins mn, then 128 bytes of nibbles. Value
  * d·sc·q − dmin·mn. Each 32 bytes of nibbles hold two sub-blocks: low nibbles the first, high the second.
  */
-final class Q4_KKernels implements WeightKernels {
+final class Q4_KKernels implements WeightKernels, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q4_K.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q4_K.blockBytes;
@@ -96,6 +97,43 @@ final class Q4_KKernels implements WeightKernels {
             accm = m.fma(FloatVector.broadcast(F, dmin), accm);
         }
         return acc.add(accm).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Per sub-block s: d·sc_s·d_x·Σ q·q_x − dmin·mn_s·d_x·Σ q_x, the first sum in integers
+     * (nibble × int8 products, two per short lane: |2·15·127| fits in 16 bits), the second from
+     * the activations' block sums, so the minimum never enters the vector loop.
+     */
+    @Override
+    public float dot(MemorySegment w, long offset, Int8Activations x) {
+        FloatVector acc1 = FloatVector.zero(Int8Lanes.F8), acc2 = acc1;
+        float mins = 0;
+        for (int b = 0; b < x.length() / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = half(w, block), dmin = half(w, block + 2);
+            long lo = w.get(LONG, block + 4);
+            int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
+            long scales = (u0 & 0x3F3F3F3FL) | (long) ((u2 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030)) << 32;
+            long mn = (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
+            int sub = b * (BLOCK / 32);
+            float m = 0;
+            for (int g = 0; g < 4; g++) {
+                int xb = b * BLOCK + 64 * g, s1 = sub + 2 * g, s2 = s1 + 1;
+                ByteVector q0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + QS + 32 * g, LE);
+                ByteVector q1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + QS + 32 * g + 16, LE);
+                ShortVector p1 = Int8Lanes.widen(q0.and((byte) 0x0F)).mul(Int8Lanes.levels(x, xb))
+                        .add(Int8Lanes.widen(q1.and((byte) 0x0F)).mul(Int8Lanes.levels(x, xb + 16)));
+                ShortVector p2 = Int8Lanes.widen(highNibbles(q0)).mul(Int8Lanes.levels(x, xb + 32))
+                        .add(Int8Lanes.widen(highNibbles(q1)).mul(Int8Lanes.levels(x, xb + 48)));
+                int sh = 16 * g;
+                long sc1 = (scales >>> sh) & 0xFF, sc2 = (scales >>> (sh + 8)) & 0xFF;
+                acc1 = Int8Lanes.pairSumFloat(p1).fma(FloatVector.broadcast(Int8Lanes.F8, d * sc1 * x.scale[s1]), acc1);
+                acc2 = Int8Lanes.pairSumFloat(p2).fma(FloatVector.broadcast(Int8Lanes.F8, d * sc2 * x.scale[s2]), acc2);
+                m += ((mn >>> sh) & 0xFF) * x.scale[s1] * x.sum[s1] + ((mn >>> (sh + 8)) & 0xFF) * x.scale[s2] * x.sum[s2];
+            }
+            mins += dmin * m;
+        }
+        return acc1.add(acc2).reduceLanes(VectorOperators.ADD) - mins;
     }
 
     static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {

@@ -3,6 +3,8 @@ package dev.bantam.core.kernels;
 import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -11,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import static dev.bantam.core.kernels.Blocks.INT;
 import static dev.bantam.core.kernels.Blocks.LONG;
 import static dev.bantam.core.kernels.Blocks.half;
+import static dev.bantam.core.kernels.Blocks.highNibbles;
 import static dev.bantam.core.kernels.Blocks.toFloat;
 import static dev.bantam.core.kernels.QuantSearch.scaleMin;
 import static dev.bantam.core.kernels.Vec.B;
@@ -22,7 +25,7 @@ import static dev.bantam.core.kernels.Vec.LE;
  * Q5_K: Q4_K with a fifth bit per value (176 bytes): d, dmin, 12 scale bytes, qh[32], qs[128].
  * Sub-block s (0..7) takes its fifth bit from bit s of qh[l], l its position within the sub-block.
  */
-final class Q5_KKernels implements WeightKernels {
+final class Q5_KKernels implements WeightKernels, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q5_K.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q5_K.blockBytes;
@@ -91,6 +94,46 @@ final class Q5_KKernels implements WeightKernels {
             }
         }
         return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** As Q4_K's int8 dot, the levels taking their fifth bit from qh (|2·31·127| still fits in 16 bits). */
+    @Override
+    public float dot(MemorySegment w, long offset, Int8Activations x) {
+        FloatVector acc1 = FloatVector.zero(Int8Lanes.F8), acc2 = acc1;
+        float mins = 0;
+        for (int b = 0; b < x.length() / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = half(w, block), dmin = half(w, block + 2);
+            long lo = w.get(LONG, block + 4);
+            int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
+            long scales = (u0 & 0x3F3F3F3FL) | (long) ((u2 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030)) << 32;
+            long mn = (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
+            IntVector h0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + QH, LE).reinterpretAsInts();
+            IntVector h1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + QH + 16, LE).reinterpretAsInts();
+            int sub = b * (BLOCK / 32);
+            float m = 0;
+            for (int g = 0; g < 4; g++) {
+                int xb = b * BLOCK + 64 * g, s1 = sub + 2 * g, s2 = s1 + 1;
+                ByteVector q0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + QS + 32 * g, LE);
+                ByteVector q1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + QS + 32 * g + 16, LE);
+                ShortVector p1 = Int8Lanes.widen(q0.and((byte) 0x0F).or(fifthBitInts(h0, 2 * g))).mul(Int8Lanes.levels(x, xb))
+                        .add(Int8Lanes.widen(q1.and((byte) 0x0F).or(fifthBitInts(h1, 2 * g))).mul(Int8Lanes.levels(x, xb + 16)));
+                ShortVector p2 = Int8Lanes.widen(highNibbles(q0).or(fifthBitInts(h0, 2 * g + 1))).mul(Int8Lanes.levels(x, xb + 32))
+                        .add(Int8Lanes.widen(highNibbles(q1).or(fifthBitInts(h1, 2 * g + 1))).mul(Int8Lanes.levels(x, xb + 48)));
+                int sh = 16 * g;
+                long sc1 = (scales >>> sh) & 0xFF, sc2 = (scales >>> (sh + 8)) & 0xFF;
+                acc1 = Int8Lanes.pairSumFloat(p1).fma(FloatVector.broadcast(Int8Lanes.F8, d * sc1 * x.scale[s1]), acc1);
+                acc2 = Int8Lanes.pairSumFloat(p2).fma(FloatVector.broadcast(Int8Lanes.F8, d * sc2 * x.scale[s2]), acc2);
+                m += ((mn >>> sh) & 0xFF) * x.scale[s1] * x.sum[s1] + ((mn >>> (sh + 8)) & 0xFF) * x.scale[s2] * x.sum[s2];
+            }
+            mins += dmin * m;
+        }
+        return acc1.add(acc2).reduceLanes(VectorOperators.ADD) - mins;
+    }
+
+    /** Bit {@code bit} of each qh byte moved to the 16s place, shifted as ints (x86 has no byte shift) and masked per byte. */
+    private static ByteVector fifthBitInts(IntVector qh, int bit) {
+        return qh.lanewise(VectorOperators.LSHR, bit).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes();
     }
 
     static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {

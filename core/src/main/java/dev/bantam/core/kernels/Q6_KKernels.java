@@ -25,7 +25,7 @@ import static dev.bantam.core.kernels.Vec.LE;
  * values uses 64 ql bytes (byte l: values l and l+64 in its nibbles, byte l+32: l+32 and l+96)
  * and 32 qh bytes (byte l: the top bits of values l, l+32, l+64, l+96, two bits each).
  */
-final class Q6_KKernels implements WeightKernels {
+final class Q6_KKernels implements WeightKernels, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q6_K.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q6_K.blockBytes;
@@ -88,9 +88,13 @@ final class Q6_KKernels implements WeightKernels {
      * byte shift) and masked per byte.
      */
     private static FloatVector level(ByteVector src, IntVector top, int nshift, int tshift) {
+        return toFloat(levelBytes(src, top, nshift, tshift));
+    }
+
+    private static ByteVector levelBytes(ByteVector src, IntVector top, int nshift, int tshift) {
         IntVector nib = src.reinterpretAsInts().lanewise(VectorOperators.LSHR, nshift).and(0x0F0F0F0F);
         IntVector hb = top.lanewise(VectorOperators.LSHR, tshift).and(0x03030303).lanewise(VectorOperators.LSHL, 4);
-        return toFloat(nib.or(hb).reinterpretAsBytes().sub((byte) 32));
+        return nib.or(hb).reinterpretAsBytes().sub((byte) 32);
     }
 
     /**
@@ -128,6 +132,46 @@ final class Q6_KKernels implements WeightKernels {
             else acc1 = sa.add(sc).fma(d, acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Per 32 activations (one int8 block, two 16-value scale groups): d·d_x·Σ_groups sc·Σ (q − 32)·q_x
+     * with everything inside the d·d_x factor in integers: (q − 32)·q_x fits in 16 bits, the pair
+     * sums are multiplied by the int8 group scale as ints (|Σ| ≤ 32·32·127·128, far inside 32 bits).
+     */
+    @Override
+    public float dot(MemorySegment w, long offset, Int8Activations x) {
+        FloatVector acc0 = FloatVector.zero(Int8Lanes.F8), acc1 = acc0;
+        for (int b = 0; b < x.length() / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            float d = half(w, block + D);
+            for (int h = 0; h < 2; h++) {
+                long ql = block + 64 * h, qh = block + QH + 32 * h;
+                long scales = w.get(LONG, block + SC + 8 * h);
+                ByteVector a0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql, LE);
+                ByteVector a1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 16, LE);
+                ByteVector c0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 32, LE);
+                ByteVector c1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 48, LE);
+                IntVector t0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, qh, LE).reinterpretAsInts();
+                IntVector t1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, qh + 16, LE).reinterpretAsInts();
+                int xb = b * BLOCK + 128 * h;
+                for (int kk = 0; kk < 2; kk++) {
+                    int xa = xb + 64 * kk, xc = xa + 32, sa = 4 * kk, sc = sa + 2;
+                    acc0 = groupPair(levelBytes(a0, t0, 4 * kk, 4 * kk), levelBytes(a1, t1, 4 * kk, 4 * kk), x, xa, scales, sa)
+                            .fma(FloatVector.broadcast(Int8Lanes.F8, d * x.scale[xa / 32]), acc0);
+                    acc1 = groupPair(levelBytes(c0, t0, 4 * kk, 4 * kk + 2), levelBytes(c1, t1, 4 * kk, 4 * kk + 2), x, xc, scales, sc)
+                            .fma(FloatVector.broadcast(Int8Lanes.F8, d * x.scale[xc / 32]), acc1);
+                }
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** sc_i·Σ q·q_x + sc_{i+1}·Σ q·q_x over the two 16-value groups of levels {@code g0}, {@code g1} at activations {@code xa}. */
+    private static FloatVector groupPair(ByteVector g0, ByteVector g1, Int8Activations x, int xa, long scales, int i) {
+        IntVector s0 = Int8Lanes.pairSum(Int8Lanes.widen(g0).mul(Int8Lanes.levels(x, xa))).mul((byte) (scales >>> (8 * i)));
+        IntVector s1 = Int8Lanes.pairSum(Int8Lanes.widen(g1).mul(Int8Lanes.levels(x, xa + 16))).mul((byte) (scales >>> (8 * (i + 1))));
+        return (FloatVector) s0.add(s1).convert(VectorOperators.I2F, 0);
     }
 
     static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {

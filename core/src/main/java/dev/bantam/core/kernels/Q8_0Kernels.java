@@ -15,7 +15,7 @@ import static dev.bantam.core.kernels.Vec.L;
 import static dev.bantam.core.kernels.Vec.LE;
 
 /** Q8_0: blocks of 32 int8 values with one fp16 scale (34 bytes). */
-final class Q8_0Kernels implements WeightKernels {
+final class Q8_0Kernels implements WeightKernels, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q8_0.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q8_0.blockBytes;
@@ -56,6 +56,35 @@ final class Q8_0Kernels implements WeightKernels {
             acc = blockSum.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT, block))), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Σ_blocks d_w·d_x·Σ q_w·q_x with the inner sum in integers: two 16-value halves multiplied
+     * as shorts and added (|q_w·q_x| ≤ 128·127, so two still fit in 16 bits), then pair-summed.
+     * Two blocks per iteration into two accumulators, so the loop does not wait on FMA latency.
+     */
+    @Override
+    public float dot(MemorySegment w, long offset, Int8Activations x) {
+        FloatVector acc0 = FloatVector.zero(Int8Lanes.F8), acc1 = acc0;
+        int nb = x.length() / BLOCK, b = 0;
+        for (; b + 1 < nb; b += 2) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            acc0 = blockProducts(w, block, x, b).fma(FloatVector.broadcast(Int8Lanes.F8, Float.float16ToFloat(w.get(SHORT, block)) * x.scale[b]), acc0);
+            acc1 = blockProducts(w, block + BLOCK_BYTES, x, b + 1)
+                    .fma(FloatVector.broadcast(Int8Lanes.F8, Float.float16ToFloat(w.get(SHORT, block + BLOCK_BYTES)) * x.scale[b + 1]), acc1);
+        }
+        if (b < nb) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            acc0 = blockProducts(w, block, x, b).fma(FloatVector.broadcast(Int8Lanes.F8, Float.float16ToFloat(w.get(SHORT, block)) * x.scale[b]), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Σ q_w·q_x of block {@code b} in 8 float lanes. */
+    private static FloatVector blockProducts(MemorySegment w, long block, Int8Activations x, int b) {
+        int xb = b * BLOCK;
+        return Int8Lanes.pairSumFloat(Int8Lanes.widen(w, block + 2).mul(Int8Lanes.levels(x, xb))
+                .add(Int8Lanes.widen(w, block + 18).mul(Int8Lanes.levels(x, xb + 16))));
     }
 
     private static float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
