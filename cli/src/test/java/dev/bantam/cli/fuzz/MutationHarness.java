@@ -38,8 +38,8 @@ public final class MutationHarness {
     private static final java.util.concurrent.atomic.AtomicLong SLOW = new java.util.concurrent.atomic.AtomicLong();
     private static final PrintStream REAL_OUT = System.out, REAL_ERR = System.err;
 
-    /** Share of the mutants per family: GGUF (the engine's own format) most, each other at least a tenth. */
-    private static final Map<String, Integer> SHARE = Map.of("gguf", 8, "onnx", 1, "safetensors", 1);
+    /** Share of the mutants per family: GGUF (the engine's own format) half, ONNX and safetensors a quarter each. */
+    private static final Map<String, Integer> SHARE = Map.of("gguf", 2, "onnx", 1, "safetensors", 1);
 
     public static void main(String[] args) throws Exception {
         long seconds = Long.parseLong(args[0]);
