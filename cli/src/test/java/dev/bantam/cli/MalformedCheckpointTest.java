@@ -95,7 +95,7 @@ class MalformedCheckpointTest {
         byte[] st = Files.readAllBytes(bad.resolve("model.safetensors"));
         for (int i = 8; i < st.length; i++) if (st[i] == 0) { st[i] = (byte) 0xff; break; }
         Files.write(bad.resolve("model.safetensors"), st);
-        assertRefused("convert", bad, "model.safetensors", "not UTF-8");
+        assertRefused("convert", bad, "model.safetensors", "Invalid UTF-8");
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class OnnxGameEvaluator implements PositionEvaluator {
             so.setIntraOpNumThreads(threads);
             so.setInterOpNumThreads(1);
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            dev.bantam.onnx.OnnxGraphCheck.check(model); // before the runtime sees it: some malformed graphs crash it
             this.session = ENV.createSession(model.toString(), so);
             var outputs = session.getOutputInfo();
             if (!session.getInputNames().contains("input_ids") || !outputs.containsKey("policy_logits") || !outputs.containsKey("value")) {
