@@ -143,7 +143,8 @@ final class JsonMutator {
             default -> {
                 int at = r.nextInt(Math.max(1, b.length));
                 byte[] m = b.clone();
-                m[at] = (byte) "{}[]\",:0\\\n\u0000".charAt(r.nextInt(12));
+                String syntax = "{}[]\",:0\\\n\u0000";
+                m[at] = (byte) syntax.charAt(r.nextInt(syntax.length()));
                 return new Mutant(m, "syntax byte at " + at);
             }
         }
