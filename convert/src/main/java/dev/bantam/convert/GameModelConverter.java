@@ -66,13 +66,16 @@ public final class GameModelConverter {
             }
             c.heads();
             c.vocabulary();
-            c.writer.write(out);
+            // under a temporary name: a conversion that fails half-way leaves no file behind
+            dev.bantam.convert.hf.AtomicFileWrite.write(out, true, c.writer::write);
         }
     }
 
     private int intOf(String key) throws IOException {
         JsonNode n = config.get(key);
-        if (n == null || !n.canConvertToInt()) throw new IOException("config.json: " + key + " is missing or not an integer");
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) throw new IOException("config.json: " + key + " is missing or not an integer");
+        // every one of these is a size or a count that shapes are divided by or allocated from
+        if (n.asInt() < 1) throw new IOException("config.json: " + key + " is " + n.asInt() + ", expected a positive integer");
         return n.asInt();
     }
 
@@ -81,7 +84,12 @@ public final class GameModelConverter {
         int ffn = config.hasNonNull("n_inner") ? intOf("n_inner") : 4 * dim;
         String a = "gpt2.";
         writer.put("general.architecture", GgufValue.of("gpt2"));
-        writer.put(a + "context_length", GgufValue.ofU32(intOf("n_positions")));
+        int positions = intOf("n_positions");
+        long wpeRows = matrix(st.get("backbone.wpe.weight")).shape()[0];
+        if (wpeRows != positions) {
+            throw new IOException("config.json: n_positions is %d, but backbone.wpe.weight has %d rows (one per position)".formatted(positions, wpeRows));
+        }
+        writer.put(a + "context_length", GgufValue.ofU32(positions));
         writer.put(a + "embedding_length", GgufValue.ofU32(dim));
         writer.put(a + "block_count", GgufValue.ofU32(layers));
         writer.put(a + "feed_forward_length", GgufValue.ofU32(ffn));
@@ -170,18 +178,30 @@ public final class GameModelConverter {
         writer.put("tokenizer.ggml.add_bos_token", GgufValue.ofBool(false));
     }
 
-    /** A PyTorch Linear weight {@code [out, in]} is already GGUF's row-major {@code {in, out}}. */
-    private void linear(String name, SafetensorsFile.Tensor t) {
-        linear(name, t, t.toFloats());
+    /** {@code t}, checked to be a matrix (before any index into its shape). */
+    private static SafetensorsFile.Tensor matrix(SafetensorsFile.Tensor t) throws IOException {
+        if (t.shape().length != 2) throw shape(t, "2 dimensions (a matrix)");
+        return t;
     }
 
-    private void linear(String name, SafetensorsFile.Tensor t, float[] values) {
+    private static IOException shape(SafetensorsFile.Tensor t, String expected) {
+        return new IOException("model.safetensors: tensor %s has shape %s, expected %s".formatted(
+                dev.bantam.core.format.ModelFormatException.quote(t.name()), Arrays.toString(t.shape()), expected));
+    }
+
+    /** A PyTorch Linear weight {@code [out, in]} is already GGUF's row-major {@code {in, out}}. */
+    private void linear(String name, SafetensorsFile.Tensor t) throws IOException {
+        linear(name, t, matrix(t).toFloats());
+    }
+
+    private void linear(String name, SafetensorsFile.Tensor t, float[] values) throws IOException {
+        matrix(t);
         add(name, new long[] {t.shape()[1], t.shape()[0]}, values);
     }
 
     /** GPT-2's Conv1D stores {@code [in, out]}: transposed to the Linear layout; its bias as is. */
     private void conv1d(String name, String source) throws IOException {
-        SafetensorsFile.Tensor w = st.get(source + ".weight");
+        SafetensorsFile.Tensor w = matrix(st.get(source + ".weight"));
         int in = (int) w.shape()[0], out = (int) w.shape()[1];
         float[] t = new float[in * out], values = w.toFloats();
         for (int i = 0; i < in; i++) for (int o = 0; o < out; o++) t[o * in + i] = values[i * out + o];
@@ -189,13 +209,16 @@ public final class GameModelConverter {
         vector(name + ".bias", st.get(source + ".bias"));
     }
 
-    private void vector(String name, SafetensorsFile.Tensor t) {
+    private void vector(String name, SafetensorsFile.Tensor t) throws IOException {
+        if (t.shape().length != 1) throw shape(t, "1 dimension (a vector)");
         float[] values = t.toFloats();
         add(name, new long[] {values.length}, values);
     }
 
     /** The q/k rows reordered for GGUF's adjacent-pair rope ({@link RowTransforms#ropeSourceRow}). */
-    private static float[] ropePermuted(SafetensorsFile.Tensor w, int heads) {
+    private static float[] ropePermuted(SafetensorsFile.Tensor w, int heads) throws IOException {
+        matrix(w);
+        if (w.shape()[0] % heads != 0 || (w.shape()[0] / heads) % 2 != 0) throw shape(w, "rows of " + heads + " heads of an even size");
         int rows = (int) w.shape()[0], cols = (int) w.shape()[1];
         float[] in = w.toFloats(), out = new float[rows * cols];
         for (int r = 0; r < rows; r++) System.arraycopy(in, RowTransforms.ropeSourceRow(r, rows, heads) * cols, out, r * cols, cols);

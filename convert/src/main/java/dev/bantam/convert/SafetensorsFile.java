@@ -117,7 +117,9 @@ public final class SafetensorsFile implements AutoCloseable {
             byte[] headerBytes = file.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
             JsonNode header;
             try {
-                header = new ObjectMapper().readTree(new String(headerBytes, StandardCharsets.UTF_8));
+                // strict: a name given twice is refused (Python's json would keep the last silently); parsed from the
+                // bytes, so that Jackson checks their UTF-8 and a header near the cap is held once, not again as text
+                header = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(headerBytes);
             } catch (IOException e) {
                 throw new IOException(name + ": safetensors header is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
             }

@@ -39,12 +39,15 @@ public final class OnnxGameEvaluator implements PositionEvaluator {
             so.setIntraOpNumThreads(threads);
             so.setInterOpNumThreads(1);
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            dev.bantam.onnx.OnnxGraphCheck.check(model); // before the runtime sees it: some malformed graphs crash it
             this.session = ENV.createSession(model.toString(), so);
             var outputs = session.getOutputInfo();
             if (!session.getInputNames().contains("input_ids") || !outputs.containsKey("policy_logits") || !outputs.containsKey("value")) {
+                // the names are read before the session is closed: a closed session answers nothing
+                String found = session.getInputNames() + " → " + outputs.keySet();
                 session.close();
-                throw new IOException("%s: not a policy/value network (expected input input_ids and outputs policy_logits, value; found %s → %s)"
-                        .formatted(model.getFileName(), session.getInputNames(), outputs.keySet()));
+                throw new IOException("%s: not a policy/value network (expected input input_ids and outputs policy_logits, value; found %s)"
+                        .formatted(model.getFileName(), ModelFormatException.quote(found)));
             }
             long[] shape = ((ai.onnxruntime.TensorInfo) outputs.get("policy_logits").getInfo()).getShape();
             if (shape.length == 0 || shape[shape.length - 1] <= 0 || shape[shape.length - 1] > Integer.MAX_VALUE) {

@@ -108,6 +108,7 @@ public abstract sealed class OnnxBackend implements InferenceBackend permits Onn
                 }
                 default -> {}
             }
+            OnnxGraphCheck.check(model); // before the runtime sees it: some malformed graphs crash it
             OrtSession session = OrtEnvironment.getEnvironment().createSession(model.toString(), so);
             try {
                 return new OnnxSession(session, source, model, options, precision);

@@ -89,6 +89,13 @@ final class OnnxSession implements InferenceSession {
             this.headDim = 0;
             this.kvType = null;
         }
+        for (int i = 0; i < layers; i++) {
+            for (String present : new String[] {OnnxExporter.presentKey(i), OnnxExporter.presentValue(i)}) {
+                if (!session.getOutputInfo().containsKey(present)) {
+                    throw new ModelFormatException("%s: output %s is missing (a graph with past_key_values.%d inputs returns it)".formatted(file, present, i));
+                }
+            }
+        }
         NodeInfo logits = session.getOutputInfo().get(OnnxExporter.LOGITS);
         if (logits == null) throw new ModelFormatException(file + ": output logits is missing");
         long v = ((TensorInfo) logits.getInfo()).getShape()[2];

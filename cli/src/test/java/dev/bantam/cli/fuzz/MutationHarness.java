@@ -3,6 +3,7 @@ package dev.bantam.cli.fuzz;
 import dev.bantam.cli.Main;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,73 +23,105 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Issue 17's structure-aware mutation run (a command, not a unit test: scripts/mutation-fuzz.sh).
- * Mutates the fixture GGUFs (tiny, default, game), runs {@code info} and {@code generate} (text
- * models) or {@code play} (game models) in-process on each mutant, and counts a defect for: a
+ * Mutates the fixture GGUFs (tiny, default, game), ONNX files and Hugging Face folders, runs each
+ * {@link Target}'s commands in-process on each mutant, and counts a defect for: an exit code
+ * outside 0/1/2, a partial output left behind, a
  * stack trace, "internal error" (an unexpected exception), an OutOfMemoryError (run it with
  * -Xmx512m), a run over 5 s, an error message over 3 lines or with raw control bytes.
  *
- * <p>Arguments: {@code seconds seed outDir seedFile...}. Prints one summary line per defect kind
- * and the totals; the first mutants of each defect kind are kept in outDir.
+ * <p>Arguments: {@code seconds seed outDir seed...} (a seed is a .gguf or .onnx file or a folder).
+ * Prints, and writes to outDir/summary.txt, the counts per family, the exit codes, the usage-error
+ * lines and one line per defect kind; the first mutants of each defect kind are kept in outDir.
  */
 public final class MutationHarness {
     private static final long TIMEOUT_MS = 5_000;
     private static final java.util.concurrent.atomic.AtomicLong SLOW = new java.util.concurrent.atomic.AtomicLong();
     private static final PrintStream REAL_OUT = System.out, REAL_ERR = System.err;
 
+    /** Share of the mutants per family: GGUF (the engine's own format) half, ONNX and safetensors a quarter each. */
+    private static final Map<String, Integer> SHARE = Map.of("gguf", 2, "onnx", 1, "safetensors", 1);
+
     public static void main(String[] args) throws Exception {
         long seconds = Long.parseLong(args[0]);
         long seed = Long.parseLong(args[1]);
         Path outDir = Files.createDirectories(Path.of(args[2]));
-        List<Path> seeds = new ArrayList<>();
-        List<Mutator> mutators = new ArrayList<>();
+        Path work = Files.createDirectories(outDir.resolve("work"));
+        Map<String, List<Target>> byFamily = new TreeMap<>();
         for (int i = 3; i < args.length; i++) {
-            Path p = Path.of(args[i]);
-            seeds.add(p);
-            mutators.add(new Mutator(p, Files.readAllBytes(p)));
+            Target t = target(Path.of(args[i]), work);
+            byFamily.computeIfAbsent(t.family(), k -> new ArrayList<>()).add(t);
         }
+        List<String> schedule = new ArrayList<>();
+        byFamily.keySet().forEach(f -> { for (int i = 0; i < SHARE.getOrDefault(f, 1); i++) schedule.add(f); });
         Random r = new Random(seed);
         ExecutorService pool = Executors.newCachedThreadPool(t -> { Thread th = new Thread(t); th.setDaemon(true); return th; });
         Map<String, Integer> defects = new TreeMap<>();
         Map<String, Integer> exits = new TreeMap<>();
+        Map<String, Integer> filesByFamily = new TreeMap<>();
+        Map<String, Integer> usageMessages = new TreeMap<>();
         long files = 0, runs = 0;
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        Path mutant = Files.createTempFile("mutant", ".gguf");
+        long started = System.nanoTime();
+        long end = started + seconds * 1_000_000_000L;
+        Path inFlight = outDir.resolve("in-flight.txt");
         InputStream oldIn = System.in;
         while (System.nanoTime() < end) {
-            int s = r.nextInt(seeds.size());
-            String what = mutators.get(s).mutate(r, mutant);
+            List<Target> family = byFamily.get(schedule.get(r.nextInt(schedule.size())));
+            Target target = family.get(r.nextInt(family.size()));
+            String what = target.mutate(r);
             files++;
-            boolean game = seeds.get(s).toString().contains("game");
-            List<String[]> commands = List.of(
-                    new String[] {"info", "-m", mutant.toString()},
-                    game ? new String[] {"play", "-m", mutant.toString(), "--human", "none", "--simulations", "2"}
-                         : new String[] {"generate", "-m", mutant.toString(), "-p", "It is a truth", "-n", "2", "-t", "1", "--no-warmup", "-s", "1"});
-            for (String[] cmd : commands) {
+            filesByFamily.merge(target.family(), 1, Integer::sum);
+            int previous = 0;
+            for (Target.Step step : target.steps()) {
+                if (step.onlyAfterSuccess() && previous != 0) break;
+                String[] cmd = step.args();
+                // a JVM crash ends the run: this file then names the mutant it was on
+                Files.write(inFlight, (target.seed() + ": " + what + " :: " + String.join(" ", cmd) + "\n").getBytes(StandardCharsets.UTF_8));
                 runs++;
-                String defect = run(pool, cmd, exits);
+                int[] code = {-1};
+                String defect = run(pool, cmd, exits, code, usageMessages);
+                if (defect == null) defect = target.check(step, code[0]);
+                previous = code[0];
                 if (defect != null) {
                     int n = defects.merge(cmd[0] + ": " + defect, 1, Integer::sum);
                     if (n <= 3) {
-                        Path keep = outDir.resolve("defect-" + defects.size() + "-" + n + ".gguf");
-                        Files.copy(mutant, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        REAL_OUT.println("DEFECT " + keep.getFileName() + " [" + seeds.get(s).getFileName() + ": " + what + "] " + cmd[0] + ": " + defect);
+                        Path keep = outDir.resolve("defect-" + defects.size() + "-" + n);
+                        target.keep(keep);
+                        REAL_OUT.println("DEFECT " + keep.getFileName() + " [" + target.seed() + ": " + what + "] " + cmd[0] + ": " + defect);
                     }
                 }
             }
-            if (files % 1000 == 0) REAL_OUT.printf("... %d files, %d runs, %d defects%n", files, runs, defects.values().stream().mapToInt(i -> i).sum());
+            if (files % 1000 == 0) REAL_OUT.printf("... %d files %s, %d runs, %d defects%n", files, filesByFamily, runs, defects.values().stream().mapToInt(i -> i).sum());
         }
         System.setIn(oldIn);
-        Files.deleteIfExists(mutant);
-        REAL_OUT.printf("mutation run: %d files, %d command runs, %d seeds, seed %d, %d s%n", files, runs, seeds.size(), seed, seconds);
-        REAL_OUT.println("exit codes: " + exits);
-        REAL_OUT.println("runs over 5 s wall clock that then ended (slow on a shared machine, not hung): " + SLOW.get());
-        defects.forEach((k, v) -> REAL_OUT.println("defect ×" + v + ": " + k));
-        REAL_OUT.println("defects: " + defects.values().stream().mapToInt(i -> i).sum());
+        Files.deleteIfExists(inFlight);
+        long took = (System.nanoTime() - started) / 1_000_000_000L;
+        List<String> summary = new ArrayList<>();
+        summary.add("mutation run: %d files %s, %d command runs, %d seeds, seed %d, %d s".formatted(files, filesByFamily, runs, args.length - 3, seed, took));
+        summary.add("exit codes: " + exits);
+        summary.add("runs over 5 s wall clock that then ended (slow on a shared machine, not hung): " + SLOW.get());
+        usageMessages.forEach((k, v) -> summary.add("exit 2 ×" + v + ": " + k));
+        defects.forEach((k, v) -> summary.add("defect ×" + v + ": " + k));
+        summary.add("defects: " + defects.values().stream().mapToInt(i -> i).sum());
+        summary.forEach(REAL_OUT::println);
+        Files.write(outDir.resolve("summary.txt"), summary);
         System.exit(0);
     }
 
+    /** A seed by its kind: a folder is a Hugging Face checkpoint ({@code sharded:DIR} a sharded copy of it), an .onnx file a graph, else a GGUF file. */
+    private static Target target(Path p, Path work) throws IOException {
+        if (p.toString().startsWith("sharded:")) {
+            Path dir = Path.of(p.toString().substring("sharded:".length()));
+            Path own = work.resolve("sharded-" + Integer.toHexString(dir.toString().hashCode()));
+            return new HfDirTarget(ShardedSeed.of(dir, own.resolve("seed")), Files.createDirectories(own));
+        }
+        Path own = Files.createDirectories(work.resolve(Integer.toHexString(p.toString().hashCode())));
+        if (Files.isDirectory(p)) return new HfDirTarget(p, own);
+        if (p.toString().endsWith(".onnx")) return new OnnxTarget(p, own);
+        return new GgufTarget(p, own);
+    }
+
     /** Runs one command on the mutant; returns what is wrong with how it ended, or null. */
-    private static String run(ExecutorService pool, String[] cmd, Map<String, Integer> exits) throws Exception {
+    private static String run(ExecutorService pool, String[] cmd, Map<String, Integer> exits, int[] exitCode, Map<String, Integer> usageMessages) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setIn(InputStream.nullInputStream());
         System.setOut(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
@@ -115,7 +148,11 @@ public final class MutationHarness {
             System.setErr(REAL_ERR);
         }
         exits.merge(cmd[0] + "=" + code, 1, Integer::sum);
+        exitCode[0] = code;
         String text = err.toString(StandardCharsets.UTF_8).replaceAll("[^\n]*\r", "");
+        // the conventions: 0 done, 1 a file that cannot be used, 2 a usage error (kept apart for review)
+        if (code != 0 && code != 1 && code != 2) return "exit code " + code;
+        if (code == 2) usageMessages.merge(cmd[0] + ": " + text.lines().findFirst().orElse("").replaceAll("/\\S+", "PATH").replaceAll("\\d+", "N"), 1, Integer::sum);
         if (text.contains("\tat ") || text.contains("Exception in thread")) return "stack trace";
         if (text.contains("out of memory") || text.contains("OutOfMemoryError")) return "out of memory";
         if (text.contains("internal error")) return "internal error: " + signature(text);

@@ -41,6 +41,14 @@ final class Mutator {
         }
     }
 
+    /** A mutator of GGUF bytes that are not a file yet (the tokenizer header inside an ONNX file). */
+    static Mutator ofGgufBytes(byte[] bytes) throws IOException {
+        Path p = java.nio.file.Files.createTempFile("seed", ".gguf");
+        p.toFile().deleteOnExit();
+        java.nio.file.Files.write(p, bytes);
+        return new Mutator(p, bytes);
+    }
+
     /** Writes one mutant to {@code out}; returns a short description of what was changed. */
     String mutate(Random r, Path out) throws IOException {
         int op = r.nextInt(10);
@@ -104,7 +112,7 @@ final class Mutator {
             String what;
             String retyped = null;
             WeightType newType = null;
-            if (r.nextBoolean()) {
+            if (tensors.isEmpty() || r.nextBoolean()) {
                 String key = keys.get(r.nextInt(keys.size()));
                 GgufValue v = switch (r.nextInt(9)) {
                     case 0 -> GgufValue.ofF32(r.nextFloat() * 100);

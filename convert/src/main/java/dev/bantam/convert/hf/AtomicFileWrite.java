@@ -13,15 +13,15 @@ import java.nio.file.StandardCopyOption;
  * it is complete, so that a failed or interrupted conversion leaves no half-written model and,
  * without {@code replace}, never overwrites one that appeared meanwhile.
  */
-final class AtomicFileWrite {
+public final class AtomicFileWrite {
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
     private AtomicFileWrite() {}
 
-    static void write(Path out, boolean replace, Body body) throws IOException {
+    public static void write(Path out, boolean replace, Body body) throws IOException {
         Path dir = out.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial");
         try {

@@ -32,6 +32,10 @@ public final class HfConverter implements AutoCloseable {
      */
     public record Options(WeightType type, boolean pure, boolean vocabOnly) {}
 
+    /** Sizes and counts that the shapes are divided by or allocated from: 0 or less is a broken config. */
+    private static final String[][] COUNTS = {{"num_hidden_layers", "n_layer"}, {"hidden_size", "n_embd"}, {"num_attention_heads", "n_head"},
+            {"num_key_value_heads"}, {"head_dim"}, {"intermediate_size", "n_inner"}, {"vocab_size"}, {"max_position_embeddings", "n_positions", "n_ctx"}};
+
     private final String hfClass;
     private final String arch;
     private final Map<String, GgufValue> metadata;
@@ -62,6 +66,12 @@ public final class HfConverter implements AutoCloseable {
         HfConfig raw = HfConfig.read(configFile);
         HfArchitecture row = HfArchitectures.of(raw);
         HfConfig c = raw.forText(row.defaults());
+        for (String[] keys : COUNTS) {
+            var v = c.optInt(keys);
+            if (v.isPresent() && v.getAsInt() < 1) {
+                throw new HfFormatException("%s: %s is %d, expected a positive integer".formatted(c.file(), keys[0], v.getAsInt()));
+            }
+        }
         for (HfArchitecture.Check check : row.checks()) check.check(c);
         Map<String, GgufValue> archKeys = new LinkedHashMap<>();
         for (HfArchitecture.Key k : row.keys()) {

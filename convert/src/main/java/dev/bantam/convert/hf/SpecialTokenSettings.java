@@ -126,7 +126,10 @@ final class SpecialTokenSettings {
         if (!Files.isRegularFile(p)) return MissingNode.getInstance();
         try {
             JsonNode n = new ObjectMapper().readTree(p.toFile());
-            return n == null ? MissingNode.getInstance() : n;
+            if (n == null) return MissingNode.getInstance();
+            // every file read here (tokenizer.json, tokenizer_config.json, ...) is one object of settings
+            if (!n.isObject()) throw new HfFormatException("%s: expected a JSON object, found %s".formatted(p, n.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+            return n;
         } catch (IOException e) {
             throw new HfFormatException(p + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }

@@ -110,12 +110,22 @@ final class TensorPlan {
         return gguf;
     }
 
+    /** Norms, biases and rope factors are vectors; every other weight is a matrix (embeddings included). */
+    static int expectedRank(String gguf) {
+        return gguf.endsWith(".bias") || gguf.contains("norm") || gguf.startsWith("rope_") ? 1 : 2;
+    }
+
     private PlannedTensor planned(String gguf, String hf, SafetensorsFile.Tensor t) throws HfFormatException {
         WeightType type = WeightType.valueOf(t.dtype().name());
         long[] shape = t.shape();
         long[] ne = new long[shape.length];
         for (int i = 0; i < shape.length; i++) ne[i] = shape[shape.length - 1 - i];
         if (shape.length == 0) ne = new long[] {1};
+        int rank = expectedRank(gguf);
+        if (shape.length != rank) {
+            throw new HfFormatException("%s: tensor %s has shape %s, expected %d dimensions (%s)".formatted(
+                    where, t.name(), java.util.Arrays.toString(shape), rank, rank == 1 ? "a vector" : "a matrix"));
+        }
         RowSource rows = RowTransforms.identity(t);
         boolean verbatim = true;
         if (arch.transforms().contains(Transform.PERMUTE_QK) && (gguf.matches("blk\\.\\d+\\.attn_[qk]\\.(weight|bias)"))) {

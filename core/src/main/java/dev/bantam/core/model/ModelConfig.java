@@ -76,6 +76,8 @@ public record ModelConfig(
         if (!(eps >= 0 && eps < 1)) throw new GgufFormatException("%s: metadata %s = %s (expected a finite number in [0, 1))".formatted(file, epsKey, eps));
         int vocab = m.has(p + "vocab_size") ? m.getInt(p + "vocab_size", 1) : vocabSizeFromTokens;
         int layers = m.getInt(p + "block_count", 1);
+        // every layer has tensors of its own: a count beyond any real model (Llama 3.1 405B has 126) is a broken file
+        if (layers > MAX_LAYERS) throw new GgufFormatException("%s: metadata %sblock_count = %d (expected at most %d)".formatted(file, p, layers, MAX_LAYERS));
         double base = theta;
         double scale = ropeScale(file, m, p);
         int window = arch.slidingWindow() && m.has(p + "attention.sliding_window") ? m.getInt(p + "attention.sliding_window", 0) : 0;
@@ -102,6 +104,9 @@ public record ModelConfig(
         if (!(factor > 0)) throw new GgufFormatException("%s: rope.scaling.factor %s must be positive".formatted(file, factor));
         return 1 / factor;
     }
+
+    /** Most layers a file may declare: far above any real model, far below a heap-sized plan. */
+    static final int MAX_LAYERS = 4096;
 
     private static List<LayerPlan> plan(String file, GgufMetadata m, String p, Architecture arch, int layers, int window, double base, double scale) {
         List<LayerPlan> plan = new ArrayList<>(layers);

@@ -1,6 +1,7 @@
 package dev.bantam.core.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.bantam.testing.FuzzChecks;
 import dev.bantam.core.format.ModelFormatException;
 import dev.bantam.core.tokenizer.TokenizerFiles;
 

@@ -1,10 +1,10 @@
-package dev.bantam.core.fuzz;
+package dev.bantam.testing;
 
 /** What every rejection must look like: one line, no raw control bytes, not a flood. */
-final class FuzzChecks {
+public final class FuzzChecks {
     private FuzzChecks() {}
 
-    static void oneLine(String message) {
+    public static void oneLine(String message) {
         if (message == null) throw new AssertionError("a rejection without a message");
         for (int i = 0; i < message.length(); i++) {
             char c = message.charAt(i);
