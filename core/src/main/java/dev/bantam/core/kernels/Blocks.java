@@ -22,6 +22,19 @@ final class Blocks {
     private Blocks() {}
 
     /** The fp16 value at byte {@code at}: the scales and mins of every block type. */
+    /**
+     * The eight 6-bit sub-block scales of a Q4_K/Q5_K block, one per byte, from the first two and
+     * the last of its three packed 32-bit words (llama.cpp's get_scale_min_k4, all eight at once).
+     */
+    static long kQuantScales(int u0, int u2) {
+        return (u0 & 0x3F3F3F3FL) | (long) ((u2 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030)) << 32;
+    }
+
+    /** The eight 6-bit sub-block minimums of the same block, one per byte. */
+    static long kQuantMins(int u1, int u2) {
+        return (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
+    }
+
     static float half(MemorySegment s, long at) {
         return Float.float16ToFloat(s.get(SHORT, at));
     }

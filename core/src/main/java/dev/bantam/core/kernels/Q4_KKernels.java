@@ -73,8 +73,8 @@ final class Q4_KKernels implements WeightKernels, Int8Dot {
             // per-sub-block scaleMin calls cost more scalar work than the vector loop
             long lo = w.get(LONG, block + 4);
             int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
-            long scales = (u0 & 0x3F3F3F3FL) | (long) ((u2 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030)) << 32;
-            long mins = (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
+            long scales = Blocks.kQuantScales(u0, u2);
+            long mins = Blocks.kQuantMins(u1, u2);
             FloatVector v = FloatVector.zero(F), m = FloatVector.zero(F);
             for (int g = 0; g < 4; g++) {
                 int xb = xOff + b * BLOCK + 64 * g;
@@ -113,8 +113,8 @@ final class Q4_KKernels implements WeightKernels, Int8Dot {
             float d = half(w, block), dmin = half(w, block + 2);
             long lo = w.get(LONG, block + 4);
             int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
-            long scales = (u0 & 0x3F3F3F3FL) | (long) ((u2 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030)) << 32;
-            long mn = (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
+            long scales = Blocks.kQuantScales(u0, u2);
+            long mn = Blocks.kQuantMins(u1, u2);
             int sub = b * (BLOCK / 32);
             float m = 0;
             for (int g = 0; g < 4; g++) {

@@ -106,8 +106,8 @@ final class Q5_KKernels implements WeightKernels, Int8Dot {
             float d = half(w, block), dmin = half(w, block + 2);
             long lo = w.get(LONG, block + 4);
             int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
-            long scales = (u0 & 0x3F3F3F3FL) | (long) ((u2 & 0x0F0F0F0F) | ((u0 >>> 2) & 0x30303030)) << 32;
-            long mn = (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
+            long scales = Blocks.kQuantScales(u0, u2);
+            long mn = Blocks.kQuantMins(u1, u2);
             IntVector h0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + QH, LE).reinterpretAsInts();
             IntVector h1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, block + QH + 16, LE).reinterpretAsInts();
             int sub = b * (BLOCK / 32);
