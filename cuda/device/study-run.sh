@@ -3,7 +3,6 @@
 # study of issue 16 — Bantam cuda and cpu, PyTorch eager and compiled, llama.cpp — on synth
 # llama-1b and the embedded models, every backend on the same weights, then its verification.
 #   LLAMA_CPP_DIR=/path/to/llama.cpp/bin bash .devcarry/study-run.sh [--quick]
-# (bundle.sh does not copy this script yet: cp cuda/device/study-run.sh .devcarry/.)
 # Needs python3 with torch and transformers on the PATH for the torch variants, llama.cpp's
 # llama-server and llama-perplexity for the llama.cpp ones; a missing one is reported by
 # 'bantam backends' and its variants become FAILED rows with the reason. Output in $OUT/study.
@@ -12,16 +11,17 @@ out=${OUT:-/tmp/bantam-out}
 mkdir -p "$out"
 [[ -d /tmp/bantam-jre ]] || tar -C /tmp -xJf .devcarry/jre.txz
 JAVA="/tmp/bantam-jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g"
-CP=$(ls .devcarry/lib/*.jar | tr '\n' ':')
+# the embedded models are read from the working tree: bundle.sh strips them from the jar
+CP=$(ls .devcarry/lib/*.jar | tr '\n' ':')cli/src/main/resources
 bantam() { $JAVA -cp "$CP" dev.bantam.cli.Main "$@"; }
 dir_key=""
 [[ -n "${LLAMA_CPP_DIR:-}" ]] && dir_key=", \"llama_cpp_dir\": \"$LLAMA_CPP_DIR\""
 cat > "$out/study-spec.json" <<JSON
 {"models": ["synth:llama-1b", "austen-llama-7m", "austen-gpt2-7m"],
  "backends": [{"backend": "cpu", "type": "q8_0"},
-              {"backend": "cuda", "type": "bf16"}, {"backend": "cuda", "type": "q8_0"}, {"backend": "cuda", "type": "q4_k"},
+              {"backend": "cuda", "type": "bf16"}, {"backend": "cuda", "type": "q8_0"}, {"backend": "cuda", "type": "q4_k_m"},
               {"backend": "torch", "type": "bf16"}, {"backend": "torch-compiled", "type": "bf16"},
-              {"backend": "llama.cpp", "type": "bf16"}, {"backend": "llama.cpp", "type": "q8_0"}, {"backend": "llama.cpp", "type": "q4_k"}]
+              {"backend": "llama.cpp", "type": "bf16"}, {"backend": "llama.cpp", "type": "q8_0"}, {"backend": "llama.cpp", "type": "q4_k_m"}]
  $dir_key}
 JSON
 bantam backends

@@ -22,7 +22,9 @@ import java.util.function.Function;
  * the CLI provides), or {@code synth:PRESET} (seeded random weights of a real shape, F32). A
  * variant that needs another weight type gets a converted copy with every matrix in that type
  * ({@code quantize --pure}: a {@code q4_k} variant is the same file on every backend that runs
- * it), kept in a cache directory keyed by the source's SHA-256 so a second study reuses it.
+ * it), kept in a cache directory keyed by the source's SHA-256 so a second study reuses it. A
+ * type with llama.cpp's {@code _m} suffix ({@code q4_k_m}, {@code q5_k_m}) gets that mix instead
+ * (plain {@code quantize}), the files most people download.
  */
 public final class ModelPreparer {
     private final Path cacheDir;
@@ -37,6 +39,8 @@ public final class ModelPreparer {
     }
 
     public static final String SYNTH = "synth:";
+    /** llama.cpp's name for its mixes: {@code q4_k_m} is Q4_K with Q6_K where it matters most. */
+    static final String MIX_SUFFIX = "_m";
 
     public Path resolve(String ref) throws IOException {
         if (!ref.startsWith(SYNTH)) return resolver.apply(ref);
@@ -57,15 +61,22 @@ public final class ModelPreparer {
 
     /** {@code source} with its matrices in {@code type} (the source itself when it already is). */
     public Path convert(Path source, String type) throws IOException {
-        WeightType target = WeightType.valueOf(type.toUpperCase(Locale.ROOT));
+        boolean mix = type.endsWith(MIX_SUFFIX);
+        String base = mix ? type.substring(0, type.length() - MIX_SUFFIX.length()) : type;
+        WeightType target;
+        try {
+            target = WeightType.valueOf(base.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown weight type '" + type + "' (expected a GGUF type such as q8_0, or q4_k_m / q5_k_m for llama.cpp's mixes)");
+        }
         try (GgufFile in = GgufFile.open(source)) {
-            if (dominantType(in) == target) return source;
-            Path out = cacheDir.resolve(sha256(source).substring(0, 16) + "-" + type + "-pure.gguf");
+            if (!mix && dominantType(in) == target) return source;
+            Path out = cacheDir.resolve(sha256(source).substring(0, 16) + "-" + base + (mix ? "-mix.gguf" : "-pure.gguf"));
             if (Files.exists(out)) return out;
             Files.createDirectories(cacheDir);
             Path tmp = Files.createTempFile(cacheDir, "convert-", ".part");
             try (ThreadPool pool = new ThreadPool(threads)) {
-                Quantizer.plan(in, target, true).write(in, tmp, pool, (done, total, tensor) -> {});
+                Quantizer.plan(in, target, !mix).write(in, tmp, pool, (done, total, tensor) -> {});
             }
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return out;
