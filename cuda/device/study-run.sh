@@ -12,7 +12,8 @@ mkdir -p "$out"
 [[ -d /tmp/bantam-jre ]] || tar -C /tmp -xJf .devcarry/jre.txz
 JAVA="/tmp/bantam-jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g"
 # the embedded models are read from the working tree: bundle.sh strips them from the jar
-CP=$(ls .devcarry/lib/*.jar | tr '\n' ':')cli/src/main/resources
+# absolute: the study's worker JVMs start in other folders
+CP=$(ls "$PWD"/.devcarry/lib/*.jar | tr '\n' ':')$PWD/cli/src/main/resources
 bantam() { $JAVA -cp "$CP" dev.bantam.cli.Main "$@"; }
 dir_key=""
 [[ -n "${LLAMA_CPP_DIR:-}" ]] && dir_key=", \"llama_cpp_dir\": \"$LLAMA_CPP_DIR\""

@@ -53,6 +53,9 @@ final class ReportBuilder {
         if (spec.backends() != null && spec.backends().stream().anyMatch(v -> v.backend().equals("llama.cpp"))) {
             bullets.add("`llama.cpp` variants: speed through `llama-server` (started per variant on a loopback port, measured as the `openai` backend is); accuracy from `llama-perplexity` on the same text, context and windows, its PPL ± error as it prints them, gated by the same Δppl rule. llama-perplexity reports no per-token logits, so KL, top-1 agreement and max |Δlogit| read \"not measured\" for it.");
         }
+        if (spec.backends() != null && spec.backends().stream().anyMatch(v -> v.type() != null && v.type().endsWith(ModelPreparer.MIX_SUFFIX))) {
+            bullets.add("A type with llama.cpp's `_m` suffix (`q4_k_m`, `q5_k_m`) is that mix instead, as plain `quantize` writes it (Q6_K for the output matrix and for attn_v and ffn_down of the layers that matter most): again one file for every backend that runs it.");
+        }
         doc.bullets(bullets);
     }
 
