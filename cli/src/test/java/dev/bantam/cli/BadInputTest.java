@@ -111,6 +111,25 @@ class BadInputTest {
     }
 
     @Test
+    void serveLimitsOutOfRangeAreUsageErrors() {
+        assertOneLineError(CliRun.of("serve", "--read-timeout", "0"), 2, "--read-timeout must be > 0 seconds");
+        assertOneLineError(CliRun.of("serve", "--request-timeout", "-1"), 2, "--request-timeout must be >= 0 seconds");
+        assertOneLineError(CliRun.of("serve", "--max-connections", "0"), 2, "--max-connections must be >= 1");
+        assertOneLineError(CliRun.of("serve", "--max-tokens-limit", "-2"), 2, "--max-tokens-limit must be >= 0");
+        assertOneLineError(CliRun.of("serve", "--max-body-mib", "0"), 2, "--max-body-mib must be >= 1");
+        assertOneLineError(CliRun.of("serve", "--queue", "0"), 2, "--queue must be >= 1");
+    }
+
+    /** A name no file can have (a NUL on Linux) is a bad flag value, exit 2; a valid name of an absent file is a file error, exit 1. */
+    @Test
+    void aFileNameTheOsCannotRepresentIsAUsageErrorWithItsControlCharacterEscaped() {
+        assertOneLineError(CliRun.of("info", "-m", "bad\u0000name.gguf"), 2, "-m: 'bad\\x00name.gguf' is not a valid file name (Nul character not allowed)");
+        assertOneLineError(CliRun.of("export-hf", "bad\u0000name.gguf", tmp.resolve("hf").toString()), 2, "MODEL: 'bad\\x00name.gguf' is not a valid file name");
+        assertOneLineError(CliRun.of("convert", "in\u0000dir", "out.gguf"), 2, "HF_DIR", "'in\\x00dir' is not a valid file name (Nul character not allowed)");
+        assertOneLineError(CliRun.of("generate", "-m", "two\nlines.gguf", "-p", "x"), 1, "two\\x0Alines.gguf: no such file");
+    }
+
+    @Test
     void missingTextFileForPerplexity() {
         assertOneLineError(CliRun.of("perplexity", "-f", tmp.resolve("absent.txt").toString()), 1, "absent.txt: no such file");
     }

@@ -11,6 +11,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,16 +32,24 @@ public final class BantamServer implements AutoCloseable {
     private final ServerConfig config;
     private final Metrics metrics = new Metrics();
     private final WebServer web;
+    private final SlowClientGuard slowClients;
+    private final RequestDeadline deadline;
     private volatile ServedModel model;
     private volatile Scheduler scheduler;
     private volatile OpenAiApi api;
 
     private BantamServer(ServerConfig config) {
         this.config = config;
+        this.slowClients = new SlowClientGuard(config.readTimeout());
+        this.deadline = new RequestDeadline(config.requestTimeout());
         this.web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes())
+                .maxTcpConnections(config.maxConnections())
+                .connectionOptions(slowClients.socketOptions())
+                .addProtocol(Http1Config.builder().addReceiveListener(slowClients).build())
+                .directHandlers(TransportErrors.all(json, config.maxBodyBytes()))
                 .routing(this::routes)
                 .build();
     }
@@ -67,7 +76,7 @@ public final class BantamServer implements AutoCloseable {
     }
 
     private void serve(ServedModel m) {
-        this.api = new OpenAiApi(json, m);
+        this.api = new OpenAiApi(json, m, config.maxTokens() > 0 ? config.maxTokens() : m.slots().contextSize());
         this.scheduler = new Scheduler(m.slots(), config.queue(), metrics);
         this.model = m;
     }
@@ -94,6 +103,7 @@ public final class BantamServer implements AutoCloseable {
                 }
             }
             metrics.request(res.status().code());
+            slowClients.answered(req);
         });
         // handlers throw ApiError for bad requests; anything else is the server's fault, never a crash
         r.error(ApiError.class, (req, res, e) -> error(res, e));
@@ -158,7 +168,7 @@ public final class BantamServer implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         List<GenerationEvent.TokenLogprob> lps = new ArrayList<>();
         while (true) {
-            switch (job.events.take()) {
+            switch (deadline.next(job)) {
                 case GenerationEvent.Text t -> {
                     text.append(t.text());
                     if (t.logprob() != null) lps.add(t.logprob());
@@ -177,7 +187,7 @@ public final class BantamServer implements AutoCloseable {
 
     /** Server-sent events: one {@code data:} chunk per piece of text, then {@code data: [DONE]}. A failed write cancels the job. */
     private void stream(OpenAiApi.Parsed p, Job job, String id, long created, ServerResponse res) throws InterruptedException {
-        GenerationEvent first = job.events.take();
+        GenerationEvent first = deadline.next(job);
         if (first instanceof GenerationEvent.Failed f) {
             error(res, f.error());
             return;
@@ -218,7 +228,7 @@ public final class BantamServer implements AutoCloseable {
                         return;
                     }
                 }
-                e = job.events.take();
+                e = deadline.next(job);
             }
         } catch (IOException | java.io.UncheckedIOException closed) {
             job.cancel();
@@ -235,6 +245,7 @@ public final class BantamServer implements AutoCloseable {
 
     private JsonNode body(ServerRequest req) {
         String text = req.content().as(String.class);
+        slowClients.read(req);
         try {
             return json.readTree(text);
         } catch (JacksonException e) {
@@ -270,6 +281,7 @@ public final class BantamServer implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        slowClients.close();
         if (scheduler != null) scheduler.close();
         else if (model != null) model.close();
     }
