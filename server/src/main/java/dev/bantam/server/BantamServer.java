@@ -1,6 +1,5 @@
 package dev.bantam.server;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,7 +27,7 @@ import java.util.concurrent.Callable;
  * before the model is loaded: {@code /health} says 503 until it is ready.
  */
 public final class BantamServer implements AutoCloseable {
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = RequestJson.mapper();
     private final ServerConfig config;
     private final Metrics metrics = new Metrics();
     private final WebServer web;
@@ -246,11 +245,7 @@ public final class BantamServer implements AutoCloseable {
     private JsonNode body(ServerRequest req) {
         String text = req.content().as(String.class);
         slowClients.read(req);
-        try {
-            return json.readTree(text);
-        } catch (JacksonException e) {
-            throw ApiError.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
-        }
+        return RequestJson.parse(json, text);
     }
 
     private void send(ServerResponse res, ObjectNode body) {
