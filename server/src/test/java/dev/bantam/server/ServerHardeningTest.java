@@ -62,6 +62,19 @@ class ServerHardeningTest {
     }
 
     @Test
+    void aKeptAliveConnectionThatGoesOnSendingRequestsStaysOpen() throws Exception {
+        // four timeouts' worth of requests on one connection, a quarter timeout apart: only idleness closes it
+        try (Socket s = new Socket("127.0.0.1", f.server.port())) {
+            s.setSoTimeout(30_000);
+            for (int i = 0; i < 16; i++) {
+                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+                assertThat(readResponse(s.getInputStream())).as("request %d", i).startsWith("HTTP/1.1 200");
+                Thread.sleep(READ_TIMEOUT.toMillis() / 4);
+            }
+        }
+    }
+
+    @Test
     void maxTokensPastTheLimitIsA400NamingTheField() throws Exception {
         assertThat(post(f, "/v1/completions", "{\"prompt\":\"Emma\",\"max_tokens\":" + (MAX_TOKENS + 1) + "}"))
                 .startsWith("HTTP/1.1 400").contains("\"param\":\"max_tokens\"").contains("at most " + MAX_TOKENS);
