@@ -4,6 +4,7 @@ import picocli.CommandLine;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * File names from the command line. A name the OS cannot represent (a NUL in it, on Linux) names
@@ -15,25 +16,21 @@ import java.nio.file.Path;
 final class FileNames implements CommandLine.ITypeConverter<Path> {
     @Override
     public Path convert(String value) {
-        try {
-            return Path.of(value);
-        } catch (InvalidPathException e) {
-            // picocli puts "Invalid value for option '--x': " in front
-            throw new CommandLine.TypeConversionException(notAFileName(value, e));
-        }
+        // picocli puts "Invalid value for option '--x': " in front
+        return parse(value, CommandLine.TypeConversionException::new);
     }
 
     /** {@code value} as a path, or a usage error naming {@code flag}. */
     static Path of(String flag, String value) {
+        return parse(value, message -> new UsageException(flag + ": " + message));
+    }
+
+    /** The control characters of a bad name are escaped when the line is printed ({@link ErrorHandling#oneLine}). */
+    private static Path parse(String value, Function<String, RuntimeException> error) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
-            throw new UsageException(flag + ": " + notAFileName(value, e));
+            throw error.apply("'" + value + "' is not a valid file name (" + e.getReason() + ")");
         }
-    }
-
-    /** The control characters in it are escaped when the line is printed ({@link ErrorHandling#oneLine}). */
-    private static String notAFileName(String value, InvalidPathException e) {
-        return "'" + value + "' is not a valid file name (" + e.getReason() + ")";
     }
 }
