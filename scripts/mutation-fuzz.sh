@@ -34,6 +34,9 @@ if [[ -n ${FUZZ_CP_DIR:-} ]]; then
   CP=$(sed "s|^|$FUZZ_CP_DIR/|" "$FUZZ_CP_DIR/classpath.txt" | paste -sd:)
   [[ -d $FUZZ_CP_DIR/seeds ]] && SEED_ROOT=$FUZZ_CP_DIR/seeds
 else
+  # Maven needs a JDK even when BANTAM_JAVA names the runtime
+  # shellcheck source=scripts/find-jdk.sh
+  [[ -n ${BANTAM_JAVA_HOME:-} ]] || source scripts/find-jdk.sh
   export JAVA_HOME=$BANTAM_JAVA_HOME PATH=$BANTAM_JAVA_HOME/bin:$PATH
   CP_FILE=cli/target/fuzz-classpath.txt
   if [[ ! -s $CP_FILE || -n ${REBUILD:-} ]]; then
