@@ -4,6 +4,7 @@ import dev.bantam.convert.hf.HfConverter;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.tensor.WeightType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,29 +29,23 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Matrix type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_k, q5_k, q6_k (default: the checkpoint's own, f32/f16/bf16).")
     String type;
 
-    @Option(names = "--pure", description = "Every matrix gets TYPE (no higher-precision output layer).")
-    boolean pure;
+    @Mixin
+    ConversionFlags flags;
 
     @Option(names = "--vocab-only", description = "Write only the tokenizer (and, with a config.json, the architecture's keys).")
     boolean vocabOnly;
 
-    @Option(names = "--force", description = "Overwrite OUT if it exists.")
-    boolean force;
-
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads (default: all cores).")
-    Integer threads;
-
     @Override
     public Integer call() throws Exception {
         WeightType target = type == null ? null : WeightTypes.parse(type, "--type");
-        int n = ThreadCount.of(threads);
+        int n = flags.threads();
         if (!Files.isDirectory(in)) throw new UsageException(in + ": expected a Hugging Face model directory (config.json, model.safetensors, tokenizer.json)");
-        OutputFile.checkWritable(out, force);
-        try (HfConverter plan = HfConverter.plan(in, new HfConverter.Options(target, pure, vocabOnly)); ThreadPool pool = new ThreadPool(n)) {
+        OutputFile.checkWritable(out, flags.force);
+        try (HfConverter plan = HfConverter.plan(in, new HfConverter.Options(target, flags.pure, vocabOnly)); ThreadPool pool = new ThreadPool(n)) {
             System.err.printf("convert %s (%s -> %s): %s%n", in, plan.hfClass().isEmpty() ? "tokenizer" : plan.hfClass(),
                     plan.arch().isEmpty() ? "vocabulary" : plan.arch(), plan.summary());
             try (ByteProgress progress = new ByteProgress("convert")) {
-                plan.write(out, force, pool, progress);
+                plan.write(out, flags.force, pool, progress);
             }
         }
         OutputFile.reportWritten(out);

@@ -58,7 +58,7 @@ public final class Main implements Runnable {
             rest.add(a);
         }
         ErrorHandling.debug = debug;
-        CommandLine cli = ErrorHandling.configure(new CommandLine(new Main()));
+        CommandLine cli = ErrorHandling.configure(new CommandLine(new Main()).registerConverter(java.nio.file.Path.class, new FileNames()));
         try {
             return cli.execute(rest.toArray(String[]::new));
         } catch (OutOfMemoryError | StackOverflowError e) {

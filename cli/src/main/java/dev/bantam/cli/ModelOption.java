@@ -20,14 +20,18 @@ public final class ModelOption {
 
     /** The file the model option names: an embedded model (extracted on first use) or a path. */
     public Path resolve() throws IOException {
-        return resolve(model);
+        return resolve("-m", model);
     }
 
-    /** The file a {@code -m} value names: an embedded model (extracted on first use) or a GGUF path. */
+    /** The file a {@code MODEL} value names: an embedded model (extracted on first use) or a GGUF path. */
     static Path resolve(String model) throws IOException {
+        return resolve("MODEL", model);
+    }
+
+    private static Path resolve(String flag, String model) throws IOException {
+        Path path = FileNames.of(flag, model);
         var embedded = EmbeddedModels.match(model);
-        if (embedded.isPresent() && !Files.exists(Path.of(model))) return EmbeddedModels.extract(embedded.get());
-        Path path = Path.of(model);
+        if (embedded.isPresent() && !Files.exists(path)) return EmbeddedModels.extract(embedded.get());
         if (!Files.exists(path)) throw new NoSuchFileException(model);
         if (!Files.isRegularFile(path)) throw new IOException(model + ": not a regular file");
         if (!Files.isReadable(path)) throw new java.nio.file.AccessDeniedException(model);

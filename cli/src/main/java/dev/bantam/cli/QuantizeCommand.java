@@ -33,25 +33,19 @@ final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "2", paramLabel = "TYPE", description = "q8_0, q4_0, q4_1, q5_0, q5_1, q4_k, q5_k, q6_k, f16, bf16, f32.")
     String type;
 
-    @Option(names = "--pure", description = "Every matrix gets TYPE (no higher-precision output layer).")
-    boolean pure;
+    @Mixin
+    ConversionFlags flags;
 
     @Option(names = "--allow-requantize", description = "Accept inputs quantized below 8 bits (quality suffers).")
     boolean allowRequantize;
-
-    @Option(names = "--force", description = "Overwrite OUT if it exists.")
-    boolean force;
-
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads (default: all cores).")
-    Integer threads;
 
     @Override
     public Integer call() throws Exception {
         WeightType target = WeightTypes.parse(type, "TYPE");
         if (!Files.exists(in)) throw new java.nio.file.NoSuchFileException(in.toString());
         if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) throw new UsageException("OUT must differ from IN");
-        OutputFile.checkWritable(out, force);
-        int n = ThreadCount.of(threads);
+        OutputFile.checkWritable(out, flags.force);
+        int n = flags.threads();
         try (GgufFile file = GgufFile.open(in); ThreadPool pool = new ThreadPool(n)) {
             for (GgufTensorInfo t : file.tensorInfos()) {
                 if (t.shape().length > 1 && !SOURCES.contains(t.type()) && t.type() != WeightType.Q8_0 && !allowRequantize) {
@@ -59,7 +53,7 @@ final class QuantizeCommand implements Callable<Integer> {
                             .formatted(in.getFileName(), t.name(), t.type()));
                 }
             }
-            Quantizer plan = Quantizer.plan(file, target, pure);
+            Quantizer plan = Quantizer.plan(file, target, flags.pure);
             System.err.println("quantize " + in.getFileName() + " -> " + out.getFileName() + ": " + summary(file, plan));
             try (ByteProgress progress = new ByteProgress("quantize")) {
                 plan.write(file, out, pool, progress);

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -35,18 +36,42 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' (all endpoints but /health).")
     String apiKey;
 
+    @Option(names = "--max-body-mib", paramLabel = "N", defaultValue = "8", description = "Request bodies over N MiB get 413 (default: 8).")
+    int maxBodyMib;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "A client must send each request (line, headers, body) within this, and may stay idle no longer; else its connection is closed (default: 30).")
+    int readTimeout;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "A request still generating this long after it arrived ends with 504 (default: 600; 0: no deadline).")
+    int requestTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_CONNECTIONS,
+            description = "Open connections at most; more wait to be accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-tokens-limit", paramLabel = "N",
+            description = "The largest max_tokens a request may ask for; more get 400 (default: the context size).")
+    int maxTokensLimit;
+
     @Override
     public Integer call() throws Exception {
         if (parallel < 1) throw new UsageException("--parallel must be >= 1, got " + parallel);
         if (contextSize != null && contextSize < 1) throw new UsageException("-c must be >= 1, got " + contextSize);
-        if (queue < 1) throw new UsageException("--queue must be >= 1, got " + queue);
-        if (port < 0 || port > 65535) throw new UsageException("--port must be in [0, 65535], got " + port);
+        if (maxBodyMib < 1) throw new UsageException("--max-body-mib must be >= 1, got " + maxBodyMib);
         if (backendOption.precision != null) throw new UsageException("--precision is not supported by serve");
+        ServerConfig config;
+        try {
+            config = new ServerConfig(host, port, queue, apiKey, (long) maxBodyMib << 20, Duration.ofSeconds(readTimeout),
+                    Duration.ofSeconds(requestTimeout), maxConnections, maxTokensLimit);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         InferenceBackend backend = backendOption.backend();
         var path = backendOption.modelOption.resolve();
         TextModels.requireOutputLayer(path);
         var options = new SessionOptions(backendOption.threads(), contextSize == null ? 0 : contextSize, parallel);
-        ServerConfig config = new ServerConfig(host, port, queue, apiKey, ServerConfig.DEFAULT_MAX_BODY);
         System.err.println("bantam: loading " + path.getFileName() + " on " + backend.id() + " (" + parallel + " slots, "
                 + (backend.batchesSlots() ? "batched" : "one session per slot, not batched") + ")");
         try (BantamServer server = BantamServer.start(config, () -> BantamServer.open(path, backend, options))) {

@@ -1,15 +1,10 @@
 package dev.bantam.cli;
 
-import dev.bantam.core.gguf.GgufFile;
-import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.gguf.GgufValue;
-import dev.bantam.core.gguf.GgufWriter;
-import dev.bantam.core.tensor.WeightType;
 import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every user mistake gets one line naming the thing, exit 2 (usage) or 1 (file), and no stack trace. */
 class BadInputTest {
+    private static final String LLAMA_TINY = "tiny/llama-tiny/llama-tiny-f32.gguf";
     @TempDir
     Path tmp;
 
@@ -47,7 +43,7 @@ class BadInputTest {
 
     @Test
     void truncatedGguf() throws Exception {
-        byte[] full = Files.readAllBytes(Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf"));
+        byte[] full = Files.readAllBytes(Fixtures.path(LLAMA_TINY));
         Path cut = Files.write(tmp.resolve("cut.gguf"), Arrays.copyOf(full, full.length / 2));
         assertOneLineError(CliRun.of("generate", "-m", cut.toString(), "-p", "x"), 1, "cut.gguf: ", "past the end of the file");
         Path headerOnly = Files.write(tmp.resolve("head.gguf"), Arrays.copyOf(full, 300));
@@ -66,19 +62,19 @@ class BadInputTest {
 
     @Test
     void unsupportedArchitecture() throws Exception {
-        Path file = rewrite("mamba.gguf", "general.architecture", GgufValue.of("mamba"), null);
+        Path file = GgufRewrite.copy(Fixtures.path(LLAMA_TINY), tmp.resolve("mamba.gguf"), GgufRewrite.put("general.architecture", GgufValue.of("mamba")), null);
         assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x"), 1, "unsupported architecture 'mamba'", "llama");
     }
 
     @Test
     void unsupportedWeightType() throws Exception {
-        Path file = rewrite("i8.gguf", null, null, "blk.0.attn_q.weight");
+        Path file = GgufRewrite.copy(Fixtures.path(LLAMA_TINY), tmp.resolve("i8.gguf"), GgufRewrite.SAME, "blk.0.attn_q.weight");
         assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x"), 1, "blk.0.attn_q.weight", "I8", "not supported");
     }
 
     @Test
     void contextTooLargeForTheHeapIsAUsageErrorNotAnOutOfMemoryError() throws Exception {
-        Path file = rewrite("long.gguf", "llama.context_length", GgufValue.ofU32(400_000_000), null);
+        Path file = GgufRewrite.copy(Fixtures.path(LLAMA_TINY), tmp.resolve("long.gguf"), GgufRewrite.put("llama.context_length", GgufValue.ofU32(400_000_000)), null);
         assertOneLineError(CliRun.of("generate", "-m", file.toString(), "-p", "x", "-c", "400000000"), 2,
                 "a KV cache of 400000000 positions needs", "GiB", "use a smaller context (-c)");
         CliRun defaultContext = CliRun.of("generate", "-m", file.toString(), "-p", "x", "-n", "2");
@@ -111,25 +107,26 @@ class BadInputTest {
     }
 
     @Test
-    void missingTextFileForPerplexity() {
-        assertOneLineError(CliRun.of("perplexity", "-f", tmp.resolve("absent.txt").toString()), 1, "absent.txt: no such file");
+    void serveLimitsOutOfRangeAreUsageErrors() {
+        assertOneLineError(CliRun.of("serve", "--read-timeout", "0"), 2, "--read-timeout must be > 0 seconds");
+        assertOneLineError(CliRun.of("serve", "--request-timeout", "-1"), 2, "--request-timeout must be >= 0 seconds");
+        assertOneLineError(CliRun.of("serve", "--max-connections", "0"), 2, "--max-connections must be >= 1");
+        assertOneLineError(CliRun.of("serve", "--max-tokens-limit", "-2"), 2, "--max-tokens-limit must be >= 0");
+        assertOneLineError(CliRun.of("serve", "--max-body-mib", "0"), 2, "--max-body-mib must be >= 1");
+        assertOneLineError(CliRun.of("serve", "--queue", "0"), 2, "--queue must be >= 1");
     }
 
-    /** A copy of llama-tiny with one metadata value replaced or one tensor's type changed to I8 (no kernels). */
-    private Path rewrite(String name, String key, GgufValue value, String i8Tensor) throws Exception {
-        Path out = tmp.resolve(name);
-        try (GgufFile in = GgufFile.open(Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf")); Arena arena = Arena.ofConfined()) {
-            GgufWriter w = new GgufWriter().putAll(in.metadata());
-            if (key != null) w.put(key, value);
-            for (GgufTensorInfo t : in.tensorInfos()) {
-                if (t.name().equals(i8Tensor)) {
-                    w.addTensor(t.name(), WeightType.I8, t.shape(), arena.allocate(WeightType.I8.bytesFor(t.elements())));
-                } else {
-                    w.addTensor(t.name(), t.type(), t.shape(), in.tensor(t.name()).data());
-                }
-            }
-            w.write(out);
-        }
-        return out;
+    /** A name no file can have (a NUL on Linux) is a bad flag value, exit 2; a valid name of an absent file is a file error, exit 1. */
+    @Test
+    void aFileNameTheOsCannotRepresentIsAUsageErrorWithItsControlCharacterEscaped() {
+        assertOneLineError(CliRun.of("info", "-m", "bad\u0000name.gguf"), 2, "-m: 'bad\\x00name.gguf' is not a valid file name (Nul character not allowed)");
+        assertOneLineError(CliRun.of("export-hf", "bad\u0000name.gguf", tmp.resolve("hf").toString()), 2, "MODEL: 'bad\\x00name.gguf' is not a valid file name");
+        assertOneLineError(CliRun.of("convert", "in\u0000dir", "out.gguf"), 2, "HF_DIR", "'in\\x00dir' is not a valid file name (Nul character not allowed)");
+        assertOneLineError(CliRun.of("generate", "-m", "two\nlines.gguf", "-p", "x"), 1, "two\\x0Alines.gguf: no such file");
+    }
+
+    @Test
+    void missingTextFileForPerplexity() {
+        assertOneLineError(CliRun.of("perplexity", "-f", tmp.resolve("absent.txt").toString()), 1, "absent.txt: no such file");
     }
 }

@@ -1,15 +1,10 @@
 package dev.bantam.cli;
 
-import dev.bantam.core.gguf.GgufFile;
-import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.gguf.GgufValue;
-import dev.bantam.core.gguf.GgufWriter;
-import dev.bantam.core.tensor.WeightType;
 import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +27,7 @@ class MalformedFileTest {
 
     @Test
     void aFloatWhereAnIntegerBelongsNamesTheKeyAndBothTypes() throws Exception {
-        Path file = rewrite(LLAMA, "float.gguf", w -> w.put("llama.block_count", GgufValue.ofF32(2f)), null, null);
+        Path file = GgufRewrite.copy(Fixtures.path(LLAMA), tmp.resolve("float.gguf"), GgufRewrite.put("llama.block_count", GgufValue.ofF32(2f)), null);
         assertFileError(CliRun.of("generate", "-m", file.toString(), "-p", "x", "-n", "1"), "float.gguf", "llama.block_count", "FLOAT32", "expected an integer");
         // info used to exit 0 with "dimensions: unavailable (null)"
         assertFileError(CliRun.of("info", "-m", file.toString()), "float.gguf", "llama.block_count", "FLOAT32");
@@ -40,22 +35,22 @@ class MalformedFileTest {
 
     @Test
     void aFloatAlignmentAndAFloatBosIdAreFileErrors() throws Exception {
-        Path align = rewrite(LLAMA, "align.gguf", w -> w.put("general.alignment", GgufValue.ofF32(32f)), null, null);
+        Path align = GgufRewrite.copy(Fixtures.path(LLAMA), tmp.resolve("align.gguf"), GgufRewrite.put("general.alignment", GgufValue.ofF32(32f)), null);
         assertFileError(CliRun.of("info", "-m", align.toString()), "align.gguf", "general.alignment", "FLOAT32", "expected an integer");
-        Path bos = rewrite(LLAMA, "bos.gguf", w -> w.put("tokenizer.ggml.bos_token_id", GgufValue.ofF32(1f)), null, null);
+        Path bos = GgufRewrite.copy(Fixtures.path(LLAMA), tmp.resolve("bos.gguf"), GgufRewrite.put("tokenizer.ggml.bos_token_id", GgufValue.ofF32(1f)), null);
         assertFileError(CliRun.of("generate", "-m", bos.toString(), "-p", "x", "-n", "1"), "bos.gguf", "tokenizer.ggml.bos_token_id", "FLOAT32");
     }
 
     @Test
     void aMalformedByteTokenNamesTheFileAndTheToken() throws Exception {
-        Path file = rewrite("tiny/llama-spm-tiny/llama-spm-tiny-f32.gguf", "bytes.gguf", w -> {}, "<0x41>", "<0xG1>");
+        Path file = GgufRewrite.copy(Fixtures.path("tiny/llama-spm-tiny/llama-spm-tiny-f32.gguf"), tmp.resolve("bytes.gguf"), GgufRewrite.replaceToken("<0x41>", "<0xG1>"), null);
         assertFileError(CliRun.of("tokenize", "-m", file.toString(), "x"), "bytes.gguf", "<0xG1>", "two hex digits");
     }
 
     @Test
     void aHugeGameContextIsCappedNotAllocated() throws Exception {
         for (long context : new long[] {2_000_000, Integer.MAX_VALUE}) {
-            Path file = rewrite(GAME, "ctx.gguf", w -> w.put("llama.context_length", GgufValue.ofU32((int) context)), null, null);
+            Path file = GgufRewrite.copy(Fixtures.path(GAME), tmp.resolve("ctx.gguf"), GgufRewrite.put("llama.context_length", GgufValue.ofU32((int) context)), null);
             CliRun run = CliRun.withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2");
             assertThat(run.exitCode()).as(run.err()).isZero();
         }
@@ -64,19 +59,19 @@ class MalformedFileTest {
     @Test
     void aRopeBaseOfZeroIsAFileErrorNotANaNSearch() throws Exception {
         // found by scripts/mutation-fuzz.sh: NaN priors made the search pick no child (NullPointerException)
-        Path file = rewrite(GAME, "rope0.gguf", w -> w.put("llama.rope.freq_base", GgufValue.ofU32(0)), null, null);
+        Path file = GgufRewrite.copy(Fixtures.path(GAME), tmp.resolve("rope0.gguf"), GgufRewrite.put("llama.rope.freq_base", GgufValue.ofU32(0)), null);
         assertFileError(CliRun.withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2"), "rope0.gguf", "rope.freq_base");
     }
 
     @Test
     void anI8HeadIsAFileError() throws Exception {
-        Path file = rewrite(GAME, "i8head.gguf", w -> {}, null, null, "head.policy.weight");
+        Path file = GgufRewrite.copy(Fixtures.path(GAME), tmp.resolve("i8head.gguf"), GgufRewrite.SAME, "head.policy.weight");
         assertFileError(CliRun.withInput("", "play", "-m", file.toString(), "--human", "none", "--simulations", "2"), "i8head.gguf", "head.policy.weight", "I8");
     }
 
     @Test
     void debugPrintsTheStackAsWell() throws Exception {
-        Path file = rewrite(LLAMA, "float.gguf", w -> w.put("llama.block_count", GgufValue.ofF32(2f)), null, null);
+        Path file = GgufRewrite.copy(Fixtures.path(LLAMA), tmp.resolve("float.gguf"), GgufRewrite.put("llama.block_count", GgufValue.ofF32(2f)), null);
         CliRun run = CliRun.of("generate", "--debug", "-m", file.toString(), "-p", "x");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).startsWith("bantam: ").contains("llama.block_count").contains("\tat ");
@@ -86,32 +81,5 @@ class MalformedFileTest {
     void messagesAreOneEscapedLine() {
         assertThat(ErrorHandling.oneLine("a\nb\u0000c\u001b[31m")).isEqualTo("a\\x0Ab\\x00c\\x1B[31m");
         assertThat(ErrorHandling.oneLine("x".repeat(100_000))).hasSizeLessThan(ErrorHandling.MAX_MESSAGE + 20);
-    }
-
-    private Path rewrite(String source, String name, java.util.function.Consumer<GgufWriter> edit, String oldToken, String newToken) throws Exception {
-        return rewrite(source, name, edit, oldToken, newToken, null);
-    }
-
-    /** A copy of a fixture with metadata edited, one token string replaced, or one tensor's type changed to I8. */
-    private Path rewrite(String source, String name, java.util.function.Consumer<GgufWriter> edit, String oldToken, String newToken, String i8Tensor) throws Exception {
-        Path out = tmp.resolve(name);
-        try (GgufFile in = GgufFile.open(Fixtures.path(source)); Arena arena = Arena.ofConfined()) {
-            GgufWriter w = new GgufWriter().putAll(in.metadata());
-            if (oldToken != null) {
-                String[] tokens = in.metadata().optStringArray("tokenizer.ggml.tokens").orElseThrow().clone();
-                for (int i = 0; i < tokens.length; i++) if (tokens[i].equals(oldToken)) tokens[i] = newToken;
-                w.put("tokenizer.ggml.tokens", GgufValue.ofArray(GgufValue.GgufArray.ofStrings(java.util.List.of(tokens))));
-            }
-            edit.accept(w);
-            for (GgufTensorInfo t : in.tensorInfos()) {
-                if (t.name().equals(i8Tensor)) {
-                    w.addTensor(t.name(), WeightType.I8, t.shape(), arena.allocate(WeightType.I8.bytesFor(t.elements())));
-                } else {
-                    w.addTensor(t.name(), t.type(), t.shape(), in.tensor(t.name()).data());
-                }
-            }
-            w.write(out);
-        }
-        return out;
     }
 }

@@ -1,11 +1,11 @@
 package dev.bantam.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bantam.core.cpu.Model;
 import dev.bantam.core.gguf.GgufFile;
 import dev.bantam.core.gguf.GgufTensorInfo;
 import dev.bantam.core.gguf.GgufValue;
 import dev.bantam.core.gguf.GgufWriter;
+import dev.bantam.core.model.GoldenLogits;
 import dev.bantam.core.model.LongRope;
 import dev.bantam.core.tensor.WeightType;
 import dev.bantam.onnx.OnnxExporter.Options;
@@ -23,6 +23,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,27 +47,13 @@ class OnnxArchGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama31-tiny", "qwen3-tiny", "gemma3-tiny", "phi3-tiny"})
     void fp32LogitsWithin1e3PrefillAndStepwiseAndGreedyIdentical(String model) throws Exception {
-        String dir = "arch/" + model + "/";
-        Options o = Options.defaults();
-        Result r = export(model, o);
-        float worst = 0;
+        Result r = export(model, Options.defaults());
         try (OrtRunner ort = new OrtRunner(r.model(), r.config(), true, false)) {
-            int vocab = r.config().vocabSize();
-            for (GoldenCase c : Fixtures.goldenCases(dir)) {
-                Agreement prefill = Agreement.of(c.logits(), ort.logits(c.tokens()), vocab);
-                Agreement stepwise = Agreement.of(c.logits(), ort.logitsStepByStep(c.tokens()), vocab);
-                System.out.printf("%s onnx fp32 %s: max |Δ| prefill %.2e, step by step %.2e%n", model, c.name(), prefill.maxAbsDiff(), stepwise.maxAbsDiff());
-                for (Agreement a : new Agreement[] {prefill, stepwise}) {
-                    assertThat(a.maxAbsDiff()).as("%s %s", model, c.name()).isLessThanOrEqualTo(1e-3f);
-                    assertThat(a.sameTop()).as("%s %s top-1", model, c.name()).isEqualTo(a.positions());
-                    worst = Math.max(worst, a.maxAbsDiff());
-                }
-            }
-            JsonNode greedy = Fixtures.json(dir + "golden.json").get("greedy");
-            int[] expected = Fixtures.ints(greedy.get("new_tokens"));
-            assertThat(ort.greedy(Fixtures.ints(greedy.get("prompt_tokens")), expected.length)).as(model + " greedy").containsExactly(expected);
+            Map<String, GoldenLogits.LogitsPath> paths = new LinkedHashMap<>();
+            paths.put("prefill", ort::logits);
+            paths.put("step by step", ort::logitsStepByStep);
+            GoldenLogits.assertMatch(model + " onnx fp32", model, r.config().vocabSize(), paths, ort::greedy);
         }
-        System.out.printf("%s onnx fp32: max |Δ| over every case and path %.2e%n", model, worst);
     }
 
     /** The reduced-precision exports of the same rows run, through the cache too, and keep the golden top-1 by the fp16/int8 rules of OnnxExportTest. */

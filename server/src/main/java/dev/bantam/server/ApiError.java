@@ -14,11 +14,18 @@ public final class ApiError extends RuntimeException {
     private final String code;
 
     public ApiError(int status, String type, String param, String code, String message) {
-        super(message, null, false, false);
+        super(cut(message), null, false, false);
         this.status = status;
         this.type = type;
         this.param = param;
         this.code = code;
+    }
+
+    /** Messages quote what the client sent (a model name, a value): a long one is cut, so an answer never echoes a flood. */
+    static final int MAX_MESSAGE = 500;
+
+    private static String cut(String message) {
+        return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE) + "… (cut)";
     }
 
     /** 400 for a field that is missing, of the wrong type or out of range. */

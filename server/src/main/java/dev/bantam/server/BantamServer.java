@@ -1,6 +1,5 @@
 package dev.bantam.server;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,6 +10,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,20 +27,28 @@ import java.util.concurrent.Callable;
  * before the model is loaded: {@code /health} says 503 until it is ready.
  */
 public final class BantamServer implements AutoCloseable {
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = RequestJson.mapper();
     private final ServerConfig config;
     private final Metrics metrics = new Metrics();
     private final WebServer web;
+    private final SlowClientGuard slowClients;
+    private final RequestDeadline deadline;
     private volatile ServedModel model;
     private volatile Scheduler scheduler;
     private volatile OpenAiApi api;
 
     private BantamServer(ServerConfig config) {
         this.config = config;
+        this.slowClients = new SlowClientGuard(config.readTimeout());
+        this.deadline = new RequestDeadline(config.requestTimeout());
         this.web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes())
+                .maxTcpConnections(config.maxConnections())
+                .connectionOptions(slowClients.socketOptions())
+                .addProtocol(Http1Config.builder().addReceiveListener(slowClients).build())
+                .directHandlers(TransportErrors.all(json, config.maxBodyBytes()))
                 .routing(this::routes)
                 .build();
     }
@@ -67,7 +75,7 @@ public final class BantamServer implements AutoCloseable {
     }
 
     private void serve(ServedModel m) {
-        this.api = new OpenAiApi(json, m);
+        this.api = new OpenAiApi(json, m, config.maxTokens() > 0 ? config.maxTokens() : m.slots().contextSize());
         this.scheduler = new Scheduler(m.slots(), config.queue(), metrics);
         this.model = m;
     }
@@ -94,6 +102,7 @@ public final class BantamServer implements AutoCloseable {
                 }
             }
             metrics.request(res.status().code());
+            slowClients.answered(req);
         });
         // handlers throw ApiError for bad requests; anything else is the server's fault, never a crash
         r.error(ApiError.class, (req, res, e) -> error(res, e));
@@ -158,7 +167,7 @@ public final class BantamServer implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         List<GenerationEvent.TokenLogprob> lps = new ArrayList<>();
         while (true) {
-            switch (job.events.take()) {
+            switch (deadline.next(job)) {
                 case GenerationEvent.Text t -> {
                     text.append(t.text());
                     if (t.logprob() != null) lps.add(t.logprob());
@@ -177,7 +186,7 @@ public final class BantamServer implements AutoCloseable {
 
     /** Server-sent events: one {@code data:} chunk per piece of text, then {@code data: [DONE]}. A failed write cancels the job. */
     private void stream(OpenAiApi.Parsed p, Job job, String id, long created, ServerResponse res) throws InterruptedException {
-        GenerationEvent first = job.events.take();
+        GenerationEvent first = deadline.next(job);
         if (first instanceof GenerationEvent.Failed f) {
             error(res, f.error());
             return;
@@ -218,7 +227,7 @@ public final class BantamServer implements AutoCloseable {
                         return;
                     }
                 }
-                e = job.events.take();
+                e = deadline.next(job);
             }
         } catch (IOException | java.io.UncheckedIOException closed) {
             job.cancel();
@@ -235,11 +244,8 @@ public final class BantamServer implements AutoCloseable {
 
     private JsonNode body(ServerRequest req) {
         String text = req.content().as(String.class);
-        try {
-            return json.readTree(text);
-        } catch (JacksonException e) {
-            throw ApiError.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
-        }
+        slowClients.read(req);
+        return RequestJson.parse(json, text);
     }
 
     private void send(ServerResponse res, ObjectNode body) {
@@ -270,6 +276,7 @@ public final class BantamServer implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        slowClients.close();
         if (scheduler != null) scheduler.close();
         else if (model != null) model.close();
     }

@@ -25,10 +25,13 @@ final class OpenAiApi {
     static final int MAX_TOP_LOGPROBS = 20;
     private final ObjectMapper json;
     private final ServedModel model;
+    private final int maxTokensLimit;
 
-    OpenAiApi(ObjectMapper json, ServedModel model) {
+    /** @param maxTokensLimit the largest {@code max_tokens} a request may ask for ({@link ServerConfig#maxTokens()}) */
+    OpenAiApi(ObjectMapper json, ServedModel model, int maxTokensLimit) {
         this.json = json;
         this.model = model;
+        this.maxTokensLimit = maxTokensLimit;
     }
 
     enum Endpoint { CHAT, COMPLETION }
@@ -46,8 +49,11 @@ final class OpenAiApi {
         int n = f.integer("n", 1, Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (n != 1) throw ApiError.invalid("n", "'n' must be 1 (one choice per request), got " + n);
         String maxName = f.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        int maxTokens = f.integer(maxName, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int maxTokens = f.integer(maxName, maxTokensLimit, Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (maxTokens <= 0) throw ApiError.invalid(maxName, "'" + maxName + "' must be >= 1, got " + maxTokens);
+        // refused rather than clamped, as OpenAI does: a client that asks for more than it can get is told so
+        if (maxTokens > maxTokensLimit) throw ApiError.invalid(maxName, "'%s' must be at most %d (the server's --max-tokens-limit), got %d"
+                .formatted(maxName, maxTokensLimit, maxTokens));
         if (endpoint == Endpoint.COMPLETION && !f.has(maxName)) maxTokens = 16; // OpenAI's default for completions
         float temperature = (float) f.number("temperature", 0.8, 0, 2);
         float topP = (float) f.number("top_p", 0.95, Double.MIN_VALUE, 1);

@@ -15,9 +15,11 @@ final class ServerFixture implements AutoCloseable {
     final HttpClient http = HttpClient.newHttpClient();
 
     ServerFixture(int parallel, int queue, String apiKey, int context) throws Exception {
-        var options = new SessionOptions(2, context, parallel);
-        server = BantamServer.start(new ServerConfig("127.0.0.1", 0, queue, apiKey, 1 << 16),
-                () -> BantamServer.open(Fixtures.defaultModel("austen-llama-7m"), new CpuBackend(), options));
+        this(new ServerConfig("127.0.0.1", 0, queue, apiKey, 1 << 16), new SessionOptions(2, context, parallel));
+    }
+
+    ServerFixture(ServerConfig config, SessionOptions options) throws Exception {
+        server = BantamServer.start(config, () -> BantamServer.open(Fixtures.defaultModel("austen-llama-7m"), new CpuBackend(), options));
     }
 
     String base() { return "http://127.0.0.1:" + server.port(); }

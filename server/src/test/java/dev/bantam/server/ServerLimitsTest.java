@@ -76,7 +76,7 @@ class ServerLimitsTest {
     @Test
     void aClientThatDisconnectsMidStreamFreesItsSlot() throws Exception {
         double freedBefore = f.metric("bantam_cancel_to_free_seconds_count");
-        String body = "{\"prompt\":\"Emma\",\"max_tokens\":100000,\"ignore_eos\":true,\"stream\":true}";
+        String body = "{\"prompt\":\"Emma\",\"max_tokens\":128,\"ignore_eos\":true,\"stream\":true}";
         try (Socket s = new Socket("127.0.0.1", f.server.port())) {
             s.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Arguments: {@code seconds seed outDir seed...} (a seed is a .gguf or .onnx file or a folder).
  * Prints, and writes to outDir/summary.txt, the counts per family, the exit codes, the usage-error
- * lines and one line per defect kind; the first mutants of each defect kind are kept in outDir.
+ * lines and one line per defect kind (and the same as outDir/counts.tsv, {@link RunCounts}); the
+ * first mutants of each defect kind are kept in outDir. {@code merge outDir workerDir...} sums
+ * the counts of parallel runs into outDir/summary.txt.
  */
 public final class MutationHarness {
     private static final long TIMEOUT_MS = 5_000;
@@ -42,6 +44,13 @@ public final class MutationHarness {
     private static final Map<String, Integer> SHARE = Map.of("gguf", 2, "onnx", 1, "safetensors", 1);
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("merge")) {
+            // merge OUT_DIR WORKER_DIR...: the parallel workers' counts summed into OUT_DIR/summary.txt
+            List<Path> workers = new ArrayList<>();
+            for (int i = 2; i < args.length; i++) workers.add(Path.of(args[i]));
+            RunCounts.merge(Path.of(args[1]), workers).summary().forEach(REAL_OUT::println);
+            return;
+        }
         long seconds = Long.parseLong(args[0]);
         long seed = Long.parseLong(args[1]);
         Path outDir = Files.createDirectories(Path.of(args[2]));
@@ -55,10 +64,8 @@ public final class MutationHarness {
         byFamily.keySet().forEach(f -> { for (int i = 0; i < SHARE.getOrDefault(f, 1); i++) schedule.add(f); });
         Random r = new Random(seed);
         ExecutorService pool = Executors.newCachedThreadPool(t -> { Thread th = new Thread(t); th.setDaemon(true); return th; });
-        Map<String, Integer> defects = new TreeMap<>();
-        Map<String, Integer> exits = new TreeMap<>();
-        Map<String, Integer> filesByFamily = new TreeMap<>();
-        Map<String, Integer> usageMessages = new TreeMap<>();
+        RunCounts counts = new RunCounts();
+        Map<String, Long> defects = counts.defects;
         long files = 0, runs = 0;
         long started = System.nanoTime();
         long end = started + seconds * 1_000_000_000L;
@@ -69,7 +76,7 @@ public final class MutationHarness {
             Target target = family.get(r.nextInt(family.size()));
             String what = target.mutate(r);
             files++;
-            filesByFamily.merge(target.family(), 1, Integer::sum);
+            RunCounts.add(counts.files, target.family(), 1);
             int previous = 0;
             for (Target.Step step : target.steps()) {
                 if (step.onlyAfterSuccess() && previous != 0) break;
@@ -78,11 +85,11 @@ public final class MutationHarness {
                 Files.write(inFlight, (target.seed() + ": " + what + " :: " + String.join(" ", cmd) + "\n").getBytes(StandardCharsets.UTF_8));
                 runs++;
                 int[] code = {-1};
-                String defect = run(pool, cmd, exits, code, usageMessages);
+                String defect = run(pool, cmd, counts.exits, code, counts.usage);
                 if (defect == null) defect = target.check(step, code[0]);
                 previous = code[0];
                 if (defect != null) {
-                    int n = defects.merge(cmd[0] + ": " + defect, 1, Integer::sum);
+                    long n = defects.merge(cmd[0] + ": " + defect, 1L, Long::sum);
                     if (n <= 3) {
                         Path keep = outDir.resolve("defect-" + defects.size() + "-" + n);
                         target.keep(keep);
@@ -90,20 +97,17 @@ public final class MutationHarness {
                     }
                 }
             }
-            if (files % 1000 == 0) REAL_OUT.printf("... %d files %s, %d runs, %d defects%n", files, filesByFamily, runs, defects.values().stream().mapToInt(i -> i).sum());
+            if (files % 1000 == 0) REAL_OUT.printf("... %d files %s, %d runs, %d defects%n", files, counts.files, runs, RunCounts.sum(defects));
         }
         System.setIn(oldIn);
         Files.deleteIfExists(inFlight);
-        long took = (System.nanoTime() - started) / 1_000_000_000L;
-        List<String> summary = new ArrayList<>();
-        summary.add("mutation run: %d files %s, %d command runs, %d seeds, seed %d, %d s".formatted(files, filesByFamily, runs, args.length - 3, seed, took));
-        summary.add("exit codes: " + exits);
-        summary.add("runs over 5 s wall clock that then ended (slow on a shared machine, not hung): " + SLOW.get());
-        usageMessages.forEach((k, v) -> summary.add("exit 2 ×" + v + ": " + k));
-        defects.forEach((k, v) -> summary.add("defect ×" + v + ": " + k));
-        summary.add("defects: " + defects.values().stream().mapToInt(i -> i).sum());
-        summary.forEach(REAL_OUT::println);
-        Files.write(outDir.resolve("summary.txt"), summary);
+        counts.totals.put("runs", runs);
+        counts.totals.put("slow", SLOW.get());
+        counts.totals.put("seconds", (System.nanoTime() - started) / 1_000_000_000L);
+        counts.totals.put("seeds", (long) (args.length - 3));
+        counts.randomSeeds.add(seed);
+        counts.write(outDir);
+        counts.summary().forEach(REAL_OUT::println);
         System.exit(0);
     }
 
@@ -121,7 +125,7 @@ public final class MutationHarness {
     }
 
     /** Runs one command on the mutant; returns what is wrong with how it ended, or null. */
-    private static String run(ExecutorService pool, String[] cmd, Map<String, Integer> exits, int[] exitCode, Map<String, Integer> usageMessages) throws Exception {
+    private static String run(ExecutorService pool, String[] cmd, Map<String, Long> exits, int[] exitCode, Map<String, Long> usageMessages) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setIn(InputStream.nullInputStream());
         System.setOut(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
@@ -147,12 +151,12 @@ public final class MutationHarness {
             System.setOut(REAL_OUT);
             System.setErr(REAL_ERR);
         }
-        exits.merge(cmd[0] + "=" + code, 1, Integer::sum);
+        RunCounts.add(exits, cmd[0] + "=" + code, 1);
         exitCode[0] = code;
         String text = err.toString(StandardCharsets.UTF_8).replaceAll("[^\n]*\r", "");
         // the conventions: 0 done, 1 a file that cannot be used, 2 a usage error (kept apart for review)
         if (code != 0 && code != 1 && code != 2) return "exit code " + code;
-        if (code == 2) usageMessages.merge(cmd[0] + ": " + text.lines().findFirst().orElse("").replaceAll("/\\S+", "PATH").replaceAll("\\d+", "N"), 1, Integer::sum);
+        if (code == 2) RunCounts.add(usageMessages, cmd[0] + ": " + text.lines().findFirst().orElse("").replaceAll("/\\S+", "PATH").replaceAll("\\d+", "N"), 1);
         if (text.contains("\tat ") || text.contains("Exception in thread")) return "stack trace";
         if (text.contains("out of memory") || text.contains("OutOfMemoryError")) return "out of memory";
         if (text.contains("internal error")) return "internal error: " + signature(text);

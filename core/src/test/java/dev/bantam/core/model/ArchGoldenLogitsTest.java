@@ -1,13 +1,12 @@
 package dev.bantam.core.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bantam.core.cpu.KvCache;
-import dev.bantam.testing.Agreement;
 import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The architectures of the models people download (fixtures/arch, specs/architectures.md) against
@@ -19,27 +18,13 @@ class ArchGoldenLogitsTest {
     @ParameterizedTest
     @ValueSource(strings = {"llama31-tiny", "qwen3-tiny", "gemma3-tiny", "phi3-tiny"})
     void f32LogitsWithin1e3AndGreedyContinuationIdentical(String model) throws Exception {
-        String dir = "arch/" + model + "/";
-        float worst = 0;
-        try (var engine = new ForwardHarness(Fixtures.path(dir + model + "-f32.gguf"), 2)) {
-            int vocab = engine.config.vocabSize();
-            for (Fixtures.GoldenCase c : Fixtures.goldenCases(dir)) {
-                Agreement prefill = Agreement.of(c.logits(), engine.logits(c.tokens()), vocab);
-                Agreement stepwise = Agreement.of(c.logits(), engine.logitsStepByStep(c.tokens()), vocab);
-                Agreement chunked = Agreement.of(c.logits(), logitsInTwoChunks(engine, c.tokens()), vocab);
-                System.out.printf("%s %s: max |Δ| prefill %.2e, decode %.2e, two chunks %.2e%n",
-                        model, c.name(), prefill.maxAbsDiff(), stepwise.maxAbsDiff(), chunked.maxAbsDiff());
-                for (var a : new Agreement[] {prefill, stepwise, chunked}) {
-                    assertThat(a.maxAbsDiff()).as("%s %s", model, c.name()).isLessThanOrEqualTo(1e-3f);
-                    assertThat(a.sameTop()).as("%s %s top-1", model, c.name()).isEqualTo(a.positions());
-                    worst = Math.max(worst, a.maxAbsDiff());
-                }
-            }
-            JsonNode greedy = Fixtures.json(dir + "golden.json").get("greedy");
-            int[] expected = Fixtures.ints(greedy.get("new_tokens"));
-            assertThat(engine.greedy(Fixtures.ints(greedy.get("prompt_tokens")), expected.length)).as(model + " greedy").containsExactly(expected);
+        try (var engine = new ForwardHarness(Fixtures.path("arch/" + model + "/" + model + "-f32.gguf"), 2)) {
+            Map<String, GoldenLogits.LogitsPath> paths = new LinkedHashMap<>();
+            paths.put("prefill", engine::logits);
+            paths.put("decode", engine::logitsStepByStep);
+            paths.put("two chunks", tokens -> logitsInTwoChunks(engine, tokens));
+            GoldenLogits.assertMatch(model, model, engine.config.vocabSize(), paths, engine::greedy);
         }
-        System.out.printf("%s: max |Δ| over every case and path %.2e%n", model, worst);
     }
 
     /** The first half in one prefill, the rest in a second one over the cache: windowed attention with a cached prefix. */
