@@ -120,7 +120,9 @@ public final class BantamServer implements AutoCloseable {
             if (content == null) throw ApiError.invalid("content", "'content' is required");
             var tok = model.slots().tokenizer();
             ArrayNode ids = json.createObjectNode().putArray("tokens");
-            for (int id : tok.encode(content, f.bool("add_special", false), true)) ids.add(id);
+            // add_special adds BOS where the model wants one (llama-server's rule), so the ids prompt /v1/completions as the text would
+            boolean addSpecial = f.bool("add_special", false) && tok.addBosByDefault();
+            for (int id : tok.encode(content, addSpecial, true)) ids.add(id);
             ObjectNode o = json.createObjectNode();
             o.set("tokens", ids);
             send(res, o);

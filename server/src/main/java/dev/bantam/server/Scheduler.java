@@ -116,6 +116,7 @@ final class Scheduler implements AutoCloseable {
         int[] tokens = new int[ids.length];
         for (int i = 0; i < ids.length; i++) tokens[i] = pending[ids[i]];
         Logits logits = slots.decode(ids, tokens);
+        metrics.decodeStep(ids.length);
         long now = System.nanoTime();
         for (int i = 0; i < ids.length; i++) {
             int s = ids[i];
