@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -27,6 +28,10 @@ import java.util.concurrent.Callable;
  * before the model is loaded: {@code /health} says 503 until it is ready.
  */
 public final class BantamServer implements AutoCloseable {
+    /** How long a non-streamed reply goes without a write to its connection (see {@link #whole}). */
+    static final long HEARTBEAT_MILLIS = 1000;
+    /** The status /metrics counts a request under when its client left before the reply was sent (nginx's 499). */
+    static final int CLIENT_CLOSED = 499;
     private final ObjectMapper json = new ObjectMapper();
     private final ServerConfig config;
     private final Metrics metrics = new Metrics();
@@ -89,6 +94,10 @@ public final class BantamServer implements AutoCloseable {
             } else {
                 try {
                     chain.proceed();
+                } catch (ServerConnectionException gone) {
+                    // the client left mid-reply (its job is cancelled): nobody to answer; Helidon closes the connection
+                    metrics.request(CLIENT_CLOSED);
+                    throw gone;
                 } catch (RuntimeException e) {
                     if (!res.isSent()) error(res, e instanceof ApiError a ? a : new ApiError(500, "server_error", null, null, "internal error: " + e));
                 }
@@ -156,25 +165,66 @@ public final class BantamServer implements AutoCloseable {
         else whole(p, job, id, created, res);
     }
 
+    /**
+     * The whole reply in one body. While it is generated (or waits for a slot) a blank is written
+     * every {@link #HEARTBEAT_MILLIS}: JSON allows leading whitespace, and a write is the only way
+     * a blocking handler learns that its client has gone, so that the job is cancelled and its slot
+     * freed instead of generating for no one. The status is then sent with the first blank, so a
+     * failure after it comes as a 200 whose body is the error.
+     */
     private void whole(OpenAiApi.Parsed p, Job job, String id, long created, ServerResponse res) throws InterruptedException {
         StringBuilder text = new StringBuilder();
         List<GenerationEvent.TokenLogprob> lps = new ArrayList<>();
-        while (true) {
-            switch (job.events.take()) {
-                case GenerationEvent.Text t -> {
-                    text.append(t.text());
-                    if (t.logprob() != null) lps.add(t.logprob());
+        OutputStream early = null;
+        long heartbeat = System.nanoTime() + HEARTBEAT_MILLIS * 1_000_000;
+        try {
+            while (true) {
+                if (System.nanoTime() >= heartbeat) {
+                    if (early == null) {
+                        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                        early = res.outputStream();
+                    }
+                    early.write(' ');
+                    early.flush();
+                    heartbeat = System.nanoTime() + HEARTBEAT_MILLIS * 1_000_000;
                 }
-                case GenerationEvent.Done d -> {
-                    send(res, api.whole(p, id, created, text.toString(), lps, d));
-                    return;
+                GenerationEvent e = job.events.poll(heartbeat - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                switch (e) {
+                    case null -> { }
+                    case GenerationEvent.Text t -> {
+                        text.append(t.text());
+                        if (t.logprob() != null) lps.add(t.logprob());
+                    }
+                    case GenerationEvent.Done d -> {
+                        ObjectNode body = api.whole(p, id, created, text.toString(), lps, d);
+                        if (early == null) send(res, body);
+                        else finishEarly(early, body);
+                        return;
+                    }
+                    case GenerationEvent.Failed f -> {
+                        if (early == null) error(res, f.error());
+                        else finishEarly(early, f.error().body(json));
+                        return;
+                    }
                 }
-                case GenerationEvent.Failed f -> {
-                    error(res, f.error());
-                    return;
+            }
+        } catch (IOException | RuntimeException closed) {
+            // Helidon reports a closed connection as an IOException or its own unchecked exceptions
+            job.cancel();
+            // closed here, so that Helidon does not fail closing it after the handler returns
+            if (early != null) {
+                try {
+                    early.close();
+                } catch (IOException | RuntimeException alsoClosed) {
+                    // the connection is gone either way
                 }
             }
         }
+    }
+
+    private void finishEarly(OutputStream out, ObjectNode body) throws IOException {
+        out.write(json.writeValueAsBytes(body));
+        out.close();
     }
 
     /** Server-sent events: one {@code data:} chunk per piece of text, then {@code data: [DONE]}. A failed write cancels the job. */

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Model files for the server's tests, written next to the test: the fixtures' models with a chat template of choice. */
 final class TestModels {
@@ -32,9 +33,18 @@ final class TestModels {
 
     /** A copy of the embedded austen-llama-7m that carries the chat template of {@code family} (qwen3, llama3_1, gemma3). */
     static Path austenWithTemplate(Path dir, String family) throws IOException {
-        Path out = dir.resolve("austen-" + family + ".gguf");
+        return austenWith(dir.resolve("austen-" + family + ".gguf"), Map.of("tokenizer.chat_template", GgufValue.of(template(family))));
+    }
+
+    /** A copy of austen-llama-7m with a context of {@code positions} (its RoPE extrapolates; what matters is time to fill it). */
+    static Path austenWithContext(Path dir, int positions) throws IOException {
+        return austenWith(dir.resolve("austen-ctx" + positions + ".gguf"), Map.of("llama.context_length", GgufValue.ofU32(positions)));
+    }
+
+    private static Path austenWith(Path out, Map<String, GgufValue> metadata) throws IOException {
         try (GgufFile in = GgufFile.open(Fixtures.defaultModel("austen-llama-7m"))) {
-            GgufWriter w = new GgufWriter().putAll(in.metadata()).put("tokenizer.chat_template", GgufValue.of(template(family)));
+            GgufWriter w = new GgufWriter().putAll(in.metadata());
+            metadata.forEach(w::put);
             for (GgufTensorInfo t : in.tensorInfos()) w.addTensor(t.name(), t.type(), t.shape(), in.tensor(t.name()).data());
             w.write(out);
         }
