@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Soak test of `bantam serve`: starts it, runs a bounded loop of concurrent requests (chat and
 completions, streamed and not, some cancelled mid-stream by closing the connection) for a given
-time, then prints the server's resident memory at the start and the end and every status seen.
+time, then prints the server's resident memory at the start and the end and every status seen,
+and, to tell a leak from a heap that grew to its limit, the JVM's heap after a full GC and its
+native memory summary (jcmd) at both ends.
 
     scripts/serve-soak.py [--minutes 10] [--workers 16] [--parallel 4] [--queue 8] [--port 18480]
+                          [--java-opts "-Xmx256m -XX:NativeMemoryTracking=summary"]
 
 Exit status 1 when anything but 200 and 429 was seen, or the server died."""
 import argparse, collections, http.client, json, os, random, subprocess, sys, threading, time
@@ -15,12 +18,14 @@ ap.add_argument("--parallel", type=int, default=4)
 ap.add_argument("--queue", type=int, default=8)
 ap.add_argument("--port", type=int, default=18480)
 ap.add_argument("--threads", type=int, default=2)
+ap.add_argument("--java-opts", default="-Xmx256m -XX:NativeMemoryTracking=summary",
+                help="BANTAM_JAVA_OPTS for the server: a fixed heap, so that growth past it would be a leak")
 a = ap.parse_args()
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 server = subprocess.Popen([os.path.join(root, "bantam"), "serve", "--port", str(a.port), "-t", str(a.threads),
                            "--parallel", str(a.parallel), "--queue", str(a.queue), "-c", "512"],
-                          stderr=open("/tmp/serve-soak-server.log", "w"))
+                          stderr=open("/tmp/serve-soak-server.log", "w"), env=dict(os.environ, BANTAM_JAVA_OPTS=a.java_opts))
 
 def rss_kib():
     # the JVM is the launcher's child (or the launcher itself after exec)
@@ -32,6 +37,18 @@ def rss_kib():
                 if line.startswith("VmRSS:"): total = max(total, int(line.split()[1]))
         except OSError: pass
     return total
+
+def jcmd(*command):
+    # the JVM's own jcmd (the launcher execs java, so the server's pid is the JVM's)
+    tool = os.path.join(os.path.dirname(os.readlink(f"/proc/{server.pid}/exe")), "jcmd")
+    return subprocess.run([tool, str(server.pid), *command], capture_output=True, text=True).stdout
+
+def jvm_memory():
+    """Heap used after a full GC, and the native memory tracker's committed total (when it is on)."""
+    jcmd("GC.run")
+    heap = next((l.strip() for l in jcmd("GC.heap_info").splitlines() if "heap" in l and "used" in l), "heap: n/a")
+    nmt = next((l.strip() for l in jcmd("VM.native_memory", "summary").splitlines() if l.startswith("Total")), "NMT: off")
+    return heap + " | NMT " + nmt
 
 def request(path, body, cancel_after=None):
     c = http.client.HTTPConnection("127.0.0.1", a.port, timeout=120)
@@ -54,6 +71,7 @@ else:
     sys.exit("bantam serve did not come up; see /tmp/serve-soak-server.log")
 
 start_rss = rss_kib()
+start_jvm = jvm_memory()
 counts = collections.Counter()
 lock = threading.Lock()
 deadline = time.time() + a.minutes * 60
@@ -83,11 +101,14 @@ for t in threads: t.start()
 for t in threads: t.join()
 time.sleep(2)
 end_rss = rss_kib()
+end_jvm = jvm_memory()
 metrics = http.client.HTTPConnection("127.0.0.1", a.port); metrics.request("GET", "/metrics"); m = metrics.getresponse().read().decode()
 alive = server.poll() is None
 server.terminate(); server.wait(10)
 print(f"minutes {a.minutes}  workers {a.workers}  parallel {a.parallel}  queue {a.queue}")
-print(f"RSS start {start_rss / 1024:.1f} MiB  end {end_rss / 1024:.1f} MiB")
+print(f"RSS start {start_rss / 1024:.1f} MiB  end {end_rss / 1024:.1f} MiB  (java opts: {a.java_opts})")
+print("JVM start: " + start_jvm)
+print("JVM end:   " + end_jvm)
 print("results " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
 for line in m.splitlines():
     if line.startswith(("bantam_requests_total", "bantam_busy_slots", "bantam_cancel_to_free_seconds_count", "bantam_cancel_to_free_seconds_sum", "bantam_generated_tokens_total")): print(line)

@@ -49,6 +49,8 @@ final class Scheduler implements AutoCloseable {
             try {
                 admit();
                 if (!decodeStep()) {
+                    // the gauges first: a slot freed by this step must not read busy while the scheduler idles
+                    metrics.slots(busy(), kvPositions(), (long) slots.slots() * slots.contextSize());
                     Job next = queue.poll(50, TimeUnit.MILLISECONDS);
                     if (next != null) start(next);
                 }
