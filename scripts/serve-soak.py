@@ -47,8 +47,10 @@ def jvm_memory():
     """Heap used after a full GC, and the native memory tracker's committed total (when it is on)."""
     jcmd("GC.run")
     heap = next((l.strip() for l in jcmd("GC.heap_info").splitlines() if "heap" in l and "used" in l), "heap: n/a")
-    nmt = next((l.strip() for l in jcmd("VM.native_memory", "summary").splitlines() if l.startswith("Total")), "NMT: off")
-    return heap + " | NMT " + nmt
+    summary = jcmd("VM.native_memory", "summary").splitlines()
+    nmt = next((l.strip() for l in summary if l.startswith("Total")), "NMT: off")
+    java_heap = next((l.strip() for l in summary if "Java Heap" in l), "")
+    return f"{heap} | NMT {nmt} | {java_heap} | RSS after the GC {rss_kib() / 1024:.1f} MiB"
 
 def request(path, body, cancel_after=None):
     c = http.client.HTTPConnection("127.0.0.1", a.port, timeout=120)
@@ -63,15 +65,17 @@ def request(path, body, cancel_after=None):
     finally:
         c.close()
 
-for _ in range(300):
+for _ in range(600):
     try:
         if request("/tokenize", {"content": "x"}) == "200": break
-    except OSError: time.sleep(1)
+    except OSError: pass
+    time.sleep(0.2)  # not listening yet, or 503 while the model loads
 else:
     sys.exit("bantam serve did not come up; see /tmp/serve-soak-server.log")
 
 start_rss = rss_kib()
 start_jvm = jvm_memory()
+jcmd("VM.native_memory", "baseline")
 counts = collections.Counter()
 lock = threading.Lock()
 deadline = time.time() + a.minutes * 60
@@ -102,6 +106,9 @@ for t in threads: t.join()
 time.sleep(2)
 end_rss = rss_kib()
 end_jvm = jvm_memory()
+# which of the JVM's native areas grew since the start (NMT's diff against the baseline)
+grown = [" ".join(l.split()) for l in jcmd("VM.native_memory", "summary.diff").splitlines()
+         if l.lstrip().startswith("-") and "committed=" in l and "(reserved" in l]
 metrics = http.client.HTTPConnection("127.0.0.1", a.port); metrics.request("GET", "/metrics"); m = metrics.getresponse().read().decode()
 alive = server.poll() is None
 server.terminate(); server.wait(10)
@@ -109,6 +116,8 @@ print(f"minutes {a.minutes}  workers {a.workers}  parallel {a.parallel}  queue {
 print(f"RSS start {start_rss / 1024:.1f} MiB  end {end_rss / 1024:.1f} MiB  (java opts: {a.java_opts})")
 print("JVM start: " + start_jvm)
 print("JVM end:   " + end_jvm)
+print("NMT areas, committed since the start:")
+for line in grown: print("  " + line)
 print("results " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
 for line in m.splitlines():
     if line.startswith(("bantam_requests_total", "bantam_busy_slots", "bantam_cancel_to_free_seconds_count", "bantam_cancel_to_free_seconds_sum", "bantam_generated_tokens_total")): print(line)
