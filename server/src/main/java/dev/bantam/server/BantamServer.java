@@ -177,54 +177,60 @@ public final class BantamServer implements AutoCloseable {
         List<GenerationEvent.TokenLogprob> lps = new ArrayList<>();
         OutputStream early = null;
         long heartbeat = System.nanoTime() + HEARTBEAT_MILLIS * 1_000_000;
-        try {
-            while (true) {
-                if (System.nanoTime() >= heartbeat) {
-                    if (early == null) {
-                        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                        early = res.outputStream();
-                    }
-                    early.write(' ');
-                    early.flush();
-                    heartbeat = System.nanoTime() + HEARTBEAT_MILLIS * 1_000_000;
+        while (true) {
+            if (System.nanoTime() >= heartbeat) {
+                if (early == null) {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    early = res.outputStream();
                 }
-                GenerationEvent e = job.events.poll(heartbeat - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
-                switch (e) {
-                    case null -> { }
-                    case GenerationEvent.Text t -> {
-                        text.append(t.text());
-                        if (t.logprob() != null) lps.add(t.logprob());
-                    }
-                    case GenerationEvent.Done d -> {
-                        ObjectNode body = api.whole(p, id, created, text.toString(), lps, d);
-                        if (early == null) send(res, body);
-                        else finishEarly(early, body);
-                        return;
-                    }
-                    case GenerationEvent.Failed f -> {
-                        if (early == null) error(res, f.error());
-                        else finishEarly(early, f.error().body(json));
-                        return;
-                    }
+                if (!written(early, BLANK, false)) {
+                    job.cancel();
+                    return;
                 }
+                heartbeat = System.nanoTime() + HEARTBEAT_MILLIS * 1_000_000;
             }
-        } catch (IOException | RuntimeException closed) {
-            // Helidon reports a closed connection as an IOException or its own unchecked exceptions
-            job.cancel();
-            // closed here, so that Helidon does not fail closing it after the handler returns
-            if (early != null) {
-                try {
-                    early.close();
-                } catch (IOException | RuntimeException alsoClosed) {
-                    // the connection is gone either way
+            switch (job.events.poll(heartbeat - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                case null -> { }
+                case GenerationEvent.Text t -> {
+                    text.append(t.text());
+                    if (t.logprob() != null) lps.add(t.logprob());
+                }
+                case GenerationEvent.Done d -> {
+                    ObjectNode body = api.whole(p, id, created, text.toString(), lps, d);
+                    if (early == null) send(res, body);
+                    else written(early, bytes(body), true);
+                    return;
+                }
+                case GenerationEvent.Failed f -> {
+                    if (early == null) error(res, f.error());
+                    else written(early, bytes(f.error().body(json)), true);
+                    return;
                 }
             }
         }
     }
 
-    private void finishEarly(OutputStream out, ObjectNode body) throws IOException {
-        out.write(json.writeValueAsBytes(body));
-        out.close();
+    private static final byte[] BLANK = {' '};
+
+    /** Writes and flushes (or closes, when {@code last}); false when the client has gone. */
+    private static boolean written(OutputStream out, byte[] bytes, boolean last) {
+        try {
+            out.write(bytes);
+            if (last) out.close();
+            else out.flush();
+            return true;
+        } catch (IOException | RuntimeException closed) {
+            // Helidon reports a closed connection as an IOException or its own unchecked exceptions
+            return false;
+        }
+    }
+
+    private byte[] bytes(ObjectNode body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Server-sent events: one {@code data:} chunk per piece of text, then {@code data: [DONE]}. A failed write cancels the job. */
@@ -296,11 +302,7 @@ public final class BantamServer implements AutoCloseable {
 
     private void send(ServerResponse res, ObjectNode body) {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        try {
-            res.send(json.writeValueAsBytes(body));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        res.send(bytes(body));
     }
 
     private void error(ServerResponse res, ApiError e) {

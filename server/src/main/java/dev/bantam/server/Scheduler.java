@@ -50,7 +50,7 @@ final class Scheduler implements AutoCloseable {
                 admit();
                 if (!decodeStep()) {
                     // the gauges first: a slot freed by this step must not read busy while the scheduler idles
-                    metrics.slots(busy(), kvPositions(), (long) slots.slots() * slots.contextSize());
+                    publishSlots();
                     Job next = queue.poll(50, TimeUnit.MILLISECONDS);
                     if (next != null) start(next);
                 }
@@ -61,8 +61,12 @@ final class Scheduler implements AutoCloseable {
                 for (int s = 0; s < active.length; s++) if (active[s] != null) finish(s, new GenerationEvent.Failed(
                         new ApiError(500, "server_error", null, null, "generation failed: " + t)));
             }
-            metrics.slots(busy(), kvPositions(), (long) slots.slots() * slots.contextSize());
+            publishSlots();
         }
+    }
+
+    private void publishSlots() {
+        metrics.slots(busy(), kvPositions(), (long) slots.slots() * slots.contextSize());
     }
 
     private void admit() {

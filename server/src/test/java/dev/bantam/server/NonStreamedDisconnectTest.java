@@ -30,6 +30,7 @@ class NonStreamedDisconnectTest {
             // freed by the cancellation, not by reaching the end of the context
             assertThat(f.metric("bantam_cancel_to_free_seconds_count")).isEqualTo(1);
             assertThat(f.metric("bantam_busy_slots")).isZero();
+            assertThat(f.get("/metrics").body()).contains("bantam_requests_total{status=\"499\"} 1");
             assertThat(f.post("/v1/completions", "{\"prompt\":\"Emma\",\"max_tokens\":2}").statusCode()).isEqualTo(200);
         }
     }
