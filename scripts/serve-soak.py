@@ -50,7 +50,27 @@ def jvm_memory():
     summary = jcmd("VM.native_memory", "summary").splitlines()
     nmt = next((l.strip() for l in summary if l.startswith("Total")), "NMT: off")
     java_heap = next((l.strip() for l in summary if "Java Heap" in l), "")
-    return f"{heap} | NMT {nmt} | {java_heap} | RSS after the GC {rss_kib() / 1024:.1f} MiB"
+    after_gc = rss_kib()
+    # glibc keeps freed memory in its arenas; what a trim gives back was retained, not leaked
+    jcmd("System.trim_native_heap")
+    return (f"{heap} | NMT {nmt} | {java_heap} | RSS after the GC {after_gc / 1024:.1f} MiB, "
+            f"after trimming the C heap {rss_kib() / 1024:.1f} MiB: {rss_by_kind(heap)}")
+
+def rss_by_kind(heap_line):
+    """The server's resident memory by mapping: the Java heap's range, files (the model), other anonymous memory."""
+    import re
+    r = re.search(r"\[(0x[0-9a-f]+), (0x[0-9a-f]+)\)", heap_line)
+    lo, hi = (int(r.group(1), 16), int(r.group(2), 16)) if r else (0, 0)
+    kinds, kind = collections.Counter(), None
+    for line in open(f"/proc/{server.pid}/smaps"):
+        head = line.split()
+        if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+            start = int(head[0].split("-")[0], 16)
+            path = head[5] if len(head) > 5 else ""
+            kind = "java heap" if lo <= start < hi else (os.path.basename(path) if path.startswith("/") else (path or "anonymous"))
+        elif head[0] == "Rss:":
+            kinds[kind] += int(head[1])
+    return ", ".join(f"{k} {v / 1024:.1f}" for k, v in kinds.most_common(5)) + " (MiB)"
 
 def request(path, body, cancel_after=None):
     c = http.client.HTTPConnection("127.0.0.1", a.port, timeout=120)
