@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -27,6 +28,10 @@ import java.util.concurrent.Callable;
  * before the model is loaded: {@code /health} says 503 until it is ready.
  */
 public final class BantamServer implements AutoCloseable {
+    /** How long a non-streamed reply goes without a write to its connection (see {@link #whole}). */
+    static final long HEARTBEAT_MILLIS = 1000;
+    /** The status /metrics counts a request under when its client left before the reply was sent (nginx's 499). */
+    static final int CLIENT_CLOSED = 499;
     private final ObjectMapper json = RequestJson.mapper();
     private final ServerConfig config;
     private final Metrics metrics = new Metrics();
@@ -97,6 +102,10 @@ public final class BantamServer implements AutoCloseable {
             } else {
                 try {
                     chain.proceed();
+                } catch (ServerConnectionException gone) {
+                    // the client left mid-reply (its job is cancelled): nobody to answer; Helidon closes the connection
+                    metrics.request(CLIENT_CLOSED);
+                    throw gone;
                 } catch (RuntimeException e) {
                     if (!res.isSent()) error(res, e instanceof ApiError a ? a : new ApiError(500, "server_error", null, null, "internal error: " + e));
                 }
@@ -129,7 +138,9 @@ public final class BantamServer implements AutoCloseable {
             if (content == null) throw ApiError.invalid("content", "'content' is required");
             var tok = model.slots().tokenizer();
             ArrayNode ids = json.createObjectNode().putArray("tokens");
-            for (int id : tok.encode(content, f.bool("add_special", false), true)) ids.add(id);
+            // add_special adds BOS where the model wants one (llama-server's rule), so the ids prompt /v1/completions as the text would
+            boolean addSpecial = f.bool("add_special", false) && tok.addBosByDefault();
+            for (int id : tok.encode(content, addSpecial, true)) ids.add(id);
             ObjectNode o = json.createObjectNode();
             o.set("tokens", ids);
             send(res, o);
@@ -163,24 +174,71 @@ public final class BantamServer implements AutoCloseable {
         else whole(p, job, id, created, res);
     }
 
+    /**
+     * The whole reply in one body. While it is generated (or waits for a slot) a blank is written
+     * every {@link #HEARTBEAT_MILLIS}: JSON allows leading whitespace, and a write is the only way
+     * a blocking handler learns that its client has gone, so that the job is cancelled and its slot
+     * freed instead of generating for no one. The status is then sent with the first blank, so a
+     * failure after it comes as a 200 whose body is the error.
+     */
     private void whole(OpenAiApi.Parsed p, Job job, String id, long created, ServerResponse res) throws InterruptedException {
         StringBuilder text = new StringBuilder();
         List<GenerationEvent.TokenLogprob> lps = new ArrayList<>();
+        OutputStream early = null;
+        long heartbeat = System.nanoTime() + HEARTBEAT_MILLIS * 1_000_000;
         while (true) {
-            switch (deadline.next(job)) {
+            if (System.nanoTime() >= heartbeat) {
+                if (early == null) {
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    early = res.outputStream();
+                }
+                if (!written(early, BLANK, false)) {
+                    job.cancel();
+                    return;
+                }
+                heartbeat = System.nanoTime() + HEARTBEAT_MILLIS * 1_000_000;
+            }
+            switch (deadline.poll(job, heartbeat - System.nanoTime())) {
+                case null -> { }
                 case GenerationEvent.Text t -> {
                     text.append(t.text());
                     if (t.logprob() != null) lps.add(t.logprob());
                 }
                 case GenerationEvent.Done d -> {
-                    send(res, api.whole(p, id, created, text.toString(), lps, d));
+                    ObjectNode body = api.whole(p, id, created, text.toString(), lps, d);
+                    if (early == null) send(res, body);
+                    else written(early, bytes(body), true);
                     return;
                 }
                 case GenerationEvent.Failed f -> {
-                    error(res, f.error());
+                    if (early == null) error(res, f.error());
+                    else written(early, bytes(f.error().body(json)), true);
                     return;
                 }
             }
+        }
+    }
+
+    private static final byte[] BLANK = {' '};
+
+    /** Writes and flushes (or closes, when {@code last}); false when the client has gone. */
+    private static boolean written(OutputStream out, byte[] bytes, boolean last) {
+        try {
+            out.write(bytes);
+            if (last) out.close();
+            else out.flush();
+            return true;
+        } catch (IOException | RuntimeException closed) {
+            // Helidon reports a closed connection as an IOException or its own unchecked exceptions
+            return false;
+        }
+    }
+
+    private byte[] bytes(ObjectNode body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -250,11 +308,7 @@ public final class BantamServer implements AutoCloseable {
 
     private void send(ServerResponse res, ObjectNode body) {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        try {
-            res.send(json.writeValueAsBytes(body));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        res.send(bytes(body));
     }
 
     private void error(ServerResponse res, ApiError e) {

@@ -10,7 +10,8 @@ final class Metrics {
     private static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
     private final Map<Integer, AtomicLong> requestsByStatus = new TreeMap<>();
-    private final AtomicLong promptTokens = new AtomicLong(), reusedTokens = new AtomicLong(), generatedTokens = new AtomicLong();
+    private final AtomicLong promptTokens = new AtomicLong(), reusedTokens = new AtomicLong(), generatedTokens = new AtomicLong(),
+            decodeSteps = new AtomicLong(), decodedSequences = new AtomicLong();
     private volatile long queueDepth, busySlots, kvUsed, kvCapacity;
     private final Histogram ttft = new Histogram(), interToken = new Histogram(), endToEnd = new Histogram(), cancelFree = new Histogram();
 
@@ -20,6 +21,8 @@ final class Metrics {
 
     void promptTokens(int n, int reused) { promptTokens.addAndGet(n); reusedTokens.addAndGet(reused); }
     void generatedTokens(int n) { generatedTokens.addAndGet(n); }
+    /** One batched decode step over {@code sequences} slots. */
+    void decodeStep(int sequences) { decodeSteps.incrementAndGet(); decodedSequences.addAndGet(sequences); }
     void queueDepth(int n) { queueDepth = n; }
     void slots(int busy, long kvUsedPositions, long kvCapacityPositions) { busySlots = busy; kvUsed = kvUsedPositions; kvCapacity = kvCapacityPositions; }
     void ttft(long nanos) { ttft.observe(nanos); }
@@ -36,6 +39,8 @@ final class Metrics {
         counter(b, "bantam_prompt_tokens_total", "Prompt tokens of admitted requests (cached ones included).", promptTokens.get());
         counter(b, "bantam_prompt_tokens_reused_total", "Prompt tokens taken from a slot's cached prefix instead of computed.", reusedTokens.get());
         counter(b, "bantam_generated_tokens_total", "Tokens generated.", generatedTokens.get());
+        counter(b, "bantam_decode_steps_total", "Batched decode steps run.", decodeSteps.get());
+        counter(b, "bantam_decode_sequences_total", "Slots decoded, summed over steps (divided by the steps: the mean batch).", decodedSequences.get());
         gauge(b, "bantam_queue_depth", "Requests waiting for a slot.", queueDepth);
         gauge(b, "bantam_busy_slots", "Slots generating a reply.", busySlots);
         gauge(b, "bantam_kv_cache_used_positions", "KV-cache positions held by busy slots.", kvUsed);

@@ -19,9 +19,21 @@ final class RequestDeadline {
     /** The job's next event, or a {@link GenerationEvent.Failed} with 504 once the deadline has passed. */
     GenerationEvent next(Job job) throws InterruptedException {
         if (timeout.isZero()) return job.events.take();
+        GenerationEvent e;
+        while ((e = poll(job, Long.MAX_VALUE)) == null) { }
+        return e;
+    }
+
+    /**
+     * The job's next event if one comes within {@code waitNanos}; null if none came and the
+     * deadline has not passed (a non-streamed reply wakes up to write its heartbeat); the 504 once
+     * it has.
+     */
+    GenerationEvent poll(Job job, long waitNanos) throws InterruptedException {
+        if (timeout.isZero()) return job.events.poll(waitNanos, TimeUnit.NANOSECONDS);
         long left = job.arrivedNanos + timeout.toNanos() - System.nanoTime();
-        GenerationEvent e = left > 0 ? job.events.poll(left, TimeUnit.NANOSECONDS) : job.events.poll();
-        if (e != null) return e;
+        GenerationEvent e = left > 0 ? job.events.poll(Math.min(left, waitNanos), TimeUnit.NANOSECONDS) : job.events.poll();
+        if (e != null || left > waitNanos) return e;
         job.cancel();
         return new GenerationEvent.Failed(new ApiError(504, "server_error", null, "timeout",
                 "the request ran past its deadline of " + seconds() + " (--request-timeout)"));

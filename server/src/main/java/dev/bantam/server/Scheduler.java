@@ -49,6 +49,8 @@ final class Scheduler implements AutoCloseable {
             try {
                 admit();
                 if (!decodeStep()) {
+                    // the gauges first: a slot freed by this step must not read busy while the scheduler idles
+                    publishSlots();
                     Job next = queue.poll(50, TimeUnit.MILLISECONDS);
                     if (next != null) start(next);
                 }
@@ -59,8 +61,12 @@ final class Scheduler implements AutoCloseable {
                 for (int s = 0; s < active.length; s++) if (active[s] != null) finish(s, new GenerationEvent.Failed(
                         new ApiError(500, "server_error", null, null, "generation failed: " + t)));
             }
-            metrics.slots(busy(), kvPositions(), (long) slots.slots() * slots.contextSize());
+            publishSlots();
         }
+    }
+
+    private void publishSlots() {
+        metrics.slots(busy(), kvPositions(), (long) slots.slots() * slots.contextSize());
     }
 
     private void admit() {
@@ -116,6 +122,7 @@ final class Scheduler implements AutoCloseable {
         int[] tokens = new int[ids.length];
         for (int i = 0; i < ids.length; i++) tokens[i] = pending[ids[i]];
         Logits logits = slots.decode(ids, tokens);
+        metrics.decodeStep(ids.length);
         long now = System.nanoTime();
         for (int i = 0; i < ids.length; i++) {
             int s = ids[i];

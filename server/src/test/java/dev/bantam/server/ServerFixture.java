@@ -1,5 +1,7 @@
 package dev.bantam.server;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.bantam.core.backend.SessionOptions;
 import dev.bantam.core.cpu.CpuBackend;
 import dev.bantam.testing.Fixtures;
@@ -8,18 +10,30 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 
-/** A real {@code bantam serve} on a free loopback port over the embedded austen-llama-7m, and a plain HTTP client for it. */
+/** A real {@code bantam serve} on a free loopback port (over the embedded austen-llama-7m unless told), and a plain HTTP client for it. */
 final class ServerFixture implements AutoCloseable {
     final BantamServer server;
     final HttpClient http = HttpClient.newHttpClient();
+    /** The official OpenAI client, pointed at this server. */
+    final OpenAIClient openAi;
 
     ServerFixture(int parallel, int queue, String apiKey, int context) throws Exception {
-        this(new ServerConfig("127.0.0.1", 0, queue, apiKey, 1 << 16), new SessionOptions(2, context, parallel));
+        this(Fixtures.defaultModel("austen-llama-7m"), parallel, queue, apiKey, context);
+    }
+
+    ServerFixture(Path model, int parallel, int queue, String apiKey, int context) throws Exception {
+        this(model, new ServerConfig("127.0.0.1", 0, queue, apiKey, 1 << 16), new SessionOptions(2, context, parallel));
     }
 
     ServerFixture(ServerConfig config, SessionOptions options) throws Exception {
-        server = BantamServer.start(config, () -> BantamServer.open(Fixtures.defaultModel("austen-llama-7m"), new CpuBackend(), options));
+        this(Fixtures.defaultModel("austen-llama-7m"), config, options);
+    }
+
+    ServerFixture(Path model, ServerConfig config, SessionOptions options) throws Exception {
+        server = BantamServer.start(config, () -> BantamServer.open(model, new CpuBackend(), options));
+        openAi = OpenAIOkHttpClient.builder().baseUrl(base() + "/v1").apiKey("unused").build();
     }
 
     String base() { return "http://127.0.0.1:" + server.port(); }
@@ -45,5 +59,8 @@ final class ServerFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() { server.close(); }
+    public void close() {
+        openAi.close();
+        server.close();
+    }
 }
