@@ -47,7 +47,7 @@ public final class KernelBandwidth {
                 try (ThreadPool pool = new ThreadPool(t)) {
                     MemorySegment buffer = arena.allocate((long) mib << 20, 64);
                     buffer.fill((byte) 1);
-                    double read = best(pool, () -> readSum(pool, buffer), buffer.byteSize());
+                    double read = best(() -> readSum(pool, buffer), buffer.byteSize());
                     System.out.printf(Locale.ROOT, "threads %d  read-sum %d MiB: %.1f GB/s%n", t, mib, read);
                     for (WeightType type : types) {
                         TensorView big = tiled(arena, type, (long) mib << 20);
@@ -75,14 +75,14 @@ public final class KernelBandwidth {
 
     private static double matvecRate(ThreadPool pool, TensorView w) {
         float[] x = RandomData.activations(w.cols(), 3), out = new float[w.rows()];
-        return best(pool, () -> {
+        return best(() -> {
             MatMul.matvec(pool, w, x, 0, out, 0);
             return (long) Float.floatToRawIntBits(out[0]);
         }, w.data().byteSize());
     }
 
     /** Best GB/s over repeated runs after a warm-up of the same length (C2 needs it). */
-    private static double best(ThreadPool pool, java.util.function.LongSupplier run, long bytes) {
+    private static double best(java.util.function.LongSupplier run, long bytes) {
         long sink = 0;
         for (int pass = 0; pass < 2; pass++) {
             double bestNs = Double.MAX_VALUE;
@@ -93,7 +93,7 @@ public final class KernelBandwidth {
                 bestNs = Math.min(bestNs, System.nanoTime() - t0);
             } while (System.nanoTime() < end);
             if (pass == 1) {
-                if (sink == 42) System.out.print("");
+                if (sink == 42) System.out.print(""); // the results are used, so the JIT cannot drop the work
                 return bytes / bestNs;
             }
         }
