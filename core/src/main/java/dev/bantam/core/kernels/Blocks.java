@@ -21,7 +21,6 @@ final class Blocks {
 
     private Blocks() {}
 
-    /** The fp16 value at byte {@code at}: the scales and mins of every block type. */
     /**
      * The eight 6-bit sub-block scales of a Q4_K/Q5_K block, one per byte, from the first two and
      * the last of its three packed 32-bit words (llama.cpp's get_scale_min_k4, all eight at once).
@@ -35,6 +34,7 @@ final class Blocks {
         return (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
     }
 
+    /** The fp16 value at byte {@code at}: the scales and mins of every block type. */
     static float half(MemorySegment s, long at) {
         return Float.float16ToFloat(s.get(SHORT, at));
     }
@@ -47,6 +47,20 @@ final class Blocks {
     /** The high nibbles of each byte: shifted as ints (one instruction) rather than as bytes (emulated), then masked. */
     static ByteVector highNibbles(ByteVector q) {
         return q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+    }
+
+    /** Σ x over each 32 values of x[off, off + n): the sums a {@link SummedDot} takes. */
+    static float[] blockSums(float[] x, int off, int n) {
+        float[] sums = new float[n / 32];
+        for (int b = 0; b < sums.length; b++) {
+            FloatVector s = FloatVector.zero(F);
+            int j = 0;
+            for (; j + F.length() <= 32; j += F.length()) s = s.add(FloatVector.fromArray(F, x, off + 32 * b + j));
+            float sum = s.reduceLanes(VectorOperators.ADD);
+            for (; j < 32; j++) sum += x[off + 32 * b + j];
+            sums[b] = sum;
+        }
+        return sums;
     }
 
     /** Scalar decoding of one block to floats: the reference that the vector paths are tested against. */

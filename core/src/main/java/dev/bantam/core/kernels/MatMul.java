@@ -39,6 +39,11 @@ public final class MatMul {
             body = (start, end) -> {
                 for (int r = start; r < end; r++) out[outOff + r] = int8.dot(data, r * rowBytes, xq);
             };
+        } else if (k instanceof SummedDot summed && cols % 32 == 0) {
+            float[] sums = Blocks.blockSums(x, xOff, cols);
+            body = (start, end) -> {
+                for (int r = start; r < end; r++) out[outOff + r] = summed.dot(data, r * rowBytes, x, xOff, cols, sums);
+            };
         } else {
             body = (start, end) -> {
                 for (int r = start; r < end; r++) out[outOff + r] = k.dot(data, r * rowBytes, x, xOff, cols);

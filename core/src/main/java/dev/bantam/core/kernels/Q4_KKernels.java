@@ -19,13 +19,14 @@ import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
 import static dev.bantam.core.kernels.Vec.L;
 import static dev.bantam.core.kernels.Vec.LE;
+import static dev.bantam.core.kernels.Vec.WIDE_B;
 
 /**
  * Q4_K: super-blocks of 256 values in eight sub-blocks of 32 (144 bytes): fp16 d and dmin, twelve
  * bytes of packed 6-bit sub-block scales sc and mins mn, then 128 bytes of nibbles. Value
  * d·sc·q − dmin·mn. Each 32 bytes of nibbles hold two sub-blocks: low nibbles the first, high the second.
  */
-final class Q4_KKernels implements WeightKernels, Int8Dot {
+final class Q4_KKernels implements WeightKernels, SummedDot, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q4_K.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q4_K.blockBytes;
@@ -58,45 +59,61 @@ final class Q4_KKernels implements WeightKernels, Int8Dot {
         }
     }
 
-    /**
-     * Σ (d·sc·q − dmin·mn)·x per sub-block is d·sc·Σ q·x − dmin·mn·Σ x: the nibbles are multiplied
-     * as small integers-in-float and each sub-block's two scales are applied once.
-     */
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
         if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
-        FloatVector acc = FloatVector.zero(F), accm = FloatVector.zero(F);
+        return dot(w, offset, x, xOff, n, Blocks.blockSums(x, xOff, n));
+    }
+
+    /**
+     * Σ (d·sc·q − dmin·mn)·x per sub-block is d·sc·Σ q·x − dmin·mn·Σ x: the nibbles are multiplied
+     * as small integers-in-float, each sub-block's two scales are applied once, and Σ x comes
+     * summed, so the vector loop is one widening load, one convert and one FMA per L values. The
+     * 32 bytes of a sub-block pair are split into nibbles by two wide operations into an L1
+     * scratch (rather than an and, a shift and a mask per L bytes), from which each L-byte read
+     * widens straight from memory.
+     */
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n, float[] sums) {
+        if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
+        byte[] nibbles = new byte[64];
+        FloatVector acc = FloatVector.zero(F);
+        float minTerm = 0;
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            float d = half(w, block), dmin = -half(w, block + 2);
-            // all eight 6-bit scales and mins at once, one byte each (as llama.cpp's kmask trick):
-            // per-sub-block scaleMin calls cost more scalar work than the vector loop
+            // all eight 6-bit scales and mins at once, one byte each (as llama.cpp's kmask trick)
             long lo = w.get(LONG, block + 4);
             int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
             long scales = Blocks.kQuantScales(u0, u2);
             long mins = Blocks.kQuantMins(u1, u2);
-            FloatVector v = FloatVector.zero(F), m = FloatVector.zero(F);
+            FloatVector v = FloatVector.zero(F);
             for (int g = 0; g < 4; g++) {
+                splitNibbles(w, block + QS + 32 * g, nibbles);
                 int xb = xOff + b * BLOCK + 64 * g;
-                FloatVector qx1 = FloatVector.zero(F), qx2 = qx1, sx1 = qx1, sx2 = qx1;
+                FloatVector qx1 = FloatVector.zero(F), qx2 = qx1;
                 for (int j = 0; j < 32; j += L) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, block + QS + 32 * g + j, LE);
-                    FloatVector x1 = FloatVector.fromArray(F, x, xb + j), x2 = FloatVector.fromArray(F, x, xb + 32 + j);
-                    qx1 = toFloat(q.and((byte) 0x0F)).fma(x1, qx1);
-                    qx2 = toFloat(highNibbles(q)).fma(x2, qx2);
-                    sx1 = sx1.add(x1);
-                    sx2 = sx2.add(x2);
+                    qx1 = toFloat(ByteVector.fromArray(B, nibbles, j)).fma(FloatVector.fromArray(F, x, xb + j), qx1);
+                    qx2 = toFloat(ByteVector.fromArray(B, nibbles, 32 + j)).fma(FloatVector.fromArray(F, x, xb + 32 + j), qx2);
                 }
                 int sh = 16 * g;
                 v = qx1.fma(FloatVector.broadcast(F, (float) ((scales >>> sh) & 0xFF)), v);
                 v = qx2.fma(FloatVector.broadcast(F, (float) ((scales >>> (sh + 8)) & 0xFF)), v);
-                m = sx1.fma(FloatVector.broadcast(F, (float) ((mins >>> sh) & 0xFF)), m);
-                m = sx2.fma(FloatVector.broadcast(F, (float) ((mins >>> (sh + 8)) & 0xFF)), m);
             }
-            acc = v.fma(FloatVector.broadcast(F, d), acc);
-            accm = m.fma(FloatVector.broadcast(F, dmin), accm);
+            acc = v.fma(FloatVector.broadcast(F, half(w, block)), acc);
+            float m = 0;
+            for (int s = 0; s < 8; s++) m += ((mins >>> (8 * s)) & 0xFF) * sums[8 * b + s];
+            minTerm += half(w, block + 2) * m;
         }
-        return acc.add(accm).reduceLanes(VectorOperators.ADD);
+        return acc.reduceLanes(VectorOperators.ADD) - minTerm;
+    }
+
+    /** The 32 bytes at {@code at} as 64 nibbles: the low ones to nibbles[0, 32), the high ones to [32, 64). */
+    private static void splitNibbles(MemorySegment w, long at, byte[] nibbles) {
+        for (int o = 0; o < 32; o += WIDE_B.vectorByteSize()) {
+            ByteVector q = ByteVector.fromMemorySegment(WIDE_B, w, at + o, LE);
+            q.and((byte) 0x0F).intoArray(nibbles, o);
+            highNibbles(q).intoArray(nibbles, 32 + o);
+        }
     }
 
     /**

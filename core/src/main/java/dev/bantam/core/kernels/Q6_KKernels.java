@@ -18,6 +18,7 @@ import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
 import static dev.bantam.core.kernels.Vec.L;
 import static dev.bantam.core.kernels.Vec.LE;
+import static dev.bantam.core.kernels.Vec.WIDE_I;
 
 /**
  * Q6_K: super-blocks of 256 6-bit levels (210 bytes): ql[128] low nibbles, qh[64] top two bits,
@@ -45,93 +46,86 @@ final class Q6_KKernels implements WeightKernels, Int8Dot {
             Blocks.dequantizeByBlocks(Q6_KKernels::decodeBlock, BLOCK, BLOCK_BYTES, src, offset, dst, dstOff, n);
             return;
         }
+        byte[] levels = new byte[128];
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
             float d = half(src, block + D);
             for (int h = 0; h < 2; h++) {
-                long ql = block + 64 * h, qh = block + QH + 32 * h, sc = block + SC + 8 * h;
+                unpackHalf(src, block + 64 * h, block + QH + 32 * h, levels);
                 int out = dstOff + b * BLOCK + 128 * h;
-                for (int l = 0; l < 32; l += L) {
-                    int is = l / 16;
-                    ByteVector a = ByteVector.fromMemorySegment(B, src, ql + l, LE);
-                    ByteVector c = ByteVector.fromMemorySegment(B, src, ql + 32 + l, LE);
-                    ByteVector top = ByteVector.fromMemorySegment(B, src, qh + l, LE);
-                    toFloat(q1(a, top)).mul(d * scale(src, sc + is)).intoArray(dst, out + l);
-                    toFloat(q2(c, top)).mul(d * scale(src, sc + is + 2)).intoArray(dst, out + 32 + l);
-                    toFloat(q3(a, top)).mul(d * scale(src, sc + is + 4)).intoArray(dst, out + 64 + l);
-                    toFloat(q4(c, top)).mul(d * scale(src, sc + is + 6)).intoArray(dst, out + 96 + l);
+                for (int g = 0; g < 8; g++) {
+                    FloatVector s = FloatVector.broadcast(F, d * scale(src, block + SC + 8 * h + g));
+                    for (int j = 0; j < 16; j += L) {
+                        toFloat(ByteVector.fromArray(B, levels, 16 * g + j)).mul(s).intoArray(dst, out + 16 * g + j);
+                    }
                 }
             }
         }
     }
 
-    // The four 6-bit levels (minus 32) held in ql bytes a (values l, l+64), c (l+32, l+96) and qh byte top.
-    private static ByteVector q1(ByteVector a, ByteVector top) {
-        return a.and((byte) 0x0F).or(top.and((byte) 0x03).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-    }
-
-    private static ByteVector q2(ByteVector c, ByteVector top) {
-        return c.and((byte) 0x0F).or(top.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub((byte) 32);
-    }
-
-    private static ByteVector q3(ByteVector a, ByteVector top) {
-        return a.lanewise(VectorOperators.LSHR, 4).or(top.and((byte) 0x30)).sub((byte) 32);
-    }
-
-    private static ByteVector q4(ByteVector c, ByteVector top) {
-        return c.lanewise(VectorOperators.LSHR, 4).or(top.lanewise(VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32);
+    /**
+     * The 128 levels − 32 of one half in value order (levels[32·k + l] is value 32·k + l), from 32
+     * bytes at a time: quarter k takes nibble k / 2 of ql bytes {@code ql} (k even) or
+     * {@code ql + 32} (k odd) and bits 2k, 2k + 1 of the qh bytes.
+     */
+    private static void unpackHalf(MemorySegment w, long ql, long qh, byte[] levels) {
+        for (int o = 0; o < 32; o += WIDE_I.vectorByteSize()) {
+            IntVector a = IntVector.fromMemorySegment(WIDE_I, w, ql + o, LE);
+            IntVector c = IntVector.fromMemorySegment(WIDE_I, w, ql + 32 + o, LE);
+            IntVector top = IntVector.fromMemorySegment(WIDE_I, w, qh + o, LE);
+            // a loop, not four written-out quarters: C2 parses the body once (see blockDot)
+            for (int k = 0; k < 4; k++) levelBytes((k & 1) == 0 ? a : c, top, 4 * (k >> 1), 2 * k).intoArray(levels, 32 * k + o);
+        }
     }
 
     /**
-     * Level − 32 of L values: nibbles from ql bytes {@code src} (shifted right by {@code nshift}),
-     * two top bits from qh (shifted right by {@code tshift}). Shifts are done on ints (x86 has no
+     * Level − 32 of the bytes of {@code src} (as ints): nibbles shifted right by {@code nshift},
+     * two top bits from qh shifted right by {@code tshift}. Shifts are done on ints (x86 has no
      * byte shift) and masked per byte.
      */
-    private static FloatVector level(ByteVector src, IntVector top, int nshift, int tshift) {
-        return toFloat(levelBytes(src, top, nshift, tshift));
-    }
-
-    private static ByteVector levelBytes(ByteVector src, IntVector top, int nshift, int tshift) {
-        IntVector nib = src.reinterpretAsInts().lanewise(VectorOperators.LSHR, nshift).and(0x0F0F0F0F);
+    private static ByteVector levelBytes(IntVector src, IntVector top, int nshift, int tshift) {
+        IntVector nib = src.lanewise(VectorOperators.LSHR, nshift).and(0x0F0F0F0F);
         IntVector hb = top.lanewise(VectorOperators.LSHR, tshift).and(0x03030303).lanewise(VectorOperators.LSHL, 4);
         return nib.or(hb).reinterpretAsBytes().sub((byte) 32);
     }
 
     /**
-     * Every vector of L values shares one scale: Σ (q·sc)·x (exact in float), with d applied once
-     * per super-block. The loop body is kept small (a kk loop rather than four written-out
-     * quarters) so C2 inlines every vector call before NodeCountInliningCutoff; two accumulators
-     * (ql bytes l and l+32) halve the FMA chain; the 8 scales of a half come from one long read.
+     * Per super-block: the levels of each half unpacked whole ({@link #unpackHalf}), Σ q·x over
+     * each 16-value group (one widening load, one convert, one FMA per L values) times its int8
+     * scale, d once.
      */
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
         if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
-        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
-        for (int b = 0; b < n / BLOCK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            FloatVector sa = FloatVector.zero(F), sc = FloatVector.zero(F);
-            for (int h = 0; h < 2; h++) {
-                long ql = block + 64 * h, qh = block + QH + 32 * h;
-                long scales = w.get(LONG, block + SC + 8 * h);
-                int xb = xOff + b * BLOCK + 128 * h;
-                for (int l = 0; l < 32; l += L) {
-                    int is = l / 16;
-                    ByteVector a = ByteVector.fromMemorySegment(B, w, ql + l, LE);
-                    ByteVector c = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
-                    IntVector top = ByteVector.fromMemorySegment(B, w, qh + l, LE).reinterpretAsInts();
-                    for (int kk = 0; kk < 2; kk++) {
-                        sa = level(a, top, 4 * kk, 4 * kk).mul((byte) (scales >>> (8 * (is + 4 * kk))))
-                                .fma(FloatVector.fromArray(F, x, xb + 64 * kk + l), sa);
-                        sc = level(c, top, 4 * kk, 4 * kk + 2).mul((byte) (scales >>> (8 * (is + 4 * kk + 2))))
-                                .fma(FloatVector.fromArray(F, x, xb + 64 * kk + 32 + l), sc);
-                    }
+        byte[] levels = new byte[128];
+        float sum = 0;
+        for (int b = 0; b < n / BLOCK; b++) sum += blockDot(w, offset + (long) b * BLOCK_BYTES, x, xOff + b * BLOCK, levels);
+        return sum;
+    }
+
+    /**
+     * One super-block's dot. A method of its own, as unpackHalf's loop over quarters: with the
+     * row loop around it C2 reaches NodeCountInliningCutoff, leaves a vector call out of line and
+     * boxes its vectors (measured 5–10× slower). Two accumulators (even and odd groups) halve the
+     * FMA chain.
+     */
+    private static float blockDot(MemorySegment w, long block, float[] x, int xb, byte[] levels) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        for (int h = 0; h < 2; h++) {
+            unpackHalf(w, block + 64 * h, block + QH + 32 * h, levels);
+            long scales = w.get(LONG, block + SC + 8 * h);
+            int xh = xb + 128 * h;
+            for (int g = 0; g < 8; g += 2) {
+                FloatVector p0 = FloatVector.zero(F), p1 = p0;
+                for (int j = 0; j < 16; j += L) {
+                    p0 = toFloat(ByteVector.fromArray(B, levels, 16 * g + j)).fma(FloatVector.fromArray(F, x, xh + 16 * g + j), p0);
+                    p1 = toFloat(ByteVector.fromArray(B, levels, 16 * g + 16 + j)).fma(FloatVector.fromArray(F, x, xh + 16 * g + 16 + j), p1);
                 }
+                s0 = p0.fma(FloatVector.broadcast(F, (byte) (scales >>> (8 * g))), s0);
+                s1 = p1.fma(FloatVector.broadcast(F, (byte) (scales >>> (8 * g + 8))), s1);
             }
-            FloatVector d = FloatVector.broadcast(F, half(w, block + D));
-            if ((b & 1) == 0) acc0 = sa.add(sc).fma(d, acc0);
-            else acc1 = sa.add(sc).fma(d, acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return (s0.reduceLanes(VectorOperators.ADD) + s1.reduceLanes(VectorOperators.ADD)) * half(w, block + D);
     }
 
     /**
@@ -148,10 +142,10 @@ final class Q6_KKernels implements WeightKernels, Int8Dot {
             for (int h = 0; h < 2; h++) {
                 long ql = block + 64 * h, qh = block + QH + 32 * h;
                 long scales = w.get(LONG, block + SC + 8 * h);
-                ByteVector a0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql, LE);
-                ByteVector a1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 16, LE);
-                ByteVector c0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 32, LE);
-                ByteVector c1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 48, LE);
+                IntVector a0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql, LE).reinterpretAsInts();
+                IntVector a1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 16, LE).reinterpretAsInts();
+                IntVector c0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 32, LE).reinterpretAsInts();
+                IntVector c1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, ql + 48, LE).reinterpretAsInts();
                 IntVector t0 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, qh, LE).reinterpretAsInts();
                 IntVector t1 = ByteVector.fromMemorySegment(Int8Lanes.B16, w, qh + 16, LE).reinterpretAsInts();
                 int xb = b * BLOCK + 128 * h;

@@ -21,6 +21,14 @@ final class Vec {
     static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 16));
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 8));
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * Bytes (and the same bits as ints) for unpacking the packed levels of a block whole: up to 32
+     * bytes at once, the most that one sub-block pair of Q4_K or one Q6_K quarter holds, so that
+     * the nibble and bit arithmetic runs once per 32 bytes rather than once per L.
+     */
+    static final VectorSpecies<Byte> WIDE_B = ByteVector.SPECIES_PREFERRED.vectorBitSize() >= 256
+            ? ByteVector.SPECIES_256 : ByteVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> WIDE_I = WIDE_B.withLanes(int.class);
 
     private Vec() {}
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The block-quantized types: vector dot against dequantize-then-dot and against the scalar
@@ -116,6 +117,49 @@ class QuantizedKernelsTest {
                 long off = r % 4; // unaligned rows too
                 Kernels.of(t).quantize(w, 0, seg, off, n);
                 checkRow(t, seg, off, gaussian(200 + r, n, 1f), n, "random row " + r);
+            }
+        }
+    }
+
+    /**
+     * Lucene-style: rows of many lengths (1 to 23 super-blocks or 8 to 190 blocks), at unaligned
+     * byte offsets and with the activations at an offset, against the scalar reference: the
+     * vector dequantize exactly, the vector dot and the matvec (which takes {@link SummedDot}
+     * where the type has it) within the rounding of a float sum.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
+    void everyPathMatchesTheScalarReferenceOverManyLengths(String type) {
+        WeightType t = WeightType.valueOf(type);
+        Random random = new Random(type.hashCode());
+        try (Arena arena = Arena.ofConfined(); ThreadPool pool = new ThreadPool(2)) {
+            for (int trial = 0; trial < 40; trial++) {
+                int n = t.blockSize * (1 + random.nextInt(t.blockSize == 256 ? 23 : 190));
+                int rows = 1 + random.nextInt(5), xOff = random.nextInt(40);
+                long rowBytes = t.bytesFor(n), off = random.nextInt(8);
+                MemorySegment seg = arena.allocate(off + rows * rowBytes);
+                for (int r = 0; r < rows; r++) {
+                    float[] w = gaussian(random.nextLong(), n, 0.01f + random.nextFloat());
+                    float shift = (random.nextFloat() - 0.5f) * w[0] * 8;
+                    for (int i = 0; i < n; i++) w[i] += shift; // offsets of both signs, so K-quant mins matter
+                    Kernels.of(t).quantize(w, 0, seg, off + r * rowBytes, n);
+                }
+                float[] x = gaussian(random.nextLong(), xOff + n, 1f);
+                float[] out = new float[rows];
+                MatMul.matvec(pool, new TensorView("w", t, new long[] {n, rows}, seg.asSlice(off)), x, xOff, out, 0);
+                for (int r = 0; r < rows; r++) {
+                    long at = off + r * rowBytes;
+                    String what = "%s n=%d row %d xOff=%d byte offset %d".formatted(t, n, r, xOff, off);
+                    float[] vec = new float[n], ref = new float[n];
+                    Kernels.of(t).dequantize(seg, at, vec, 0, n);
+                    Blocks.dequantizeByBlocks(decoder(t), t.blockSize, t.blockBytes, seg, at, ref, 0, n);
+                    assertThat(vec).as("%s: dequantize", what).containsExactly(ref);
+                    double abs = 0;
+                    for (int i = 0; i < n; i++) abs += Math.abs((double) ref[i] * x[xOff + i]);
+                    double want = scalarDot(t, seg, at, x, xOff, n), tol = 1e-5 * abs + 1e-30;
+                    assertThat((double) Kernels.of(t).dot(seg, at, x, xOff, n)).as("%s: dot", what).isCloseTo(want, within(tol));
+                    assertThat((double) out[r]).as("%s: matvec", what).isCloseTo(want, within(tol));
+                }
             }
         }
     }
