@@ -1,5 +1,6 @@
 package dev.bantam.core.backend;
 
+import dev.bantam.core.generate.Sampler;
 import dev.bantam.core.tokenizer.Tokenizer;
 
 /**
@@ -12,6 +13,19 @@ public interface InferenceSession extends AutoCloseable {
 
     /** Appends one token to each sequence of the current batch; their logits. */
     Logits decode(int[] nextTokens);
+
+    /**
+     * Appends one token to each sequence, as {@link #decode}, and returns each sequence's most
+     * likely next token (the lowest index on ties: {@link Sampler#argmax}) instead of its logits:
+     * greedy decoding. A backend whose logits live elsewhere (a GPU) overrides it to pick the
+     * token there and hand back only the indices.
+     */
+    default int[] decodeGreedy(int[] nextTokens) {
+        Logits logits = decode(nextTokens);
+        int[] next = new int[logits.batch()];
+        for (int b = 0; b < next.length; b++) next[b] = Sampler.argmax(logits.data(), b * logits.vocab(), logits.vocab());
+        return next;
+    }
 
     /** Batch of one: appends {@code tokens} and returns the logits of every position, {@code [n][vocab]} (perplexity). */
     float[] prefillAll(int[] tokens);

@@ -1,5 +1,7 @@
 package dev.bantam.core.generate;
 
+import dev.bantam.core.backend.InferenceSession;
+
 import java.util.SplittableRandom;
 
 /**
@@ -24,6 +26,14 @@ public final class Sampler {
         if (recentCount == recent.length) System.arraycopy(recent, 1, recent, 0, recent.length - 1);
         else recentCount++;
         recent[recentCount - 1] = token;
+    }
+
+    /**
+     * Whether every pick is the largest logit as it comes from the model (temperature 0 and no
+     * repetition penalty), so that {@link InferenceSession#decodeGreedy} can stand in for the logits.
+     */
+    public boolean isGreedy() {
+        return s.temperature() <= 0 && (s.repeatPenalty() == 1 || recent.length == 0);
     }
 
     /** Samples from {@code logits} (modified in place by the penalty). */
