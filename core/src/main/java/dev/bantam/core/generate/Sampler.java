@@ -1,7 +1,5 @@
 package dev.bantam.core.generate;
 
-import dev.bantam.core.backend.InferenceSession;
-
 import java.util.SplittableRandom;
 
 /**
@@ -30,7 +28,7 @@ public final class Sampler {
 
     /**
      * Whether every pick is the largest logit as it comes from the model (temperature 0 and no
-     * repetition penalty), so that {@link InferenceSession#decodeGreedy} can stand in for the logits.
+     * repetition penalty), so that {@link dev.bantam.core.backend.InferenceSession#decodeGreedy} can stand in for the logits.
      */
     public boolean isGreedy() {
         return s.temperature() <= 0 && (s.repeatPenalty() == 1 || recent.length == 0);
