@@ -3,7 +3,7 @@
 # CLI and the speed measurements: a jlinked JDK 25 runtime and thin jars (ONNX Runtime's native
 # libraries stripped: the cuda work does not use them). Usage: cuda/device/bundle.sh OUT_DIR
 # (run from the repository root after `mvn -pl cli -am -DskipTests package` and
-# `mvn -pl cuda -am test-compile`).
+# `mvn -pl cuda -am test-compile`). LLAMA_CPP_SRC=DIR also copies llama.cpp's sources (issue15-table.sh).
 set -euo pipefail
 out=$(mkdir -p "$1" && cd "$1" && pwd)  # absolute: the test classes are zipped from inside cuda/target
 m2=${M2_REPO:-$HOME/.m2/repository}
@@ -29,5 +29,12 @@ for a in org/junit/platform/junit-platform-launcher/1.14.1 org/junit/platform/ju
   cp "$m2/$a"/*.jar "$out/lib/"
 done
 rm -f "$out"/lib/*-sources.jar "$out"/lib/*-javadoc.jar
-cp cuda/device/gpu-run.sh cuda/device/hf_speed.py cuda/device/ncu_summary.py cuda/device/study-run.sh cuda/device/torch_worker_check.py "$out/"
+cp cuda/device/gpu-run.sh cuda/device/hf_speed.py cuda/device/ncu_summary.py cuda/device/study-run.sh cuda/device/torch_worker_check.py \
+   cuda/device/issue15-table.sh cuda/device/issue15_table.py "$out/"
+# LLAMA_CPP_SRC=DIR: llama.cpp's sources (no .git, no models) for issue15-table.sh to build there
+if [[ -n ${LLAMA_CPP_SRC:-} ]]; then
+  rm -rf "$out/llama.cpp"
+  mkdir -p "$out/llama.cpp"
+  tar -C "$LLAMA_CPP_SRC" --exclude=.git --exclude=./models --exclude=./docs --exclude=./media -cf - . | tar -C "$out/llama.cpp" -xf -
+fi
 du -sh "$out"

@@ -13,6 +13,24 @@ public interface InferenceSession extends AutoCloseable {
     /** Appends one token to each sequence of the current batch; their logits. */
     Logits decode(int[] nextTokens);
 
+    /**
+     * Appends one token to each sequence, as {@link #decode}, and returns each sequence's most
+     * likely next token (the lowest index on ties, as {@code Sampler.argmax}) instead of its
+     * logits: greedy decoding. A backend whose logits live elsewhere (a GPU) overrides it to pick
+     * the token there and hand back only the indices.
+     */
+    default int[] decodeGreedy(int[] nextTokens) {
+        Logits logits = decode(nextTokens);
+        float[] l = logits.data();
+        int[] next = new int[logits.batch()];
+        for (int b = 0; b < next.length; b++) {
+            int off = b * logits.vocab(), best = 0;
+            for (int i = 1; i < logits.vocab(); i++) if (l[off + i] > l[off + best]) best = i;
+            next[b] = best;
+        }
+        return next;
+    }
+
     /** Batch of one: appends {@code tokens} and returns the logits of every position, {@code [n][vocab]} (perplexity). */
     float[] prefillAll(int[] tokens);
 

@@ -30,18 +30,26 @@ public final class Generator {
         float[] logits = session.prefill(new int[][] {prompt}).row(0);
         long promptNanos = System.nanoTime() - t0;
 
+        // greedy: the session picks each next token itself (on a GPU, no logits copied back per step)
+        boolean greedy = sampler.isGreedy();
         int generated = 0, steps = 0;
         long decodeNanos = 0;
+        int next = sampler.sample(logits);
         while (true) {
-            int next = sampler.sample(logits);
             if (tokenizer.isEndOfGeneration(next)) break;
             sampler.accept(next);
             onToken.accept(next);
             generated++;
             if (generated >= maxTokens || prompt.length + generated >= session.contextSize()) break;
             long t1 = System.nanoTime();
-            logits = session.decode(new int[] {next}).row(0);
-            decodeNanos += System.nanoTime() - t1;
+            if (greedy) {
+                next = session.decodeGreedy(new int[] {next})[0];
+                decodeNanos += System.nanoTime() - t1;
+            } else {
+                logits = session.decode(new int[] {next}).row(0);
+                decodeNanos += System.nanoTime() - t1;
+                next = sampler.sample(logits);
+            }
             steps++;
         }
         return new GenerationStats(prompt.length, promptNanos, generated, steps, decodeNanos);

@@ -26,6 +26,14 @@ public final class Sampler {
         recent[recentCount - 1] = token;
     }
 
+    /**
+     * Whether every pick is the largest logit as it comes from the model (temperature 0 and no
+     * repetition penalty), so that {@link dev.bantam.core.backend.InferenceSession#decodeGreedy} can stand in for the logits.
+     */
+    public boolean isGreedy() {
+        return s.temperature() <= 0 && (s.repeatPenalty() == 1 || recent.length == 0);
+    }
+
     /** Samples from {@code logits} (modified in place by the penalty). */
     public int sample(float[] logits) {
         applyRepeatPenalty(logits);
