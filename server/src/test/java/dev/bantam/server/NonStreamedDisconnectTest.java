@@ -18,11 +18,14 @@ class NonStreamedDisconnectTest {
     @Test
     void aClientThatLeavesBeforeTheWholeReplyFreesItsSlot(@TempDir Path dir) throws Exception {
         try (ServerFixture f = new ServerFixture(TestModels.austenWithContext(dir, 16384), 1, 1, null, 16384)) {
-            String body = "{\"prompt\":\"Emma\",\"max_tokens\":100000,\"ignore_eos\":true}";
+            // within --max-tokens-limit (the context): a larger max_tokens is a 400 and no slot would be taken
+            String body = "{\"prompt\":\"Emma\",\"max_tokens\":16000,\"ignore_eos\":true}";
             try (Socket s = new Socket("127.0.0.1", f.server.port())) {
                 s.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
                         + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-                while (f.metric("bantam_busy_slots") == 0) Thread.sleep(10);
+                long taken = System.nanoTime() + 60_000_000_000L;
+                while (f.metric("bantam_busy_slots") == 0 && System.nanoTime() < taken) Thread.sleep(10);
+                assertThat(f.metric("bantam_busy_slots")).as("the request took a slot").isEqualTo(1);
             }
             // a guard against hanging, far beyond the few heartbeats this takes
             long guard = System.nanoTime() + 120_000_000_000L;
