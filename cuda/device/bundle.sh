@@ -30,11 +30,10 @@ for a in org/junit/platform/junit-platform-launcher/1.14.1 org/junit/platform/ju
 done
 rm -f "$out"/lib/*-sources.jar "$out"/lib/*-javadoc.jar
 cp cuda/device/gpu-run.sh cuda/device/hf_speed.py cuda/device/ncu_summary.py cuda/device/study-run.sh cuda/device/torch_worker_check.py \
-   cuda/device/issue15-table.sh cuda/device/issue15_table.py "$out/"
-# LLAMA_CPP_SRC=DIR: llama.cpp's sources (no .git, no models) for issue15-table.sh to build there
+   cuda/device/issue15-table.sh cuda/device/issue15_table.py cuda/device/build-llama.sh "$out/"
+# LLAMA_CPP_SRC=DIR: llama.cpp's sources (no .git, build, models, docs), xz-packed (about 4 MB rather
+# than 20) for build-llama.sh to build there
 if [[ -n ${LLAMA_CPP_SRC:-} ]]; then
-  rm -rf "$out/llama.cpp"
-  mkdir -p "$out/llama.cpp"
-  tar -C "$LLAMA_CPP_SRC" --exclude=.git --exclude=./models --exclude=./docs --exclude=./media -cf - . | tar -C "$out/llama.cpp" -xf -
+  tar -C "$LLAMA_CPP_SRC" --exclude=.git --exclude=./build --exclude=./models --exclude=./docs --exclude=./media -cf - . | xz -T2 -6 > "$out/llama.cpp.txz"
 fi
 du -sh "$out"

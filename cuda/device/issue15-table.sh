@@ -4,10 +4,9 @@
 # Bantam (CudaSpeed, B1 and B4), llama.cpp's llama-bench -ngl 99 -p 512 -n 128 (built here in the
 # background while Bantam measures) and Hugging Face transformers (hf_speed.py).
 #   bash .devcarry/issue15-table.sh        → $OUT/issue15-table.md, beside the raw logs
-# llama.cpp: LLAMA_BENCH=/path/to/llama-bench, else built once from the source tree that bundle.sh
-# copied to .devcarry/llama.cpp (LLAMA_CPP_SRC=DIR bash cuda/device/bundle.sh ...) into
-# /tmp/llama.cpp-build (-DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90), which, like the synth models
-# in /tmp/models, stays for the next run on the same machine. Without either, its columns read "—".
+# llama.cpp: LLAMA_BENCH=/path/to/llama-bench, else built by build-llama.sh from the sources that
+# bundle.sh packed (LLAMA_CPP_SRC=DIR bash cuda/device/bundle.sh ...); the build, like the synth
+# models in /tmp/models, stays for the next run on the same machine. Without either, its columns read "—".
 set -uo pipefail
 out=${OUT:-/tmp/bantam-out}
 mkdir -p "$out"
@@ -15,12 +14,9 @@ here=$(dirname "$0")
 rm -f "$out/speed.log"  # gpu-run.sh appends to it
 bench=${LLAMA_BENCH:-/tmp/llama.cpp-build/bin/llama-bench}
 build=
-if [[ ! -x $bench && -f .devcarry/llama.cpp/CMakeLists.txt ]]; then
+if [[ ! -x $bench && -f .devcarry/llama.cpp.txz ]]; then
   # two thirds of the cores: Bantam's measurements run meanwhile and need a few
-  jobs=$(( $(nproc) * 2 / 3 ))
-  nice cmake -S .devcarry/llama.cpp -B /tmp/llama.cpp-build -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DLLAMA_CURL=OFF \
-    -DCMAKE_BUILD_TYPE=Release > "$out/llama-build.log" 2>&1 &&
-    nice cmake --build /tmp/llama.cpp-build -j "$jobs" --target llama-bench >> "$out/llama-build.log" 2>&1 &
+  JOBS=$(( $(nproc) * 2 / 3 )) nice bash "$here/build-llama.sh" llama-bench > "$out/llama-build.log" 2>&1 &
   build=$!
 fi
 models="gpt2-124m:f16 llama-1b:bf16 llama-1b:q8_0 llama-1b:q4_0 llama-1b:q4_k_m"

@@ -2,7 +2,8 @@
 # On the GPU machine, from the repository root with the bundle (bundle.sh) in .devcarry: the
 # study of issue 16 — Bantam cuda and cpu, PyTorch eager and compiled, llama.cpp — on synth
 # llama-1b and the embedded models, every backend on the same weights, then its verification.
-#   LLAMA_CPP_DIR=/path/to/llama.cpp/bin bash .devcarry/study-run.sh [--quick]
+#   [LLAMA_CPP_DIR=/path/to/llama.cpp/bin] bash .devcarry/study-run.sh [--quick] [--shard K/N]
+# Without LLAMA_CPP_DIR, llama.cpp is built here by build-llama.sh when the bundle has its sources.
 # Needs python3 with torch and transformers on the PATH for the torch variants, llama.cpp's
 # llama-server and llama-perplexity for the llama.cpp ones; a missing one is reported by
 # 'bantam backends' and its variants become FAILED rows with the reason. Output in $OUT/study.
@@ -15,6 +16,10 @@ JAVA="/tmp/bantam-jre/bin/java --add-modules jdk.incubator.vector --enable-nativ
 # absolute: the study's worker JVMs start in other folders
 CP=$(ls "$PWD"/.devcarry/lib/*.jar | tr '\n' ':')$PWD/cli/src/main/resources
 bantam() { $JAVA -cp "$CP" dev.bantam.cli.Main "$@"; }
+if [[ -z ${LLAMA_CPP_DIR:-} && -f .devcarry/llama.cpp.txz ]]; then
+  bash "$(dirname "$0")/build-llama.sh" llama-server llama-perplexity > "$out/llama-build.log" 2>&1 \
+    && LLAMA_CPP_DIR=/tmp/llama.cpp-build/bin || echo "llama.cpp build failed: $out/llama-build.log"
+fi
 dir_key=""
 [[ -n "${LLAMA_CPP_DIR:-}" ]] && dir_key=", \"llama_cpp_dir\": \"$LLAMA_CPP_DIR\""
 cat > "$out/study-spec.json" <<JSON
