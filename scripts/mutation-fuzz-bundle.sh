@@ -44,7 +44,7 @@ if [[ $WITH_SEEDS == --with-seeds ]]; then
   cp -r --parents fixtures/tiny/*/*-f32.gguf fixtures/tiny/*/*-q8_0.gguf fixtures/tiny/llama-256/llama-256-q4_k.gguf \
     cli/src/main/resources/models/*.gguf fixtures/game/*/ fixtures/arch/*/hf "$OUT/seeds/"
   mkdir -p "$OUT/seeds/onnx-seeds"
-  for m in llama-256 gpt2-tiny; do
+  for m in llama-tiny gpt2-tiny; do
     "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
       -cp "$(sed "s|^|$OUT/|" "$OUT/classpath.txt" | paste -sd:)" dev.bantam.cli.Main export-onnx \
       "$(ls fixtures/tiny/$m/*-f32.gguf | head -1)" "$OUT/seeds/onnx-seeds/$m.onnx" --force 2>/dev/null >&2

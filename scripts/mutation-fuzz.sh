@@ -9,6 +9,7 @@
 #   WORKERS=K      K worker JVMs side by side, seeds SEED..SEED+K-1, each in OUT_DIR/worker-N (its
 #                  defective mutants kept there) with 1/K of the cores; then their counts are
 #                  summed into OUT_DIR/summary.txt (a worker that crashed counts as a defect).
+#   SHARE=F:W,...  the families' weights in the mix (default gguf:2,onnx:1,safetensors:1)
 #   BANTAM_JAVA    the java to run (a jlinked runtime will do: java.base, jdk.incubator.vector,
 #                  java.net.http, java.management, jdk.unsupported, java.logging, java.xml, java.desktop);
 #                  otherwise a JDK >= 25 is found as ./bantam finds it.
@@ -58,12 +59,12 @@ else
 fi
 # each worker's forward passes get its share of the cores (its commands run with -t 1 anyway)
 CORES=$(( $(nproc) / WORKERS > 0 ? $(nproc) / WORKERS : 1 ))
-JAVA=("$JAVA_BIN" -Xmx512m -XX:ActiveProcessorCount=$CORES --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$CP")
+JAVA=("$JAVA_BIN" -Xmx512m -Dbantam.fuzz.share="${SHARE:-gguf:2,onnx:1,safetensors:1}" -XX:ActiveProcessorCount=$CORES --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$CP")
 
 ONNX_SEEDS=$SEED_ROOT/onnx-seeds
 [[ -d $ONNX_SEEDS ]] || ONNX_SEEDS=$OUT/onnx-seeds
 mkdir -p "$ONNX_SEEDS"
-for m in llama-256 gpt2-tiny; do
+for m in llama-tiny gpt2-tiny; do
   f=$(ls "$SEED_ROOT"/fixtures/tiny/$m/*-f32.gguf 2>/dev/null | head -1) || true
   [[ -n $f && ! -s $ONNX_SEEDS/$m.onnx ]] && "${JAVA[@]}" dev.bantam.cli.Main export-onnx "$f" "$ONNX_SEEDS/$m.onnx" --force >&2
 done
