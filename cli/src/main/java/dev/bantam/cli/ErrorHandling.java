@@ -78,7 +78,8 @@ final class ErrorHandling {
 
     /**
      * The message as one printable line: control characters escaped as {@code \xNN} (a newline
-     * too), and cut at {@link #MAX_MESSAGE} characters, whatever the thrower put in it.
+     * too), line separators and format characters as a backslash, {@code u} and four hex digits,
+     * and cut at {@link #MAX_MESSAGE} characters, whatever the thrower put in it.
      */
     static String oneLine(String message) {
         if (message == null) return "no message";
@@ -86,7 +87,8 @@ final class ErrorHandling {
         for (int i = 0; i < message.length() && sb.length() < MAX_MESSAGE; i++) {
             char c = message.charAt(i);
             if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) sb.append("\\x%02X".formatted((int) c));
-            else if (c == '\u2028' || c == '\u2029' || c == '\ufeff') sb.append("\\u%04X".formatted((int) c));
+            // line and paragraph separators, and the invisible format characters (bidi overrides such as U+202E reorder what a terminal shows)
+            else if (c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) sb.append("\\u%04X".formatted((int) c));
             else sb.append(c);
         }
         if (sb.length() >= MAX_MESSAGE && message.length() > MAX_MESSAGE) sb.append("… (cut)");

@@ -108,6 +108,10 @@ class MalformedCheckpointTest {
         index.putObject("weight_map").put(Q, "model-00009-of-00009.safetensors");
         Files.writeString(dir.resolve("model.safetensors.index.json"), index.toString());
         assertRefused("convert", dir, "model-00009-of-00009.safetensors", "missing");
+        // a name no file can have (the mutation run found one): the index's fault, exit 1, not a usage error
+        index.putObject("weight_map").put(Q, "model\u0000.safetensors");
+        Files.writeString(dir.resolve("model.safetensors.index.json"), index.toString());
+        assertRefused("convert", dir, "model.safetensors.index.json", "not a valid file name", "\\x00");
     }
 
     @Test

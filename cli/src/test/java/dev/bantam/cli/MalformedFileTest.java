@@ -81,5 +81,7 @@ class MalformedFileTest {
     void messagesAreOneEscapedLine() {
         assertThat(ErrorHandling.oneLine("a\nb\u0000c\u001b[31m")).isEqualTo("a\\x0Ab\\x00c\\x1B[31m");
         assertThat(ErrorHandling.oneLine("x".repeat(100_000))).hasSizeLessThan(ErrorHandling.MAX_MESSAGE + 20);
+        // a right-to-left override (a mutant's file name had one) and a zero-width joiner are shown, not obeyed
+        assertThat(ErrorHandling.oneLine("a\u202Eb\u200Dc\u2028d\uFEFF")).isEqualTo("a\\u202Eb\\u200Dc\\u2028d\\uFEFF");
     }
 }

@@ -6,6 +6,7 @@ import dev.bantam.convert.SafetensorsFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -62,8 +63,15 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
             if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.equals("..")) {
                 throw new HfFormatException("%s: tensor %s maps to '%s', expected a file name in %s".formatted(index, e.getKey(), file, dir));
             }
+            Path shard;
+            try {
+                shard = dir.resolve(file);
+            } catch (InvalidPathException bad) {
+                // a name the OS cannot represent (a NUL, or bytes the file-name encoding lacks) is the index's fault: exit 1, not a usage error
+                throw new HfFormatException("%s: tensor %s maps to '%s', not a valid file name (%s)".formatted(index, e.getKey(), file, bad.getReason()));
+            }
             shardOf.put(e.getKey(), file);
-            shards.put(file, dir.resolve(file));
+            shards.put(file, shard);
         }
         for (Path p : shards.values()) {
             if (!Files.isRegularFile(p)) throw new HfFormatException("%s: shard %s is missing".formatted(index, p.getFileName()));
