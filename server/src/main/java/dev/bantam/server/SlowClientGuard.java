@@ -50,9 +50,14 @@ final class SlowClientGuard implements Http1ConnectionListener, AutoCloseable {
         sweeper.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Helidon's default socket options, plus watching each accepted connection. */
+    /**
+     * Helidon's default socket options with TCP_NODELAY, plus watching each accepted connection.
+     * A stream writes one small chunk per token: under Nagle's algorithm every chunk after the
+     * first waits for the client's (delayed) ACK, and a reply's tokens arrived in bursts tens of
+     * milliseconds apart, the first one late.
+     */
     SocketOptions socketOptions() {
-        return new Accepting(SocketOptions.builder().build());
+        return new Accepting(SocketOptions.builder().tcpNoDelay(true).build());
     }
 
     private void accepted(SocketChannel channel) {
