@@ -24,12 +24,21 @@ def metric(name):
             return float(line.split()[1])
     raise SystemExit("no metric " + name)
 
+# as long a reply as the server allows (its --max-tokens-limit defaults to the slot's context,
+# which with --parallel 1 is the whole KV capacity); a larger one would be refused with a 400
+MAX_TOKENS = int(metric("bantam_kv_cache_capacity_positions")) - 8
+
 def open_request(stream):
-    body = json.dumps({"prompt": "Emma", "max_tokens": 100000, "ignore_eos": True, "stream": stream}).encode()
+    body = json.dumps({"prompt": "Emma", "max_tokens": MAX_TOKENS, "ignore_eos": True, "stream": stream}).encode()
     s = socket.create_connection(("127.0.0.1", a.port))
     s.sendall(b"POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
               + str(len(body)).encode() + b"\r\n\r\n" + body)
     return s
+
+def read_status(f):
+    status = f.readline()
+    if b" 200 " not in status:
+        raise SystemExit(f"the server answered {status.decode().strip()!r} (run it with --parallel 1): {f.read(300)!r}")
 
 def wait_free():
     while metric("bantam_busy_slots") > 0: time.sleep(0.001)
@@ -40,9 +49,12 @@ steps = []
 for trial in range(a.trials):
     s = open_request(True)
     f = s.makefile("rb")
+    read_status(f)
     stamps = []
     while len(stamps) < 3:
-        if f.readline().startswith(b"data:"): stamps.append(time.perf_counter())
+        line = f.readline()
+        if not line: raise SystemExit("the stream ended before three chunks")
+        if line.startswith(b"data:"): stamps.append(time.perf_counter())
     step = statistics.median([stamps[1] - stamps[0], stamps[2] - stamps[1]])
     closed = time.perf_counter(); f.close(); s.close()
     results["streamed"].append(wait_free() - closed); steps.append(step)
