@@ -54,7 +54,13 @@ class ServeCommandTest {
             }
             assertThat(serving).as("the server's output:\n%s", seen).isNotNull();
             // keep reading its output so that it never blocks on a full pipe
-            Thread.ofVirtual().start(() -> out.lines().forEach(l -> {}));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    out.lines().forEach(l -> {});
+                } catch (java.io.UncheckedIOException closedAtTheEnd) {
+                    // the test closes the server's output when it is done with it
+                }
+            });
             String model = serving.group(1), host = serving.group(2);
             int port = Integer.parseInt(serving.group(3));
             assertThat(host).isEqualTo("127.0.0.1");
