@@ -54,7 +54,7 @@ public final class GameModelConverter {
         try {
             config = new ObjectMapper().readTree(configFile.toFile());
         } catch (IOException e) {
-            throw new IOException(configFile + ": not valid JSON: " + e.getMessage());
+            throw new IOException(configFile + ": not valid JSON: " + dev.bantam.core.format.ModelFormatException.parserMessage(e.getMessage()));
         }
         try (SafetensorsFile st = SafetensorsFile.open(weights)) {
             var c = new GameModelConverter(config, st, recordStart);

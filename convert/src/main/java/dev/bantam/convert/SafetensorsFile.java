@@ -2,6 +2,7 @@ package dev.bantam.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bantam.core.format.ModelFormatException;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -121,7 +122,8 @@ public final class SafetensorsFile implements AutoCloseable {
                 // bytes, so that Jackson checks their UTF-8 and a header near the cap is held once, not again as text
                 header = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(headerBytes);
             } catch (IOException e) {
-                throw new IOException(name + ": safetensors header is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                throw new IOException(name + ": safetensors header is not valid JSON: "
+                        + ModelFormatException.parserMessage(e.getMessage()));
             }
             if (header == null || !header.isObject()) throw new IOException(name + ": safetensors header is not a JSON object");
             MemorySegment data = file.asSlice(8 + headerLength);
@@ -143,33 +145,35 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private static Tensor tensor(String file, String name, JsonNode t, MemorySegment data) throws IOException {
+        // the header's own text, escaped and cut wherever a message shows it
+        String shown = ModelFormatException.quote(name);
         String dtypeName = t.path("dtype").asText("");
         Dtype dtype;
         try {
             dtype = Dtype.valueOf(dtypeName);
         } catch (IllegalArgumentException e) {
-            throw new IOException("%s: tensor %s has dtype %s; supported: F32, F16, BF16".formatted(file, name, dtypeName.isEmpty() ? "(none)" : dtypeName));
+            throw new IOException("%s: tensor %s has dtype %s; supported: F32, F16, BF16".formatted(file, shown, dtypeName.isEmpty() ? "(none)" : ModelFormatException.quote(dtypeName)));
         }
         JsonNode shapeNode = t.path("shape");
-        if (!shapeNode.isArray()) throw new IOException("%s: tensor %s has no shape".formatted(file, name));
+        if (!shapeNode.isArray()) throw new IOException("%s: tensor %s has no shape".formatted(file, shown));
         long[] shape = new long[shapeNode.size()];
         long count = 1;
         try {
             for (int i = 0; i < shape.length; i++) {
                 JsonNode d = shapeNode.get(i);
-                if (!d.canConvertToLong() || d.asLong() < 0) throw new IOException("%s: tensor %s has shape %s".formatted(file, name, shapeNode));
+                if (!d.canConvertToLong() || d.asLong() < 0) throw new IOException("%s: tensor %s has shape %s".formatted(file, shown, shapeNode));
                 shape[i] = d.asLong();
                 count = Math.multiplyExact(count, shape[i]);
             }
             count = Math.multiplyExact(count, dtype.bytes);
         } catch (ArithmeticException e) {
-            throw new IOException("%s: tensor %s has shape %s, too large".formatted(file, name, shapeNode));
+            throw new IOException("%s: tensor %s has shape %s, too large".formatted(file, shown, shapeNode));
         }
         JsonNode offsets = t.path("data_offsets");
         long begin = offsets.path(0).canConvertToLong() ? offsets.path(0).asLong() : -1;
         long end = offsets.path(1).canConvertToLong() ? offsets.path(1).asLong() : -1;
         if (offsets.size() != 2 || begin < 0 || end < begin || end > data.byteSize()) {
-            throw new IOException("%s: tensor %s has data offsets %s outside the data section (%d bytes)".formatted(file, name, offsets, data.byteSize()));
+            throw new IOException("%s: tensor %s has data offsets %s outside the data section (%d bytes)".formatted(file, shown, offsets, data.byteSize()));
         }
         if (end - begin != count) {
             throw new IOException("%s: tensor %s has %d bytes of data, its dtype %s and shape %s need %d".formatted(

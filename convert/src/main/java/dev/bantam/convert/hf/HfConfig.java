@@ -40,7 +40,7 @@ public final class HfConfig {
         try {
             root = new ObjectMapper().readTree(path.toFile());
         } catch (IOException e) {
-            throw new HfFormatException(path + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new HfFormatException(path + ": not valid JSON: " + dev.bantam.core.format.ModelFormatException.parserMessage(e.getMessage()));
         }
         if (root == null || !root.isObject()) throw new HfFormatException(path + ": expected a JSON object");
         return new HfConfig(path.getFileName().toString(), root, MissingNode.getInstance(), Map.of());

@@ -55,7 +55,7 @@ public final class HfVocabulary {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new HfFormatException(file + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new HfFormatException(file + ": not valid JSON: " + dev.bantam.core.format.ModelFormatException.parserMessage(e.getMessage()));
         }
         JsonNode model = root.path("model");
         String type = model.path("type").asText("");

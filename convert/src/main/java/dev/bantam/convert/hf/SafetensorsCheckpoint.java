@@ -51,7 +51,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         try {
             map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
         } catch (IOException e) {
-            throw new HfFormatException(index + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new HfFormatException(index + ": not valid JSON: " + dev.bantam.core.format.ModelFormatException.parserMessage(e.getMessage()));
         }
         if (!map.isObject() || map.isEmpty()) throw new HfFormatException(index + ": no weight_map");
         Map<String, String> shardOf = new LinkedHashMap<>();

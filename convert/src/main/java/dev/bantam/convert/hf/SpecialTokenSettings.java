@@ -131,7 +131,7 @@ final class SpecialTokenSettings {
             if (!n.isObject()) throw new HfFormatException("%s: expected a JSON object, found %s".formatted(p, n.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
             return n;
         } catch (IOException e) {
-            throw new HfFormatException(p + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new HfFormatException(p + ": not valid JSON: " + dev.bantam.core.format.ModelFormatException.parserMessage(e.getMessage()));
         }
     }
 }

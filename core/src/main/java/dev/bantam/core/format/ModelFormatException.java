@@ -29,6 +29,11 @@ public class ModelFormatException extends RuntimeException {
      * {@link #MAX_QUOTED} characters is cut with an ellipsis, so a hostile name cannot put
      * binary or many lines on a terminal.
      */
+    /** A parser's message (Jackson's runs over several lines and echoes the input) as its first line, quoted. */
+    public static String parserMessage(String message) {
+        return quote(message == null ? "" : message.lines().findFirst().orElse(""));
+    }
+
     public static String quote(String s) {
         if (s == null) return "null";
         StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_QUOTED) + 8);
@@ -36,7 +41,7 @@ public class ModelFormatException extends RuntimeException {
         for (int i = 0; i < s.length() && n < MAX_QUOTED; i++, n++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) sb.append("\\x%02X".formatted((int) c));
-            else if (c == '\u2028' || c == '\u2029' || c == '\u0085' || c == '\ufeff') sb.append("\\u%04X".formatted((int) c));
+            else if (c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) sb.append("\\u%04X".formatted((int) c));
             else sb.append(c);
         }
         if (s.length() > MAX_QUOTED) sb.append("… (").append(s.length()).append(" chars)");
