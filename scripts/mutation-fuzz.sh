@@ -59,7 +59,7 @@ else
 fi
 # each worker's forward passes get its share of the cores (its commands run with -t 1 anyway)
 CORES=$(( $(nproc) / WORKERS > 0 ? $(nproc) / WORKERS : 1 ))
-JAVA=("$JAVA_BIN" -Xmx512m -Dbantam.fuzz.share="${SHARE:-gguf:2,onnx:1,safetensors:1}" -XX:ActiveProcessorCount=$CORES --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$CP")
+JAVA=("$JAVA_BIN" -Xmx512m ${SHARE:+-Dbantam.fuzz.share=$SHARE} -XX:ActiveProcessorCount=$CORES --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$CP")
 
 ONNX_SEEDS=$SEED_ROOT/onnx-seeds
 [[ -d $ONNX_SEEDS ]] || ONNX_SEEDS=$OUT/onnx-seeds

@@ -85,11 +85,7 @@ final class ErrorHandling {
         if (message == null) return "no message";
         StringBuilder sb = new StringBuilder(Math.min(message.length(), MAX_MESSAGE) + 16);
         for (int i = 0; i < message.length() && sb.length() < MAX_MESSAGE; i++) {
-            char c = message.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) sb.append("\\x%02X".formatted((int) c));
-            // line and paragraph separators, and the invisible format characters (bidi overrides such as U+202E reorder what a terminal shows)
-            else if (c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) sb.append("\\u%04X".formatted((int) c));
-            else sb.append(c);
+            ModelFormatException.appendEscaped(sb, message.charAt(i));
         }
         if (sb.length() >= MAX_MESSAGE && message.length() > MAX_MESSAGE) sb.append("… (cut)");
         return sb.toString();

@@ -23,26 +23,33 @@ public class ModelFormatException extends RuntimeException {
         return new ModelFormatException("%s: %s: expected %s, found %s".formatted(file, quote(where), expected, quote(found)));
     }
 
-    /**
-     * Text from a file made safe for a one-line message: control characters (and the line and
-     * paragraph separators) become {@code \xNN} / {@code \\uNNNN}, and anything past
-     * {@link #MAX_QUOTED} characters is cut with an ellipsis, so a hostile name cannot put
-     * binary or many lines on a terminal.
-     */
     /** A parser's message (Jackson's runs over several lines and echoes the input) as its first line, quoted. */
     public static String parserMessage(String message) {
         return quote(message == null ? "" : message.lines().findFirst().orElse(""));
     }
 
+    /**
+     * {@code c} as it may appear in a one-line message: control characters as {@code \xNN}; line
+     * and paragraph separators and the invisible format characters (bidi overrides such as U+202E
+     * reorder what a terminal shows) as a backslash, {@code u} and four hex digits.
+     */
+    public static void appendEscaped(StringBuilder sb, char c) {
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) sb.append("\\x%02X".formatted((int) c));
+        else if (c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) sb.append("\\u%04X".formatted((int) c));
+        else sb.append(c);
+    }
+
+    /**
+     * Text from a file made safe for a one-line message: every character escaped as
+     * {@link #appendEscaped} does, and anything past {@link #MAX_QUOTED} characters cut with an
+     * ellipsis, so a hostile name cannot put binary or many lines on a terminal.
+     */
     public static String quote(String s) {
         if (s == null) return "null";
         StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_QUOTED) + 8);
         int n = 0;
         for (int i = 0; i < s.length() && n < MAX_QUOTED; i++, n++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) sb.append("\\x%02X".formatted((int) c));
-            else if (c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) sb.append("\\u%04X".formatted((int) c));
-            else sb.append(c);
+            appendEscaped(sb, s.charAt(i));
         }
         if (s.length() > MAX_QUOTED) sb.append("… (").append(s.length()).append(" chars)");
         return sb.toString();
