@@ -81,7 +81,7 @@ public final class ChatTemplate {
         TemplateRun run = TemplateRun.start(limits);
         try {
             RenderResult result = jinjava.renderForResult(prepared, bindings);
-            if (run.raised() != null) throw new ChatTemplateException("chat template: " + oneLine(run.raised()));
+            if (run.raised() != null) throw new ChatTemplateException("chat template: " + ChatTemplateException.oneLine(run.raised()));
             if (run.exceeded() != null) throw new ChatTemplateException("chat template: " + run.exceeded());
             for (TemplateError e : result.getErrors()) {
                 if (stopsRendering(e)) throw new ChatTemplateException(describe(e));
@@ -112,11 +112,7 @@ public final class ChatTemplate {
         while (cause != null && cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
         if (message.contains("Error rendering tag") && cause != null && cause.getMessage() != null) message = cause.getMessage();
         String where = e.getLineno() > 0 ? " (template line " + e.getLineno() + ")" : "";
-        return "chat template: " + oneLine(message) + where;
-    }
-
-    private static String oneLine(String s) {
-        return s.strip().replaceAll("\\s*\\R\\s*", " ");
+        return "chat template: " + ChatTemplateException.oneLine(message) + where;
     }
 
     /** The template's text as the model file gives it. */

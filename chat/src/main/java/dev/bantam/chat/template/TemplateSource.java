@@ -2,6 +2,7 @@ package dev.bantam.chat.template;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns a Jinja2 template into one that jinjava renders the way Jinja2 renders the original, by
@@ -18,6 +19,15 @@ import java.util.List;
  * </ul>
  */
 final class TemplateSource {
+    /**
+     * How deep brackets may nest inside one tag, and block tags inside each other. The rewriting here
+     * and jinjava's parser and renderer recurse once per level, so a hostile template could otherwise
+     * exhaust the stack; real chat templates nest a handful of levels.
+     */
+    static final int MAX_NESTING = 64;
+
+    private static final Set<String> BLOCK_OPENERS = Set.of("if", "for", "macro", "call", "filter", "with", "block", "autoescape", "trans");
+
     private TemplateSource() {}
 
     private enum Kind { BLOCK, VARIABLE, COMMENT }
@@ -32,6 +42,7 @@ final class TemplateSource {
         LoopFilter loops = new LoopFilter();
         StringBuilder text = new StringBuilder(); // text since the last tag, not yet written
         boolean lineStarting = true;               // the last tag consumed a newline (or none yet)
+        int blockDepth = 0;
         int i = 0;
         while (i < s.length()) {
             int open = nextTag(s, i);
@@ -53,6 +64,7 @@ final class TemplateSource {
                 lineStarting = after[1] == 1;
                 continue;
             }
+            if (tag.kind() == Kind.BLOCK) blockDepth = nestBlock(blockDepth, tag.body());
             switch (tag.kind()) {
                 case COMMENT -> {}
                 case VARIABLE -> out.append("{{").append(ExpressionRewriter.rewrite(tag.body())).append("}}");
@@ -64,6 +76,19 @@ final class TemplateSource {
         }
         out.append(text);
         return out.toString();
+    }
+
+    /** The block depth after a block tag with this body: one deeper for an opener, one less for an {@code end...}. */
+    private static int nestBlock(int depth, String body) {
+        String stripped = body.strip();
+        int space = 0;
+        while (space < stripped.length() && Character.isLetter(stripped.charAt(space))) space++;
+        String word = stripped.substring(0, space);
+        boolean setBlock = word.equals("set") && splitTopLevel(stripped, '=').size() == 1;
+        if (word.startsWith("end")) return Math.max(0, depth - 1);
+        if (!BLOCK_OPENERS.contains(word) && !setBlock) return depth;
+        if (depth == MAX_NESTING) throw new ChatTemplateException("chat template: block tags nested more than " + MAX_NESTING + " deep");
+        return depth + 1;
     }
 
     /** The index of the next {@code {%}, {@code {{} or {@code {#} at or after {@code from}, or -1. */
@@ -106,8 +131,9 @@ final class TemplateSource {
                 continue;
             }
             if (depth == 0 && s.startsWith(closer, i)) return i;
-            if (c == '(' || c == '[' || c == '{') depth++;
-            else if ((c == ')' || c == ']' || c == '}') && depth > 0) depth--;
+            if (c == '(' || c == '[' || c == '{') {
+                if (++depth > MAX_NESTING) throw new ChatTemplateException("chat template: brackets nested more than " + MAX_NESTING + " deep in one tag");
+            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) depth--;
             i++;
         }
         return -1;

@@ -59,6 +59,38 @@ class TemplateLimitsTest {
     }
 
     @Test
+    void bracketsNestedPastTheLimitAreRejectedBeforeParsing() {
+        int n = TemplateSource.MAX_NESTING;
+        assertThat(ChatTemplate.of("{{ " + "(".repeat(n) + "1" + ")".repeat(n) + " }}", "", "", SMALL).render(MESSAGES, true)).isEqualTo("1");
+        assertRejected("{{ " + "[".repeat(n + 1) + "1" + "]".repeat(n + 1) + " }}", "brackets nested more than 64 deep");
+        assertRejected("{{ " + "(".repeat(6000) + "1" + ")".repeat(6000) + " }}", "brackets nested more than 64 deep");
+    }
+
+    @Test
+    void blocksNestedPastTheLimitAreRejectedBeforeParsing() {
+        int n = TemplateSource.MAX_NESTING;
+        String nested = "{% if true %}".repeat(n) + "x" + "{% endif %}".repeat(n);
+        assertThat(ChatTemplate.of(nested, "", "", SMALL).render(MESSAGES, true)).isEqualTo("x");
+        assertRejected("{% for m in messages %}".repeat(n + 1) + "x" + "{% endfor %}".repeat(n + 1), "block tags nested more than 64 deep");
+        assertRejected("{% set a %}".repeat(3000) + "{% endset %}".repeat(3000), "block tags nested more than 64 deep");
+    }
+
+    @Test
+    void expressionsTooDeepForTheStackFailInOneLine() {
+        // operator chains recurse in jinjava's parser without brackets; the stack is the limit there
+        assertRejected("{{ " + "not ".repeat(50_000) + "true }}", "nested too deeply to render");
+    }
+
+    @Test
+    void messagesThatEchoTheTemplateAreCutAndEscaped() {
+        // jinjava's message quotes the whole expression: a long one must not flood the terminal
+        assertThatThrownBy(() -> ChatTemplate.of("{{ 1 " + "+ 1".repeat(2000) + " + }}", "", "", SMALL).render(MESSAGES, true))
+                .isInstanceOf(ChatTemplateException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+        assertRejected("{{ raise_exception('bad\u202e\u0007 role') }}", "bad\\u202E\\x07 role");
+    }
+
+    @Test
     void rangeIsCappedAtTheCollectionLimit() {
         // jinjava shortens an oversized range (Jinja2's sandbox raises instead); either way it ends
         String out = ChatTemplate.of("{% for i in range(100000000) %}x{% endfor %}", "", "", SMALL).render(MESSAGES, true);
