@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static dev.bantam.core.format.ModelFormatException.quote;
+
 /**
  * Converts a policy/value network as PyTorch users save it — {@code model.safetensors} with the
  * backbone under {@code backbone.} (Hugging Face GPT-2 or Llama names) and linear heads under
@@ -62,7 +64,7 @@ public final class GameModelConverter {
             switch (type) {
                 case "gpt2" -> c.gpt2();
                 case "llama" -> c.llama();
-                default -> throw new IOException("%s: model_type '%s' is not supported (expected gpt2 or llama)".formatted(configFile, type));
+                default -> throw new IOException("%s: model_type '%s' is not supported (expected gpt2 or llama)".formatted(configFile, quote(type)));
             }
             c.heads();
             c.vocabulary();

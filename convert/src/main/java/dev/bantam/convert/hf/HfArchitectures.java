@@ -18,6 +18,8 @@ import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static dev.bantam.core.format.ModelFormatException.quote;
+
 /**
  * The Hugging Face → GGUF table: one {@link HfArchitecture} row per family, with llama.cpp's
  * metadata keys and tensor names (spec: architectures.md §6, gguf.md). To add a family, add a row.
@@ -193,10 +195,10 @@ final class HfArchitectures {
     static HfArchitecture of(HfConfig c) throws HfFormatException {
         List<String> classes = c.architectures();
         if (classes.isEmpty()) {
-            throw new HfFormatException("%s: no architectures entry (model_type '%s'); supported: %s".formatted(c.file(), c.modelType(), supported()));
+            throw new HfFormatException("%s: no architectures entry (model_type '%s'); supported: %s".formatted(c.file(), quote(c.modelType()), supported()));
         }
         for (HfArchitecture row : ROWS) if (row.hfClasses().contains(classes.getFirst())) return row;
-        throw new HfFormatException("%s: architectures entry '%s' is not supported; supported: %s".formatted(c.file(), classes.getFirst(), supported()));
+        throw new HfFormatException("%s: architectures entry '%s' is not supported; supported: %s".formatted(c.file(), quote(classes.getFirst()), supported()));
     }
 
     static String supported() {
@@ -271,7 +273,7 @@ final class HfArchitectures {
             RopeParameters r = RopeParameters.of(c, layerType);
             for (String a : allowed) if (r.is(a)) return;
             throw new HfFormatException("%s: rope type '%s'%s is not supported for this architecture; supported: %s"
-                    .formatted(c.file(), r.type(), layerType == null ? "" : " (" + layerType + ")", String.join(", ", allowed)));
+                    .formatted(c.file(), quote(r.type()), layerType == null ? "" : " (" + quote(layerType) + ")", String.join(", ", allowed)));
         };
     }
 

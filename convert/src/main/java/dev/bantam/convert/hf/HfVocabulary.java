@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.bantam.core.format.ModelFormatException.quote;
+
 /**
  * The {@code tokenizer.*} keys of a GGUF file, from a Hugging Face {@code tokenizer.json} (plus
  * tokenizer_config.json and config.json for the special tokens, {@link SpecialTokenSettings}).
@@ -61,7 +63,7 @@ public final class HfVocabulary {
         String type = model.path("type").asText("");
         if (!type.equals("BPE")) {
             throw new HfFormatException("%s: tokenizer model type '%s' is not supported; supported: BPE (byte-level, or SentencePiece-style with byte_fallback)"
-                    .formatted(file, type));
+                    .formatted(file, quote(type)));
         }
         boolean sentencePiece = model.path("byte_fallback").asBoolean(false) || usesMetaspace(root);
 
@@ -215,7 +217,7 @@ public final class HfVocabulary {
             for (String regex : splitRegexes(root.path("pre_tokenizer"), new ArrayList<>())) {
                 if (!regex.equals(PreTokenizer.GPT2.regex())) {
                     throw new HfFormatException("%s: pre-tokenizer regex '%s' is not one GGUF names; supported: %s"
-                            .formatted(file, regex, PreTokenizer.supportedNames()));
+                            .formatted(file, quote(regex), PreTokenizer.supportedNames()));
                 }
             }
         }

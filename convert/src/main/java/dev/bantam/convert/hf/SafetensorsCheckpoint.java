@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import static dev.bantam.core.format.ModelFormatException.quote;
+
 /**
  * The weights of a Hugging Face directory: {@code model.safetensors}, or the shards that
  * {@code model.safetensors.index.json} lists ({@code model-00001-of-00003.safetensors}, ...).
@@ -61,14 +63,14 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
             String file = e.getValue().asText("");
             // a weight_map entry is a file name beside the index, never a path elsewhere
             if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.equals("..")) {
-                throw new HfFormatException("%s: tensor %s maps to '%s', expected a file name in %s".formatted(index, e.getKey(), file, dir));
+                throw new HfFormatException("%s: tensor %s maps to '%s', expected a file name in %s".formatted(index, quote(e.getKey()), quote(file), dir));
             }
             Path shard;
             try {
                 shard = dir.resolve(file);
             } catch (InvalidPathException bad) {
                 // a name the OS cannot represent (a NUL, or bytes the file-name encoding lacks) is the index's fault: exit 1, not a usage error
-                throw new HfFormatException("%s: tensor %s maps to '%s', not a valid file name (%s)".formatted(index, e.getKey(), file, bad.getReason()));
+                throw new HfFormatException("%s: tensor %s maps to '%s', not a valid file name (%s)".formatted(index, quote(e.getKey()), quote(file), bad.getReason()));
             }
             shardOf.put(e.getKey(), file);
             shards.put(file, shard);
