@@ -7,7 +7,8 @@ set -uo pipefail
 out=${OUT:-/tmp/bantam-out}
 mkdir -p "$out" /tmp/models
 [[ -d /tmp/bantam-jre ]] || tar -C /tmp -xJf .devcarry/jre.txz
-JAVA="/tmp/bantam-jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g"
+# JAVA_OPTS: extra JVM options (-Dbantam.cuda.int8=false: the float matrix-vector kernels, to compare)
+JAVA="/tmp/bantam-jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g ${JAVA_OPTS:-}"
 CP=$(ls .devcarry/lib/*.jar | tr '\n' ':')
 bantam() { $JAVA -cp "$CP" dev.bantam.cli.Main "$@"; }
 synth() {  # synth PRESET TYPE → /tmp/models/PRESET-TYPE.gguf; TYPE q4_k_m / q5_k_m: the F16 synth quantized to llama.cpp's _M mix

@@ -44,11 +44,15 @@ extern "C" __global__ void add(float* x, const float* y, long long n) {
     GRID_STRIDE(i, n) x[i] += y[i];
 }
 
-// rows of [gate | up] (2·ffn wide, from the stacked or fused product) → out[r] = act(gate[r]) · up[r]
-extern "C" __global__ void gated_rows(const float* gate_up, float* out, int ffn, int rows, int act) {
+// rows of [gate | up] (2·ffn wide, from the stacked or fused product) → out[r] = act(gate[r]) · up[r];
+// with xq != 0 (ffn % 32 == 0, and the grid's threads a multiple of 32, so that a warp holds one
+// whole block) also the int8 input of the dp4a matrix-vector kernels (common.cuh's quantize_block)
+extern "C" __global__ void gated_rows(const float* gate_up, float* out, int ffn, int rows, int act, i8* xq, float2* xs) {
     GRID_STRIDE(i, (long long) rows * ffn) {
         long long r = i / ffn;
         int c = (int) (i % ffn);
-        out[i] = gate_act(gate_up[r * 2 * ffn + c], act) * gate_up[r * 2 * ffn + ffn + c];
+        float v = gate_act(gate_up[r * 2 * ffn + c], act) * gate_up[r * 2 * ffn + ffn + c];
+        out[i] = v;
+        if (xq) quantize_block(v, xq, xs, i & ~31LL);
     }
 }

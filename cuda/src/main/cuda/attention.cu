@@ -91,7 +91,7 @@ extern "C" __global__ void attn_partial(const float* qkv, int ld, const float* k
 // split's weight e^(m_s − M) / L is computed once, in shared memory (at most MAX_SPLITS splits).
 #define MAX_SPLITS 64
 extern "C" __global__ void attn_combine(const float* part_acc, const float* part_ml, int splits, int heads, int hd,
-                                        float* out, int ld_out) {
+                                        float* out, int ld_out, i8* xq, float2* xs) {
     __shared__ float weight[MAX_SPLITS];
     int h = blockIdx.x, r = blockIdx.y;
     long long first = ((long long) r * heads + h) * splits;
@@ -118,5 +118,7 @@ extern "C" __global__ void attn_combine(const float* part_acc, const float* part
 #pragma unroll 8
         for (int s = 0; s < splits; s++) a += part_acc[(first + s) * hd + d] * weight[s];
         out[(long long) r * ld_out + h * hd + d] = a;
+        // the int8 input of the output projection (hd % 32 == 0: each warp holds one block)
+        if (xq) quantize_block(a, xq, xs, (long long) r * heads * hd + h * hd + (d & ~31));
     }
 }

@@ -77,6 +77,20 @@ __device__ float block_sum(float v) {
     return warp_sum(v);
 }
 
+// The int8 input of the dp4a matrix-vector kernels (matvec.cu): a warp whose 32 lanes hold values
+// i..i+31 (i % 32 == 0) of a vector stores them as one block, xq[i + lane] = round(v / dx) with the
+// block's absolute maximum at ±127, and xs[i / 32] = (dx, dx·Σq) (the sum for types with offsets).
+// Called by the kernels that produce a product's input (norms, attention combine, gated
+// activation) so that no separate launch quantizes it; every lane of the warp must call it.
+__device__ __forceinline__ void quantize_block(float v, i8* xq, float2* xs, long long i) {
+    float amax = warp_max(fabsf(v));
+    float dx = amax / 127.0f;
+    int q = amax > 0.0f ? __float2int_rn(v / dx) : 0;
+    xq[i + (threadIdx.x & 31)] = (i8) q;
+    float sum = warp_sum((float) q);  // exact: |Σq| ≤ 32·127
+    if ((threadIdx.x & 31) == 0) xs[i >> 5] = make_float2(dx, dx * sum);
+}
+
 // Q4_K's packed 6-bit scale and min of sub-block j (llama.cpp's get_scale_min_k4).
 __device__ __forceinline__ void q4k_scale_min(int j, const u8* s, float* sc, float* mn) {
     if (j < 4) {

@@ -14,14 +14,19 @@ extern "C" __global__ void embed(const u8* eq, const u16* ed, int etype, int dim
     }
 }
 
-// out = x / sqrt(mean(x²) + eps) · w
-extern "C" __global__ void rms_norm(const float* x, const float* w, float* out, int dim, float eps) {
+// out = x / sqrt(mean(x²) + eps) · w; with xq != 0 (dim % 32 == 0) out is also stored as the int8
+// input of the dp4a matrix-vector kernels (quantize_block: a warp's 32 values are one block)
+extern "C" __global__ void rms_norm(const float* x, const float* w, float* out, int dim, float eps, i8* xq, float2* xs) {
     const float* xr = x + (long long) blockIdx.x * dim;
     float* o = out + (long long) blockIdx.x * dim;
     float ss = 0.0f;
     for (int i = threadIdx.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
     float scale = rsqrtf(block_sum(ss) / dim + eps);
-    for (int i = threadIdx.x; i < dim; i += blockDim.x) o[i] = xr[i] * scale * w[i];
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) {
+        float v = xr[i] * scale * w[i];
+        o[i] = v;
+        if (xq) quantize_block(v, xq, xs, (long long) blockIdx.x * dim + (i & ~31));
+    }
 }
 
 // out += x / sqrt(mean(x²) + eps) · w: Gemma's post-attention and post-ffw norms, applied to a
@@ -48,8 +53,9 @@ extern "C" __global__ void head_norm(float* qkv, int ld, int heads, int hd, cons
     for (int i = threadIdx.x; i < hd; i += 32) v[i] = v[i] * scale * w[i];
 }
 
-// out = (x − mean) / sqrt(var + eps) · w + b (two passes over the row: the variance of centred values)
-extern "C" __global__ void layer_norm(const float* x, const float* w, const float* b, float* out, int dim, float eps) {
+// out = (x − mean) / sqrt(var + eps) · w + b (two passes over the row: the variance of centred values);
+// xq, xs as in rms_norm
+extern "C" __global__ void layer_norm(const float* x, const float* w, const float* b, float* out, int dim, float eps, i8* xq, float2* xs) {
     const float* xr = x + (long long) blockIdx.x * dim;
     float* o = out + (long long) blockIdx.x * dim;
     float s = 0.0f;
@@ -58,5 +64,9 @@ extern "C" __global__ void layer_norm(const float* x, const float* w, const floa
     float v = 0.0f;
     for (int i = threadIdx.x; i < dim; i += blockDim.x) { float c = xr[i] - mean; v += c * c; }
     float scale = rsqrtf(block_sum(v) / dim + eps);
-    for (int i = threadIdx.x; i < dim; i += blockDim.x) o[i] = (xr[i] - mean) * scale * w[i] + b[i];
+    for (int i = threadIdx.x; i < dim; i += blockDim.x) {
+        float u = (xr[i] - mean) * scale * w[i] + b[i];
+        o[i] = u;
+        if (xq) quantize_block(u, xq, xs, (long long) blockIdx.x * dim + (i & ~31));
+    }
 }

@@ -246,6 +246,175 @@ extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
     finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
+// ---- int8 products (dp4a) for the quantized types
+//
+// Converting every weight to float made the Q8_0, Q4_0 and K-quant kernels bound by arithmetic,
+// not by the bytes they stream. Instead, as llama.cpp does, the activation vector is quantized once
+// (quantize_x: int8 blocks of 32 with a float scale dx and the scaled sum dx·Σq, Q8_1-like), and
+// the weights' integer quants are multiplied with it four at a time by __dp4a; the float scales
+// are applied once per block. Σq lets the types with an offset (Q4_0's −8, Q4_K's mins, Q6_K's
+// −32) take it out of the integer sum instead of per value.
+
+// x[b] (cols % 32 == 0, b < batch) → xq[b·cols + i] int8, xs[b·cols/32 + j] = (dx, dx·Σq) of block j
+// (common.cuh's quantize_block), one warp a block: for inputs whose producer does not quantize them.
+extern "C" __global__ void quantize_x(const float* x, int ldx, int cols, int batch, i8* xq, float2* xs) {
+    int blocks = cols >> 5;
+    int j = blockIdx.x * 4 + (threadIdx.x >> 5);
+    if (j >= blocks * batch) return;  // a whole warp leaves: no barrier below
+    int b = j / blocks, jb = j - b * blocks;
+    quantize_block(x[(long long) b * ldx + 32 * jb + (threadIdx.x & 31)], xq, xs, (long long) b * cols + 32 * jb);
+}
+
+#define MATVEC8_ARGS const u8* q, const u16* d, int rows, int cols, const i8* xq, const float2* xs, int batch, \
+                     const float* bias, float* y, int ldy, int accumulate, int split
+#define MATVEC8_PASS q, d, rows, cols, xq, xs, batch, bias, y, ldy, accumulate, split
+
+__device__ __forceinline__ int xword(const i8* x, int k) { return *(const int*) (x + k); }
+
+// One type's unit of work for matvec_int8: VALUES weights of a row that one lane loads (load) and
+// multiplies with each vector (dot: xq and xs of that vector). A unit's loads are issued UNITS at a
+// time before the first dot, as the float kernels do, to keep bytes in flight.
+
+// Q8_0, split layout: 16 quants of one block.
+struct Q8_0Units {
+    static constexpr int VALUES = 16;
+    struct Unit { int4 q; float d; };
+    static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
+        long long e = (long long) row * cols + 16 * u;
+        return {__ldg((const int4*) ((const i8*) q + e)), half_to_float(d[e >> 5])};
+    }
+    static __device__ __forceinline__ float dot(const Unit& w, const i8* xq, const float2* xs, int u) {
+        int4 xv = *(const int4*) (xq + 16 * u);
+        int s = __dp4a(w.q.x, xv.x, 0);
+        s = __dp4a(w.q.y, xv.y, s);
+        s = __dp4a(w.q.z, xv.z, s);
+        s = __dp4a(w.q.w, xv.w, s);
+        return w.d * xs[u >> 1].x * (float) s;
+    }
+};
+
+// Q4_0, split layout: one block (byte j: element j low nibble, j + 16 high). Σ (n − 8)·q·dx·d = d·(dx·Σ n·q − 8·dx·Σq).
+struct Q4_0Units {
+    static constexpr int VALUES = 32;
+    struct Unit { uint4 q; float d; };
+    static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
+        long long blk = (long long) row * (cols >> 5) + u;
+        return {__ldg((const uint4*) (q + 16 * blk)), half_to_float(d[blk])};
+    }
+    static __device__ __forceinline__ float dot(const Unit& w, const i8* xq, const float2* xs, int u) {
+        const i8* x = xq + 32 * u;
+        u32 words[4] = {w.q.x, w.q.y, w.q.z, w.q.w};
+        int s = 0;
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            s = __dp4a((int) (words[i] & 0x0F0F0F0F), xword(x, 4 * i), s);
+            s = __dp4a((int) ((words[i] >> 4) & 0x0F0F0F0F), xword(x, 16 + 4 * i), s);
+        }
+        float2 sx = xs[u];
+        return w.d * (sx.x * (float) s - 8.0f * sx.y);
+    }
+};
+
+// Q4_K as in the file: 16 of the 32 bytes of nibbles of a 64-value group g of a 256-value super-block
+// (half h of them): low nibbles are values 16h.. of sub-block 2g, high ones the same of sub-block
+// 2g + 1. Σ (d·sc·n − dmin·m)·x = d·sc·dx·Σ n·q − dmin·m·dx·Σq per sub-block, Σq over these 16
+// values (the block sum of xs covers 32). Units of 16 bytes, not the whole group, give rows of
+// 2048 values 64 units: every lane of two warps gets one.
+struct Q4_KUnits {
+    static constexpr int VALUES = 32;
+    struct Unit { uint4 q; float d1, d2, m1, m2; };  // d·sc and dmin·m of the two sub-blocks
+    static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
+        const u8* blk = q + ((long long) row * (cols >> 8) + (u >> 3)) * BLOCK_BYTES_Q4_K;
+        int g = (u >> 1) & 3;
+        float dd = half_to_float(*(const u16*) blk), dmin = half_to_float(*(const u16*) (blk + 2)), sc1, m1, sc2, m2;
+        q4k_scale_min(2 * g, blk + 4, &sc1, &m1);
+        q4k_scale_min(2 * g + 1, blk + 4, &sc2, &m2);
+        return {__ldg((const uint4*) (blk + 16 + 32 * g + 16 * (u & 1))), dd * sc1, dd * sc2, dmin * m1, dmin * m2};
+    }
+    static __device__ __forceinline__ float dot(const Unit& w, const i8* xq, const float2* xs, int u) {
+        int k = (u >> 3) * 256 + ((u >> 1) & 3) * 64 + 16 * (u & 1);  // value index of the first low nibble
+        u32 words[4] = {w.q.x, w.q.y, w.q.z, w.q.w};
+        int s1 = 0, s2 = 0, q1 = 0, q2 = 0;
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            int x1 = xword(xq, k + 4 * i), x2 = xword(xq, k + 32 + 4 * i);
+            s1 = __dp4a((int) (words[i] & 0x0F0F0F0F), x1, s1);
+            s2 = __dp4a((int) ((words[i] >> 4) & 0x0F0F0F0F), x2, s2);
+            q1 = __dp4a(0x01010101, x1, q1);
+            q2 = __dp4a(0x01010101, x2, q2);
+        }
+        float dx1 = xs[k >> 5].x, dx2 = xs[(k >> 5) + 1].x;
+        return dx1 * (w.d1 * (float) s1 - w.m1 * (float) q1) + dx2 * (w.d2 * (float) s2 - w.m2 * (float) q2);
+    }
+};
+
+// Q6_K as in the file (210-byte super-blocks: only 2-byte alignment, so 32-bit words are read as
+// two halves). A unit is 4 consecutive positions l0..l0+3 of one half h (128 values) of a
+// super-block: one word of ql at l0, one at l0 + 32 and one of qh give 16 values, 4 in each of the
+// half's four 32-value runs p (ggml's dequantize_row_q6_K: run p is nibble p / 2 of ql[l + 32·(p % 2)]
+// and bits 2p of qh[l]); value d·sc·(q − 32), sc the int8 scale of 16 values.
+struct Q6_KUnits {
+    static constexpr int VALUES = 16;
+    struct Unit { int q[4]; float d; signed char sc[4]; };
+    static __device__ __forceinline__ int word2(const u8* p) {
+        const u16* h = (const u16*) p;
+        return (int) ((u32) h[0] | ((u32) h[1] << 16));
+    }
+    static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
+        const u8* blk = q + ((long long) row * (cols >> 8) + (u >> 4)) * BLOCK_BYTES_Q6_K;
+        int h = (u >> 3) & 1, l0 = (u & 7) * 4;
+        int ql0 = word2(blk + 64 * h + l0), ql1 = word2(blk + 64 * h + 32 + l0), qh = word2(blk + 128 + 32 * h + l0);
+        Unit w;
+        // 6-bit values 0..63 per byte, then −32 with a signed per-byte subtraction
+        w.q[0] = __vsubss4((ql0 & 0x0F0F0F0F) | ((qh << 4) & 0x30303030), 0x20202020);
+        w.q[1] = __vsubss4((ql1 & 0x0F0F0F0F) | ((qh << 2) & 0x30303030), 0x20202020);
+        w.q[2] = __vsubss4(((ql0 >> 4) & 0x0F0F0F0F) | (qh & 0x30303030), 0x20202020);
+        w.q[3] = __vsubss4(((ql1 >> 4) & 0x0F0F0F0F) | ((qh >> 2) & 0x30303030), 0x20202020);
+        w.d = half_to_float(*(const u16*) (blk + 208));
+#pragma unroll
+        for (int p = 0; p < 4; p++) w.sc[p] = (signed char) blk[192 + 8 * h + (l0 >> 4) + 2 * p];
+        return w;
+    }
+    static __device__ __forceinline__ float dot(const Unit& w, const i8* xq, const float2* xs, int u) {
+        int base = (u >> 4) * 256 + ((u >> 3) & 1) * 128 + (u & 7) * 4;  // value index of run 0
+        float sum = 0.0f;
+#pragma unroll
+        for (int p = 0; p < 4; p++) {
+            int k = base + 32 * p;
+            sum += (float) w.sc[p] * xs[k >> 5].x * (float) __dp4a(w.q[p], xword(xq, k), 0);
+        }
+        return w.d * sum;
+    }
+};
+
+template <class T>
+__device__ __forceinline__ void matvec_int8(MATVEC8_ARGS) {  // cols % T's block size == 0
+    MATVEC_ROW
+    int units = live_cols / T::VALUES;
+    for (int u0 = lane; u0 < units; u0 += step * UNITS) {
+        typename T::Unit w[UNITS];
+#pragma unroll
+        for (int i = 0; i < UNITS; i++) {
+            int u = u0 + i * step;
+            if (u < units) w[i] = T::load(q, d, row, cols, u);
+        }
+#pragma unroll
+        for (int i = 0; i < UNITS; i++) {
+            int u = u0 + i * step;
+            if (u >= units) break;
+#pragma unroll
+            for (int b = 0; b < MAX_BATCH; b++)
+                if (b < batch) acc[b] += T::dot(w[i], xq + (long long) b * cols, xs + (long long) b * (cols >> 5), u);
+        }
+    }
+    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+}
+
+extern "C" __global__ void matvec8_q8_0(MATVEC8_ARGS) { matvec_int8<Q8_0Units>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q4_0(MATVEC8_ARGS) { matvec_int8<Q4_0Units>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q4_k(MATVEC8_ARGS) { matvec_int8<Q4_KUnits>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q6_k(MATVEC8_ARGS) { matvec_int8<Q6_KUnits>(MATVEC8_PASS); }
+
 // Q4_1, Q5_0, Q5_1, Q5_K and Q6_K as in the file (blocks of 20, 22, 24, 176 and 210 bytes: not
 // 16-byte aligned, so no vector loads): a lane takes one 32-value group at a time (group_value in
 // common.cuh), neighbouring lanes neighbouring groups. Correct first; not tuned like the kernels above.

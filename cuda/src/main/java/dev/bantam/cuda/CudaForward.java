@@ -23,6 +23,12 @@ final class CudaForward {
     /** The most rows one matrix-vector launch takes (MAX_BATCH in common.cuh). */
     static final int MATVEC_ROWS = 8;
     private static final int PREFILL_CHUNK = 256;
+    /**
+     * Whether matrix-vector products of types with an int8 kernel quantize their input to int8 and
+     * use it ({@link DeviceType#matvecInt8()}); {@code -Dbantam.cuda.int8=false} keeps the float
+     * kernels, to compare speed and logits on the same build.
+     */
+    static final boolean INT8 = !"false".equals(System.getProperty("bantam.cuda.int8"));
 
     private final Gpu gpu;
     private final DeviceKernels kernels;
@@ -37,6 +43,8 @@ final class CudaForward {
     private final float embeddingScale;
     private final int gateAct;
     private final long tokens, seq, pos, x, xb, qkv, attn, up, gate, logits, partAcc, partMl, act16, weights16;
+    /** The input of the int8 matrix-vector kernels: quants (a byte a value) and (scale, scale·Σq) per block of 32. */
+    private final long xq8, xs8;
     private final MemorySegment hostInputs;
 
     /** {@code ropeDivisors}: the file's {@code rope_freqs.weight} (llama3 rope scaling), null when it has none. */
@@ -87,6 +95,9 @@ final class CudaForward {
         boolean gemm = maxRows > MATVEC_ROWS;
         act16 = gemm ? gpu.alloc(2L * maxRows * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim())) : 0;
         weights16 = gemm ? gpu.alloc(2L * largestDequantized()) : 0;
+        long widest = (long) Math.min(maxRows, MATVEC_ROWS) * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim());
+        xq8 = gpu.alloc(widest);
+        xs8 = gpu.alloc(8 * ((widest + 31) / 32));
     }
 
     /** One device table of RoPE frequencies per distinct (base, scale) among the layers, indexed by layer. */
@@ -163,13 +174,13 @@ final class CudaForward {
             DeviceModel.Layer layer = w.layers().get(l);
 
             // attention: x += Wo · attn(q, k, v) with q, k, v from the normalized x
-            norm(layer.attnNorm(), x, xb, rows);
             if (layer.qkv() != null) {
-                linear(layer.qkv(), xb, rows, qkv, qkvDim, false);
+                linear(layer.qkv(), norm(layer.attnNorm(), x, xb, rows, int8(rows, layer.qkv())), rows, qkv, qkvDim, false);
             } else {
-                linear(layer.q(), xb, rows, qkv, qkvDim, false);
-                linear(layer.k(), xb, rows, qkv + 4L * c.qDim(), qkvDim, false);
-                linear(layer.v(), xb, rows, qkv + 4L * (c.qDim() + c.kvDim()), qkvDim, false);
+                Input in = norm(layer.attnNorm(), x, xb, rows, int8(rows, layer.q(), layer.k(), layer.v()));
+                linear(layer.q(), in, rows, qkv, qkvDim, false);
+                linear(layer.k(), in, rows, qkv + 4L * c.qDim(), qkvDim, false);
+                linear(layer.v(), in, rows, qkv + 4L * (c.qDim() + c.kvDim()), qkvDim, false);
             }
             if (layer.qNorm().present()) {
                 kernels.headNorm(rows, c.kvHeads(), qkv, qkvDim, c.heads(), c.headDim(), layer.qNorm().weight(), layer.kNorm().weight(), c.normEps());
@@ -178,31 +189,35 @@ final class CudaForward {
                     keys[l], values[l], capacity);
             kernels.attnPartial(splits, rows, qkv, qkvDim, keys[l], values[l], seq, pos,
                     c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), c.layer(l).window(), c.attentionScale(), partAcc, partMl);
-            kernels.attnCombine(rows, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim());
-            residual(layer.attnOut(), attn, rows, layer.postAttnNorm());
+            boolean attnInt8 = int8(rows, layer.attnOut()) && c.headDim() % 32 == 0;  // a warp of attn_combine holds a block
+            kernels.attnCombine(rows, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0);
+            residual(layer.attnOut(), attnInt8 ? new Input(attn, true) : input(attn, rows, layer.attnOut()), rows, layer.postAttnNorm());
 
             // feed-forward: x += Wdown · act(normalized x)
-            norm(layer.ffnNorm(), x, xb, rows);
-            long hidden = up;
+            Input hidden;
             if (layer.gateUp() != null) {
                 // gate and up in one product: gate[r] and up[r] side by side in a row of 2·ffn
-                linear(layer.gateUp(), xb, rows, gate, 2 * c.ffnDim(), false);
-                kernels.gatedRows(gate, up, c.ffnDim(), rows, gateAct);
+                linear(layer.gateUp(), norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.gateUp())), rows, gate, 2 * c.ffnDim(), false);
+                boolean downInt8 = int8(rows, layer.down());
+                kernels.gatedRows(gate, up, c.ffnDim(), rows, gateAct, downInt8 ? xq8 : 0, downInt8 ? xs8 : 0);
+                hidden = new Input(up, downInt8);
             } else if (c.arch().gated()) {
-                linear(layer.up(), xb, rows, up, c.ffnDim(), false);
-                linear(layer.gate(), xb, rows, gate, c.ffnDim(), false);
+                Input in = norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.up(), layer.gate()));
+                linear(layer.up(), in, rows, up, c.ffnDim(), false);
+                linear(layer.gate(), in, rows, gate, c.ffnDim(), false);
                 kernels.gated(gate, up, (long) rows * c.ffnDim(), gateAct);
-                hidden = gate;
+                hidden = input(gate, rows, layer.down());
             } else {
-                linear(layer.up(), xb, rows, up, c.ffnDim(), false);
+                linear(layer.up(), norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.up())), rows, up, c.ffnDim(), false);
                 kernels.gelu(up, (long) rows * c.ffnDim());
+                hidden = input(up, rows, layer.down());
             }
             residual(layer.down(), hidden, rows, layer.postFfnNorm());
         }
         int n = rows - logitsFrom;
         if (n <= 0) return;
-        norm(w.outputNorm(), x + 4L * logitsFrom * dim, xb, n);
-        linear(new DeviceModel.Linear(w.output(), 0), xb, n, logits, c.vocabSize(), false);
+        var output = new DeviceModel.Linear(w.output(), 0);
+        linear(output, norm(w.outputNorm(), x + 4L * logitsFrom * dim, xb, n, int8(n, output)), n, logits, c.vocabSize(), false);
         if (c.logitSoftcap() > 0) kernels.softcap(logits, (long) n * c.vocabSize(), c.logitSoftcap());
     }
 
@@ -210,7 +225,7 @@ final class CudaForward {
      * x += W·in, or with a post-norm (Gemma) x += RMSNorm(W·in): the product then goes through xb,
      * free at this point (it held the block's normalized input, already consumed).
      */
-    private void residual(DeviceModel.Linear lin, long in, int rows, DeviceModel.Norm postNorm) {
+    private void residual(DeviceModel.Linear lin, Input in, int rows, DeviceModel.Norm postNorm) {
         if (!postNorm.present()) {
             linear(lin, in, rows, x, c.dim(), true);
             return;
@@ -221,21 +236,51 @@ final class CudaForward {
 
     long logits() { return logits; }
 
-    private void norm(DeviceModel.Norm n, long in, long out, int rows) {
+    /** out = norm(in), the input of the products that follow; with {@code int8} also quantized for them (as {@link #input}). */
+    private Input norm(DeviceModel.Norm n, long in, long out, int rows, boolean int8) {
+        long xq = int8 ? xq8 : 0, xs = int8 ? xs8 : 0;
         if (c.arch().norm() == Architecture.Norm.RMS) {
-            kernels.rmsNorm(rows, in, n.weight(), out, c.dim(), c.normEps());
+            kernels.rmsNorm(rows, in, n.weight(), out, c.dim(), c.normEps(), xq, xs);
         } else {
-            kernels.layerNorm(rows, in, n.weight(), n.bias(), out, c.dim(), c.normEps());
+            kernels.layerNorm(rows, in, n.weight(), n.bias(), out, c.dim(), c.normEps(), xq, xs);
         }
+        return new Input(out, int8);
+    }
+
+    /**
+     * The input of matrix products: {@code x} (rows of the users' W.cols values), and whether it
+     * was quantized to int8 into xq8/xs8 for them ({@link #int8}), once: by the kernel that
+     * produced it (norms, attn_combine, gated_rows), else by quantize_x. It must be consumed
+     * before the next input is made (xq8 holds one at a time).
+     */
+    private record Input(long x, boolean int8) {}
+
+    /** Whether the input of {@code users} is quantized: the rows go through the matrix-vector kernels and one of them has an int8 kernel. */
+    private static boolean int8(int rows, DeviceModel.Linear... users) {
+        return INT8 && rows <= MATVEC_ROWS && java.util.Arrays.stream(users).anyMatch(u -> u.weight().int8KernelFits());
+    }
+
+    /** {@code from} as the input of {@code users}, quantized by quantize_x where {@link #int8} says so. */
+    private Input input(long from, int rows, DeviceModel.Linear... users) {
+        boolean int8 = int8(rows, users);
+        if (int8) {
+            int cols = users[0].weight().cols();
+            kernels.quantizeX(from, cols, cols, rows, xq8, xs8);
+        }
+        return new Input(from, int8);
     }
 
     /** out[r] (+)= W·in[r] + bias for {@code rows} rows; in has W.cols values a row, out a stride of ldOut. */
-    private void linear(DeviceModel.Linear lin, long in, int rows, long out, int ldOut, boolean accumulate) {
+    private void linear(DeviceModel.Linear lin, Input input, int rows, long out, int ldOut, boolean accumulate) {
         DeviceMatrix m = lin.weight();
+        long in = input.x();
         if (rows <= MATVEC_ROWS) {
             // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU
             int split = m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
-            if (m.vectorKernelFits()) {
+            if (input.int8() && m.int8KernelFits()) {
+                kernels.matvecInt8(m.type(), m.q(), m.d(), m.rows(), m.cols(), xq8, xs8, rows,
+                        lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
+            } else if (m.vectorKernelFits()) {
                 kernels.matvec(m.type(), m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows,
                         lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
             } else {

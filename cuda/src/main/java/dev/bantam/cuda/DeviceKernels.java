@@ -39,9 +39,12 @@ final class DeviceKernels {
         gpu.launch("embed", new int[] {rows}, 256, eq, ed, etype, dim, scale, tokens, pq, pd, ptype, pos, x);
     }
 
-    /** {@code rms_norm(const float* x, const float* w, float* out, int dim, float eps)}; block_sum takes up to 1024 threads. */
-    void rmsNorm(int rows, long x, long w, long out, int dim, float eps) {
-        gpu.launch("rms_norm", new int[] {rows}, 1024, x, w, out, dim, eps);
+    /**
+     * {@code rms_norm(const float* x, const float* w, float* out, int dim, float eps, i8* xq, float2* xs)}; block_sum takes
+     * up to 1024 threads. xq != 0: out also quantized for the int8 matrix-vector kernels (as {@link #quantizeX}).
+     */
+    void rmsNorm(int rows, long x, long w, long out, int dim, float eps, long xq, long xs) {
+        gpu.launch("rms_norm", new int[] {rows}, 1024, x, w, out, dim, eps, xq, xs);
     }
 
     /** {@code rms_norm_add(const float* x, const float* w, float* out, int dim, float eps)}: out += RMSNorm(x)·w. */
@@ -57,9 +60,9 @@ final class DeviceKernels {
         gpu.launch("head_norm", new int[] {rows, heads + kvHeads}, 32, qkv, ld, heads, hd, qw, kw, eps);
     }
 
-    /** {@code layer_norm(const float* x, const float* w, const float* b, float* out, int dim, float eps)} */
-    void layerNorm(int rows, long x, long w, long b, long out, int dim, float eps) {
-        gpu.launch("layer_norm", new int[] {rows}, 1024, x, w, b, out, dim, eps);
+    /** {@code layer_norm(const float* x, const float* w, const float* b, float* out, int dim, float eps, i8* xq, float2* xs)}: xq as in {@link #rmsNorm} */
+    void layerNorm(int rows, long x, long w, long b, long out, int dim, float eps, long xq, long xs) {
+        gpu.launch("layer_norm", new int[] {rows}, 1024, x, w, b, out, dim, eps, xq, xs);
     }
 
     // ---- rope_kv.cu
@@ -90,11 +93,12 @@ final class DeviceKernels {
     }
 
     /**
-     * {@code attn_combine(const float* part_acc, const float* part_ml, int splits, int heads, int hd, float* out, int ld_out)}:
-     * grid (heads, rows), 64 threads = the kernel's MAX_SPLITS (it reduces over exactly two warps).
+     * {@code attn_combine(const float* part_acc, const float* part_ml, int splits, int heads, int hd, float* out, int ld_out,
+     * i8* xq, float2* xs)}: grid (heads, rows), 64 threads = the kernel's MAX_SPLITS (it reduces over exactly two warps).
+     * xq != 0 (hd % 32 == 0): out also quantized for the int8 matrix-vector kernels, heads·hd values a row.
      */
-    void attnCombine(int rows, long partAcc, long partMl, int splits, int heads, int hd, long out, int ldOut) {
-        gpu.launch("attn_combine", new int[] {heads, rows}, 64, partAcc, partMl, splits, heads, hd, out, ldOut);
+    void attnCombine(int rows, long partAcc, long partMl, int splits, int heads, int hd, long out, int ldOut, long xq, long xs) {
+        gpu.launch("attn_combine", new int[] {heads, rows}, 64, partAcc, partMl, splits, heads, hd, out, ldOut, xq, xs);
     }
 
     // ---- matvec.cu: 128 threads, four warps taking 4 / split rows
@@ -118,6 +122,26 @@ final class DeviceKernels {
         gpu.launch("matvec_generic", matvecGrid(rows, split), 128, q, d, type, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split);
     }
 
+    /**
+     * {@code quantize_x(const float* x, int ldx, int cols, int batch, i8* xq, float2* xs)}: int8 blocks of 32 of
+     * {@code batch} vectors for the {@link DeviceType#matvecInt8()} kernels, one warp a block (cols % 32 == 0).
+     */
+    void quantizeX(long x, int ldx, int cols, int batch, long xq, long xs) {
+        gpu.launch("quantize_x", new int[] {Math.max(1, ((cols >> 5) * batch + 3) / 4)}, 128, x, ldx, cols, batch, xq, xs);
+    }
+
+    /**
+     * The int8 (dp4a) matrix-vector kernel of {@code type} ({@link DeviceType#matvecInt8()}), on vectors that
+     * {@link #quantizeX} quantized with {@code cols} values each: {@code MATVEC8_ARGS = const u8* q, const u16* d,
+     * int rows, int cols, const i8* xq, const float2* xs, int batch, const float* bias, float* y, int ldy,
+     * int accumulate, int split}.
+     */
+    void matvecInt8(DeviceType type, long q, long d, int rows, int cols, long xq, long xs, int batch, long bias, long y, int ldy,
+                    int accumulate, int split) {
+        if (type.matvecInt8() == null) throw new IllegalArgumentException(type.type() + " has no int8 matrix-vector kernel");
+        gpu.launch(type.matvecInt8(), matvecGrid(rows, split), 128, q, d, rows, cols, xq, xs, batch, bias, y, ldy, accumulate, split);
+    }
+
     private static int[] matvecGrid(int rows, int split) {
         int rowsPerBlock = 4 / split;
         return new int[] {(rows + rowsPerBlock - 1) / rowsPerBlock};
@@ -135,9 +159,9 @@ final class DeviceKernels {
         gpu.launch("gelu", gridStride(n), 256, x, n);
     }
 
-    /** {@code gated_rows(const float* gate_up, float* out, int ffn, int rows, int act)} */
-    void gatedRows(long gateUp, long out, int ffn, int rows, int act) {
-        gpu.launch("gated_rows", gridStride((long) rows * ffn), 256, gateUp, out, ffn, rows, act);
+    /** {@code gated_rows(const float* gate_up, float* out, int ffn, int rows, int act, i8* xq, float2* xs)}: xq != 0 (ffn % 32 == 0) as in {@link #rmsNorm} */
+    void gatedRows(long gateUp, long out, int ffn, int rows, int act, long xq, long xs) {
+        gpu.launch("gated_rows", gridStride((long) rows * ffn), 256, gateUp, out, ffn, rows, act, xq, xs);
     }
 
     /** {@code softcap(float* x, long long n, float cap)} */

@@ -55,6 +55,11 @@ public record DeviceMatrix(DeviceType type, int rows, int cols, long q, long d) 
         return cols % type.colsMultiple() == 0;
     }
 
+    /** Whether the type has an int8 (dp4a) matrix-vector kernel and it takes rows of this length. */
+    boolean int8KernelFits() {
+        return type.matvecInt8() != null && vectorKernelFits();
+    }
+
     int typeId() {
         return type.type().id;
     }

@@ -13,24 +13,27 @@ import java.util.stream.Collectors;
  * {@code matvec_generic}: one 16-byte load of values, or whole blocks of a quantized type), and
  * the kernel that splits its blocks into the device layout (null: the file's bytes are used as
  * they are). {@code cublasType}: the cuBLAS operand type of a matrix that cuBLAS reads directly in
- * prefill; -1 means it is first dequantized to F16.
+ * prefill; -1 means it is first dequantized to F16. {@code matvecInt8}: the kernel that multiplies
+ * the weights' integer quants with the activations quantized to int8 (dp4a; matvec.cu's
+ * {@code quantize_x}), used instead of {@code matvec} for up to {@link CudaForward#MATVEC_ROWS}
+ * rows; null where the type keeps the float product.
  */
-public record DeviceType(WeightType type, String matvec, int colsMultiple, String split, int cublasType) {
+public record DeviceType(WeightType type, String matvec, String matvecInt8, int colsMultiple, String split, int cublasType) {
     private static final Map<WeightType, DeviceType> TABLE = new EnumMap<>(WeightType.class);
 
     static {
-        add(new DeviceType(WeightType.F32, "matvec_f32", 4, null, 0));
-        add(new DeviceType(WeightType.F16, "matvec_f16", 8, null, 2));
-        add(new DeviceType(WeightType.BF16, "matvec_bf16", 8, null, 14));
-        add(new DeviceType(WeightType.Q8_0, "matvec_q8_0", WeightType.Q8_0.blockSize, "split_q8_0", -1));
-        add(new DeviceType(WeightType.Q4_0, "matvec_q4_0", WeightType.Q4_0.blockSize, "split_q4_0", -1));
-        add(new DeviceType(WeightType.Q4_K, "matvec_q4_k", WeightType.Q4_K.blockSize, null, -1));
+        add(new DeviceType(WeightType.F32, "matvec_f32", null, 4, null, 0));
+        add(new DeviceType(WeightType.F16, "matvec_f16", null, 8, null, 2));
+        add(new DeviceType(WeightType.BF16, "matvec_bf16", null, 8, null, 14));
+        add(new DeviceType(WeightType.Q8_0, "matvec_q8_0", "matvec8_q8_0", WeightType.Q8_0.blockSize, "split_q8_0", -1));
+        add(new DeviceType(WeightType.Q4_0, "matvec_q4_0", "matvec8_q4_0", WeightType.Q4_0.blockSize, "split_q4_0", -1));
+        add(new DeviceType(WeightType.Q4_K, "matvec_q4_k", "matvec8_q4_k", WeightType.Q4_K.blockSize, null, -1));
         // blocks that are no multiple of 16 bytes, read as in the file a 32-value group a lane (matvec_groups)
-        add(new DeviceType(WeightType.Q4_1, "matvec_q4_1", WeightType.Q4_1.blockSize, null, -1));
-        add(new DeviceType(WeightType.Q5_0, "matvec_q5_0", WeightType.Q5_0.blockSize, null, -1));
-        add(new DeviceType(WeightType.Q5_1, "matvec_q5_1", WeightType.Q5_1.blockSize, null, -1));
-        add(new DeviceType(WeightType.Q5_K, "matvec_q5_k", WeightType.Q5_K.blockSize, null, -1));
-        add(new DeviceType(WeightType.Q6_K, "matvec_q6_k", WeightType.Q6_K.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q4_1, "matvec_q4_1", null, WeightType.Q4_1.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q5_0, "matvec_q5_0", null, WeightType.Q5_0.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q5_1, "matvec_q5_1", null, WeightType.Q5_1.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q5_K, "matvec_q5_k", null, WeightType.Q5_K.blockSize, null, -1));
+        add(new DeviceType(WeightType.Q6_K, "matvec_q6_k", "matvec8_q6_k", WeightType.Q6_K.blockSize, null, -1));
     }
 
     private static void add(DeviceType t) {

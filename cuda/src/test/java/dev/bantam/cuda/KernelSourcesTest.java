@@ -46,6 +46,7 @@ class KernelSourcesTest {
             DeviceType d = DeviceType.of(t).orElseThrow();
             assertThat(kernels).contains(d.matvec());
             if (d.split() != null) assertThat(kernels).contains(d.split());
+            if (d.matvecInt8() != null) assertThat(kernels).contains(d.matvecInt8());
             assertThat(KernelSources.header(WeightTypeHeader.NAME)).containsPattern("#define T_" + t.name() + " " + t.id + "\\b");
         }
     }
