@@ -87,19 +87,8 @@ final class Q4_KKernels implements WeightKernels, SummedDot, Int8Dot {
             long scales = Blocks.kQuantScales(u0, u2);
             long mins = Blocks.kQuantMins(u1, u2);
             for (int g = 0; g < 4; g++) splitNibbles(w, block + QS + 32 * g, nibbles, 64 * g);
-            int xb = xOff + b * BLOCK;
-            FloatVector v = FloatVector.zero(F);
-            for (int s = 0; s < 8; s++) {
-                FloatVector qx = FloatVector.zero(F);
-                for (int j = 0; j < 32; j += L) {
-                    qx = toFloat(ByteVector.fromArray(B, nibbles, 32 * s + j)).fma(FloatVector.fromArray(F, x, xb + 32 * s + j), qx);
-                }
-                v = qx.fma(FloatVector.broadcast(F, (float) ((scales >>> (8 * s)) & 0xFF)), v);
-            }
-            acc = v.fma(FloatVector.broadcast(F, half(w, block)), acc);
-            float m = 0;
-            for (int s = 0; s < 8; s++) m += ((mins >>> (8 * s)) & 0xFF) * sums[8 * b + s];
-            minTerm += half(w, block + 2) * m;
+            acc = Blocks.kQuantScaledDots(nibbles, x, xOff + b * BLOCK, scales).fma(FloatVector.broadcast(F, half(w, block)), acc);
+            minTerm += half(w, block + 2) * Blocks.kQuantMinTerm(mins, sums, b);
         }
         return acc.reduceLanes(VectorOperators.ADD) - minTerm;
     }
