@@ -30,6 +30,7 @@ final class GgufHeaderParser {
     private final long size;
     private long pos;
     private String field = "magic";
+    private byte[] scratch = new byte[256];
 
     GgufHeaderParser(String file, MemorySegment data) {
         this.file = file;
@@ -193,7 +194,10 @@ final class GgufHeaderParser {
             throw fail("string length " + Long.toUnsignedString(len) + " runs past the end of the file (size " + size + ")");
         }
         // Invalid UTF-8 (seen in byte tokens of some vocabularies) decodes with replacement, as llama.cpp tolerates it.
-        String s = new String(data.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        // through one reused buffer: a vocabulary is hundreds of thousands of short strings
+        if (len > scratch.length) scratch = new byte[(int) Math.max(len, 2L * scratch.length)];
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, pos, scratch, 0, (int) len);
+        String s = new String(scratch, 0, (int) len, StandardCharsets.UTF_8);
         pos += len;
         return s;
     }

@@ -34,6 +34,31 @@ final class Blocks {
         return (u1 & 0x3F3F3F3FL) | (long) (((u2 >>> 4) & 0x0F0F0F0F) | ((u1 >>> 2) & 0x30303030)) << 32;
     }
 
+    /**
+     * Σ_s sc_s·Σ q·x over the eight 32-value sub-blocks of a Q4_K/Q5_K super-block whose levels are
+     * unpacked in value order into {@code levels[0, 256)}: one widening load, one convert and one
+     * FMA per L values, each sub-block's scale applied once. The caller scales by d and subtracts
+     * the minimums ({@link #kQuantMinTerm}), so neither enters the vector loop.
+     */
+    static FloatVector kQuantScaledDots(byte[] levels, float[] x, int xb, long scales) {
+        FloatVector v = FloatVector.zero(F);
+        for (int s = 0; s < 8; s++) {
+            FloatVector qx = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += Vec.L) {
+                qx = toFloat(ByteVector.fromArray(Vec.B, levels, 32 * s + j)).fma(FloatVector.fromArray(F, x, xb + 32 * s + j), qx);
+            }
+            v = qx.fma(FloatVector.broadcast(F, (float) ((scales >>> (8 * s)) & 0xFF)), v);
+        }
+        return v;
+    }
+
+    /** Σ_s mn_s·Σx_s of super-block {@code b}, from the eight mins (one per byte) and the per-32 sums of x. */
+    static float kQuantMinTerm(long mins, float[] sums, int b) {
+        float m = 0;
+        for (int s = 0; s < 8; s++) m += ((mins >>> (8 * s)) & 0xFF) * sums[8 * b + s];
+        return m;
+    }
+
     /** The fp16 value at byte {@code at}: the scales and mins of every block type. */
     static float half(MemorySegment s, long at) {
         return Float.float16ToFloat(s.get(SHORT, at));

@@ -22,7 +22,7 @@ import static dev.bantam.core.kernels.Vec.LE;
  * Q4_0: blocks of 32 values as 4-bit levels q with one fp16 scale d, value (q − 8)·d (18 bytes).
  * Byte j of qs holds element j in its low nibble and element j + 16 in its high nibble.
  */
-final class Q4_0Kernels implements WeightKernels, Int8Dot {
+final class Q4_0Kernels implements WeightKernels, SummedDot, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q4_0.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q4_0.blockBytes;
@@ -84,6 +84,34 @@ final class Q4_0Kernels implements WeightKernels, Int8Dot {
             acc0 = s0.fma(FloatVector.broadcast(F, half(w, block)), acc0);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n, float[] sums) {
+        if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
+        byte[] nibbles = new byte[32];
+        FloatVector acc = FloatVector.zero(F);
+        float offsetTerm = 0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            splitNibbles(w, block + 2, nibbles);
+            int xb = xOff + b * BLOCK;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK; j += L) {
+                s = toFloat(ByteVector.fromArray(B, nibbles, j)).fma(FloatVector.fromArray(F, x, xb + j), s);
+            }
+            float d = half(w, block);
+            acc = s.fma(FloatVector.broadcast(F, d), acc);
+            offsetTerm += d * sums[b];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - 8 * offsetTerm;
+    }
+
+    /** The block's 16 bytes at {@code at} as 32 levels in element order: low nibbles, then high. */
+    private static void splitNibbles(MemorySegment w, long at, byte[] nibbles) {
+        ByteVector q = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, at, LE);
+        q.and((byte) 0x0F).intoArray(nibbles, 0);
+        highNibbles(q).intoArray(nibbles, 16);
     }
 
     /**

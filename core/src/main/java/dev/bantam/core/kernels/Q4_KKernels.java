@@ -76,7 +76,7 @@ final class Q4_KKernels implements WeightKernels, SummedDot, Int8Dot {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n, float[] sums) {
         if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
-        byte[] nibbles = new byte[64];
+        byte[] nibbles = new byte[BLOCK];
         FloatVector acc = FloatVector.zero(F);
         float minTerm = 0;
         for (int b = 0; b < n / BLOCK; b++) {
@@ -86,33 +86,19 @@ final class Q4_KKernels implements WeightKernels, SummedDot, Int8Dot {
             int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
             long scales = Blocks.kQuantScales(u0, u2);
             long mins = Blocks.kQuantMins(u1, u2);
-            FloatVector v = FloatVector.zero(F);
-            for (int g = 0; g < 4; g++) {
-                splitNibbles(w, block + QS + 32 * g, nibbles);
-                int xb = xOff + b * BLOCK + 64 * g;
-                FloatVector qx1 = FloatVector.zero(F), qx2 = qx1;
-                for (int j = 0; j < 32; j += L) {
-                    qx1 = toFloat(ByteVector.fromArray(B, nibbles, j)).fma(FloatVector.fromArray(F, x, xb + j), qx1);
-                    qx2 = toFloat(ByteVector.fromArray(B, nibbles, 32 + j)).fma(FloatVector.fromArray(F, x, xb + 32 + j), qx2);
-                }
-                int sh = 16 * g;
-                v = qx1.fma(FloatVector.broadcast(F, (float) ((scales >>> sh) & 0xFF)), v);
-                v = qx2.fma(FloatVector.broadcast(F, (float) ((scales >>> (sh + 8)) & 0xFF)), v);
-            }
-            acc = v.fma(FloatVector.broadcast(F, half(w, block)), acc);
-            float m = 0;
-            for (int s = 0; s < 8; s++) m += ((mins >>> (8 * s)) & 0xFF) * sums[8 * b + s];
-            minTerm += half(w, block + 2) * m;
+            for (int g = 0; g < 4; g++) splitNibbles(w, block + QS + 32 * g, nibbles, 64 * g);
+            acc = Blocks.kQuantScaledDots(nibbles, x, xOff + b * BLOCK, scales).fma(FloatVector.broadcast(F, half(w, block)), acc);
+            minTerm += half(w, block + 2) * Blocks.kQuantMinTerm(mins, sums, b);
         }
         return acc.reduceLanes(VectorOperators.ADD) - minTerm;
     }
 
-    /** The 32 bytes at {@code at} as 64 nibbles: the low ones to nibbles[0, 32), the high ones to [32, 64). */
-    private static void splitNibbles(MemorySegment w, long at, byte[] nibbles) {
+    /** The 32 bytes at {@code at} as 64 nibbles: the low ones to nibbles[to, to + 32), the high ones to [to + 32, to + 64). */
+    private static void splitNibbles(MemorySegment w, long at, byte[] nibbles, int to) {
         for (int o = 0; o < 32; o += WIDE_B.vectorByteSize()) {
             ByteVector q = ByteVector.fromMemorySegment(WIDE_B, w, at + o, LE);
-            q.and((byte) 0x0F).intoArray(nibbles, o);
-            highNibbles(q).intoArray(nibbles, 32 + o);
+            q.and((byte) 0x0F).intoArray(nibbles, to + o);
+            highNibbles(q).intoArray(nibbles, to + 32 + o);
         }
     }
 

@@ -20,12 +20,13 @@ import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
 import static dev.bantam.core.kernels.Vec.L;
 import static dev.bantam.core.kernels.Vec.LE;
+import static dev.bantam.core.kernels.Vec.WIDE_B;
 
 /**
  * Q5_K: Q4_K with a fifth bit per value (176 bytes): d, dmin, 12 scale bytes, qh[32], qs[128].
  * Sub-block s (0..7) takes its fifth bit from bit s of qh[l], l its position within the sub-block.
  */
-final class Q5_KKernels implements WeightKernels, Int8Dot {
+final class Q5_KKernels implements WeightKernels, SummedDot, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q5_K.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q5_K.blockBytes;
@@ -65,35 +66,44 @@ final class Q5_KKernels implements WeightKernels, Int8Dot {
         }
     }
 
-    /** As Q4_K: d·sc·Σ q·x − dmin·mn·Σ x per sub-block. */
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
         if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
+        return dot(w, offset, x, xOff, n, Blocks.blockSums(x, xOff, n));
+    }
+
+    /**
+     * As Q4_K: d·Σ sc·Σ q·x − dmin·Σ mn·Σ x, the 256 five-bit levels of a super-block unpacked
+     * into an L1 scratch first with 32-byte integer operations (byte shifts are emulated on x86),
+     * so the vector loop is Q4_K's.
+     */
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n, float[] sums) {
+        if (!VECTOR) return scalarDot(w, offset, x, xOff, n);
+        byte[] levels = new byte[BLOCK];
         FloatVector acc = FloatVector.zero(F);
+        float minTerm = 0;
         for (int b = 0; b < n / BLOCK; b++) {
             long block = offset + (long) b * BLOCK_BYTES;
-            float d = half(w, block), dmin = -half(w, block + 2);
             long lo = w.get(LONG, block + 4);
-            int hi = w.get(INT, block + 12);
+            int u0 = (int) lo, u1 = (int) (lo >>> 32), u2 = w.get(INT, block + 12);
+            unpackLevels(w, block, levels);
+            acc = Blocks.kQuantScaledDots(levels, x, xOff + b * BLOCK, Blocks.kQuantScales(u0, u2)).fma(FloatVector.broadcast(F, half(w, block)), acc);
+            minTerm += half(w, block + 2) * Blocks.kQuantMinTerm(Blocks.kQuantMins(u1, u2), sums, b);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - minTerm;
+    }
+
+    /** The super-block's levels in value order: sub-block 2g from the low nibbles of qs[32g..], 2g + 1 from the high ones, bit s of qh[l] on top. */
+    private static void unpackLevels(MemorySegment w, long block, byte[] levels) {
+        for (int o = 0; o < 32; o += WIDE_B.vectorByteSize()) {
+            IntVector h = ByteVector.fromMemorySegment(WIDE_B, w, block + QH + o, LE).reinterpretAsInts();
             for (int g = 0; g < 4; g++) {
-                int xb = xOff + b * BLOCK + 64 * g;
-                FloatVector qx1 = FloatVector.zero(F), qx2 = FloatVector.zero(F), sx1 = FloatVector.zero(F), sx2 = FloatVector.zero(F);
-                for (int j = 0; j < 32; j += L) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, block + QS + 32 * g + j, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(B, w, block + QH + j, LE);
-                    FloatVector x1 = FloatVector.fromArray(F, x, xb + j), x2 = FloatVector.fromArray(F, x, xb + 32 + j);
-                    qx1 = toFloat(q.and((byte) 0x0F).or(fifthBit(h, 2 * g))).fma(x1, qx1);
-                    qx2 = toFloat(q.lanewise(VectorOperators.LSHR, 4).or(fifthBit(h, 2 * g + 1))).fma(x2, qx2);
-                    sx1 = sx1.add(x1);
-                    sx2 = sx2.add(x2);
-                }
-                acc = qx1.fma(FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g, 0)), acc);
-                acc = sx1.fma(FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g, 1)), acc);
-                acc = qx2.fma(FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g + 1, 0)), acc);
-                acc = sx2.fma(FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g + 1, 1)), acc);
+                ByteVector q = ByteVector.fromMemorySegment(WIDE_B, w, block + QS + 32 * g + o, LE);
+                q.and((byte) 0x0F).or(fifthBitInts(h, 2 * g)).intoArray(levels, 64 * g + o);
+                highNibbles(q).or(fifthBitInts(h, 2 * g + 1)).intoArray(levels, 64 * g + 32 + o);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** As Q4_K's int8 dot, the levels taking their fifth bit from qh (|2·31·127| still fits in 16 bits). */

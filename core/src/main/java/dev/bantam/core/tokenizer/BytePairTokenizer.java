@@ -1,7 +1,6 @@
 package dev.bantam.core.tokenizer;
 
 import java.io.ByteArrayOutputStream;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +18,7 @@ public final class BytePairTokenizer extends VocabularyTokenizer {
 
     private final PreTokenizer preTokenizer;
     private final SpecialTokenSplitter splitter;
-    /** (left id << 32 | right id) -> (rank << 32 | merged id). */
-    private final Map<Long, Long> merges;
+    private final MergeTable merges;
     /** The vocabulary id of each byte's single-char token, -1 if the vocabulary lacks it. */
     private final int[] byteIds = new int[256];
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
@@ -33,14 +31,14 @@ public final class BytePairTokenizer extends VocabularyTokenizer {
         super(vocab, specials);
         this.preTokenizer = Objects.requireNonNull(preTokenizer);
         this.splitter = new SpecialTokenSplitter(vocab);
-        this.merges = HashMap.newHashMap(merges.size());
+        this.merges = new MergeTable(merges.size());
         for (int rank = 0; rank < merges.size(); rank++) {
             String[] pair = merges.get(rank);
             int left = vocab.id(pair[0]);
             int right = vocab.id(pair[1]);
             int merged = vocab.id(pair[0] + pair[1]);
             if (left < 0 || right < 0 || merged < 0) continue;
-            this.merges.putIfAbsent(pairKey(left, right), ((long) rank << 32) | merged);
+            this.merges.putIfAbsent(left, right, rank, merged);
         }
         for (int b = 0; b < 256; b++) byteIds[b] = vocab.id(String.valueOf(ByteLevel.charOf(b)));
         for (int id = 0; id < vocab.size(); id++) {
@@ -112,9 +110,9 @@ public final class BytePairTokenizer extends VocabularyTokenizer {
             long rank = entry >>> 32;
             int right = next[pos];
             if (ids[pos] < 0 || right < 0) continue;
-            Long rule = merges.get(pairKey(ids[pos], ids[right]));
-            if (rule == null || (rule >>> 32) != rank) continue;
-            ids[pos] = (int) (long) rule;
+            long rule = merges.get(ids[pos], ids[right]);
+            if (rule == MergeTable.NONE || (rule >>> 32) != rank) continue;
+            ids[pos] = (int) rule;
             ids[right] = -1; // removed
             next[pos] = next[right];
             if (next[pos] >= 0) prev[next[pos]] = pos;
@@ -132,12 +130,8 @@ public final class BytePairTokenizer extends VocabularyTokenizer {
 
     private void offer(PriorityQueue<Long> queue, int[] ids, int left, int right) {
         if (ids[left] < 0 || ids[right] < 0) return;
-        Long rule = merges.get(pairKey(ids[left], ids[right]));
-        if (rule != null) queue.add((rule & 0xFFFF_FFFF_0000_0000L) | left);
-    }
-
-    private static long pairKey(int left, int right) {
-        return ((long) left << 32) | (right & 0xFFFF_FFFFL);
+        long rule = merges.get(ids[left], ids[right]);
+        if (rule != MergeTable.NONE) queue.add((rule & 0xFFFF_FFFF_0000_0000L) | left);
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.bantam.core.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,7 +12,7 @@ public final class Vocabulary {
     private final String[] tokens;
     private final int[] types;
     private final float[] scores;
-    private final Map<String, Integer> ids;
+    private final TokenIndex ids;
 
     /**
      * @param types  per token, {@link TokenType}; null means all normal
@@ -28,12 +26,10 @@ public final class Vocabulary {
             throw new IllegalArgumentException("vocabulary of %d tokens has %d token types and %d scores"
                     .formatted(tokens.length, this.types.length, this.scores.length));
         }
-        ids = HashMap.newHashMap(tokens.length);
-        // On duplicate strings the first id wins, as in llama.cpp's token_to_id.
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] == null) throw new IllegalArgumentException("token " + i + " is null");
-            ids.putIfAbsent(tokens[i], i);
         }
+        ids = new TokenIndex(this.tokens);
     }
 
     private static int[] filled(int n, int v) {
@@ -52,8 +48,7 @@ public final class Vocabulary {
 
     /** -1 when absent. */
     public int id(String token) {
-        Integer id = ids.get(token);
-        return id == null ? -1 : id;
+        return ids.id(token);
     }
 
     public boolean contains(int id) { return id >= 0 && id < tokens.length; }
