@@ -1,5 +1,7 @@
 package dev.bantam.convert.hf;
 
+import dev.bantam.core.format.ModelFormatException;
+
 import java.io.IOException;
 
 /**
@@ -9,7 +11,18 @@ import java.io.IOException;
  * the caller's flags.
  */
 public final class HfFormatException extends IOException {
+    /**
+     * Every character escaped as {@link ModelFormatException#appendEscaped} does: the message quotes
+     * values from the checkpoint (layer types, names, regexes), and one site that forgot to quote
+     * must not put raw control bytes on a terminal (fuzzing found two).
+     */
     public HfFormatException(String message) {
-        super(message);
+        super(escaped(message));
+    }
+
+    private static String escaped(String message) {
+        StringBuilder sb = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) ModelFormatException.appendEscaped(sb, message.charAt(i));
+        return sb.toString();
     }
 }
