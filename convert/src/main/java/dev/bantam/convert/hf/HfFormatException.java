@@ -14,15 +14,19 @@ public final class HfFormatException extends IOException {
     /**
      * Every character escaped as {@link ModelFormatException#appendEscaped} does: the message quotes
      * values from the checkpoint (layer types, names, regexes), and one site that forgot to quote
-     * must not put raw control bytes on a terminal (fuzzing found two).
+     * must not put raw control bytes or a flood on a terminal (fuzzing found two such sites);
+     * past {@link #MAX_CHARS} the message is cut.
      */
     public HfFormatException(String message) {
         super(escaped(message));
     }
 
+    private static final int MAX_CHARS = 1000;
+
     private static String escaped(String message) {
-        StringBuilder sb = new StringBuilder(message.length());
-        for (int i = 0; i < message.length(); i++) ModelFormatException.appendEscaped(sb, message.charAt(i));
+        StringBuilder sb = new StringBuilder(Math.min(message.length(), MAX_CHARS) + 16);
+        for (int i = 0; i < message.length() && i < MAX_CHARS; i++) ModelFormatException.appendEscaped(sb, message.charAt(i));
+        if (message.length() > MAX_CHARS) sb.append("… (").append(message.length()).append(" chars)");
         return sb.toString();
     }
 }
