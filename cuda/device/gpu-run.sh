@@ -42,10 +42,13 @@ for step in "$@"; do
     check)
       synth llama-1b bf16; synth llama-1b q4_0; synth gpt2-124m f16
       $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --check /tmp/models/llama-1b-bf16.gguf /tmp/models/llama-1b-q4_0.gguf /tmp/models/gpt2-124m-f16.gguf 2>&1 | grep -v '^WARNING' | tee "$out/check.log" ;;
-    ncu)
-      synth llama-1b bf16
-      ncu --profile-from-start off --clock-control none --cache-control none --metrics gpu__time_duration.sum --csv $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --ncu-step /tmp/models/llama-1b-bf16.gguf 1 > "$out/ncu.csv" 2>"$out/ncu.err"
-      python3 .devcarry/ncu_summary.py "$out/ncu.csv" | tee "$out/ncu-summary.txt" ;;
+    ncu)  # NCU_SPECS="llama-1b:bf16 llama-1b:q4_k_m": one profiled decode step (batch 1) of each
+      for spec in ${NCU_SPECS:-llama-1b:bf16}; do
+        name="${spec%%:*}-${spec##*:}"
+        synth "${spec%%:*}" "${spec##*:}"
+        ncu --profile-from-start off --clock-control none --cache-control none --metrics gpu__time_duration.sum --csv $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --ncu-step /tmp/models/"$name".gguf 1 > "$out/ncu-$name.csv" 2>"$out/ncu-$name.err"
+        echo "$name"; python3 .devcarry/ncu_summary.py "$out/ncu-$name.csv" | tee "$out/ncu-summary-$name.txt"
+      done ;;
     bench)
       synth llama-1b bf16
       bantam bench --backend cuda -m /tmp/models/llama-1b-bf16.gguf -p 512 -n 128 -r 3 --warmup 1 2>/dev/null ;;
