@@ -11,11 +11,32 @@
                     const float* bias, float* y, int ldy, int accumulate, int split
 #define MATVEC_PASS q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split
 
-// 16-byte weight loads each lane issues before it uses the first: bytes in flight hide DRAM latency
-#define UNITS 4
-// F16/BF16: four loads in flight as for the other types (eight measured 13% slower on an H100:
-// fewer resident warps)
-#define HALF_UNITS 4
+// 16-byte weight loads each lane issues before it uses the first (#ifndef: device/mvbench.cu
+// compiles variants; _B1: the batch-1 kernels). Two rather than four: on the H200 the kernels are
+// bound by latency with few iterations a warp (a 2048-wide Q4_K row is two units a lane), and
+// the registers of four loads cost resident warps (mvbench: Q4_K gate|up B4 27.6 → 23.8 µs, BF16
+// down B4 36.3 → 27.1 µs; on the H100 eight F16/BF16 loads had been 13% slower than four)
+#ifndef UNITS
+#define UNITS 2
+#endif
+#ifndef HALF_UNITS
+#define HALF_UNITS 2
+#endif
+#ifndef UNITS_B1
+#define UNITS_B1 UNITS
+#endif
+#ifndef HALF_UNITS_B1
+#define HALF_UNITS_B1 HALF_UNITS
+#endif
+
+// Every kernel is compiled twice from one template on NB, the most vectors it takes: NAME for up
+// to MAX_BATCH and NAME_b1 for one (DeviceType.matvec(batch) picks). Batch 1, the decode of one
+// sequence, is bound by latency rather than bytes (a 2048-wide row is one or two 16-byte loads a
+// lane), so what hides latency is resident warps, and registers limit those: the MAX_BATCH
+// accumulators and unrolled batch loops cost 72 registers, 7 blocks of 128 an SM on the H200
+// (device/mvbench.cu). NB_UNITS / NB_HALF_UNITS: the loads in flight of each.
+#define NB_UNITS (NB == 1 ? UNITS_B1 : UNITS)
+#define NB_HALF_UNITS (NB == 1 ? HALF_UNITS_B1 : HALF_UNITS)
 
 // lane: this thread's index among the split·32 threads of its row; step: split·32. A row past
 // the end computes nothing but still reaches the block barrier in finish().
@@ -26,15 +47,34 @@
     int step = split * 32;                                                \
     int live_cols = row < rows ? cols : 0;                                \
     if (row >= rows) row = rows - 1;                                      \
-    float acc[MAX_BATCH];                                                 \
-    _Pragma("unroll") for (int b = 0; b < MAX_BATCH; b++) acc[b] = 0.0f;
+    float acc[NB];                                                        \
+    _Pragma("unroll") for (int b = 0; b < NB; b++) acc[b] = 0.0f;
 
+// The row's sums of the NB accumulators, written by one thread per vector. split == 1 (a warp a
+// row, the same for every warp of the block): the warp writes its own row, no barrier.
+template <int NB>
 __device__ __forceinline__ void finish(const float* acc, int batch, int row, int live, int split, const float* bias,
                                        float* y, int ldy, int accumulate) {
-    __shared__ float partial[4][MAX_BATCH];
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    if (split == 1) {
+        float mine = 0.0f;
 #pragma unroll
-    for (int b = 0; b < MAX_BATCH; b++) {
+        for (int b = 0; b < NB; b++) {
+            if (b < batch) {
+                float s = warp_sum(acc[b]);
+                if (lane == b) mine = s;
+            }
+        }
+        if (live && lane < batch) {
+            float v = mine + (bias ? bias[row] : 0.0f);
+            float* out = y + (long long) lane * ldy + row;
+            *out = accumulate ? *out + v : v;
+        }
+        return;
+    }
+    __shared__ float partial[4][NB];
+#pragma unroll
+    for (int b = 0; b < NB; b++) {
         if (b < batch) {
             float s = warp_sum(acc[b]);
             if (lane == 0) partial[warp][b] = s;
@@ -51,13 +91,27 @@ __device__ __forceinline__ void finish(const float* acc, int batch, int row, int
     }
 }
 
+// A 16-byte weight load through the read-only path; with STREAM_LOADS (sm_80+) it skips L1 and
+// asks L2 to fetch 256 bytes (weights are read once a step: nothing to keep in L1)
+__device__ __forceinline__ uint4 load_w16(const void* p) {
+#if defined(STREAM_LOADS) && __CUDA_ARCH__ >= 800
+    uint4 v;
+    asm("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0, %1, %2, %3}, [%4];"
+        : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p));
+    return v;
+#else
+    return __ldg((const uint4*) p);
+#endif
+}
+
 __device__ __forceinline__ float dot4(float4 a, float4 b) { return a.x * b.x + a.y * b.y + a.z * b.z + a.w * b.w; }
 
 // 8 consecutive x values of vector b at k, as two float4 loads
 #define X8(b, k) const float4 xa = *(const float4*) (x + (long long) (b) * ldx + (k)); \
                  const float4 xb = *(const float4*) (x + (long long) (b) * ldx + (k) + 4);
 
-extern "C" __global__ void matvec_f32(MATVEC_ARGS) {  // cols % 4 == 0
+template <int NB>
+__device__ __forceinline__ void matvec_f32_rows(MATVEC_ARGS) {  // cols % 4 == 0
     MATVEC_ROW
     const float* w = (const float*) q + (long long) row * cols;
     for (int k0 = lane * 4; k0 < live_cols; k0 += 4 * step * UNITS) {
@@ -72,11 +126,11 @@ extern "C" __global__ void matvec_f32(MATVEC_ARGS) {  // cols % 4 == 0
             int k = k0 + u * 4 * step;
             if (k >= live_cols) break;
 #pragma unroll
-            for (int b = 0; b < MAX_BATCH; b++)
+            for (int b = 0; b < NB; b++)
                 if (b < batch) acc[b] += dot4(wv[u], *(const float4*) (x + (long long) b * ldx + k));
         }
     }
-    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+    finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
 // 8 halves (f16 or bf16) in a uint4 → floats
@@ -91,25 +145,25 @@ __device__ __forceinline__ void unpack8(uint4 v, float* f) {
     }
 }
 
-template <bool BF>
+template <bool BF, int NB>
 __device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
     MATVEC_ROW
     const u16* w = (const u16*) q + (long long) row * cols;
-    for (int k0 = lane * 8; k0 < live_cols; k0 += 8 * step * HALF_UNITS) {
-        uint4 wv[HALF_UNITS];
+    for (int k0 = lane * 8; k0 < live_cols; k0 += 8 * step * NB_HALF_UNITS) {
+        uint4 wv[NB_HALF_UNITS];
 #pragma unroll
-        for (int u = 0; u < HALF_UNITS; u++) {
+        for (int u = 0; u < NB_HALF_UNITS; u++) {
             int k = k0 + u * 8 * step;
-            wv[u] = k < live_cols ? __ldg((const uint4*) (w + k)) : make_uint4(0, 0, 0, 0);
+            wv[u] = k < live_cols ? load_w16(w + k) : make_uint4(0, 0, 0, 0);
         }
 #pragma unroll
-        for (int u = 0; u < HALF_UNITS; u++) {
+        for (int u = 0; u < NB_HALF_UNITS; u++) {
             int k = k0 + u * 8 * step;
             if (k >= live_cols) break;
             float f[8];
             unpack8<BF>(wv[u], f);
 #pragma unroll
-            for (int b = 0; b < MAX_BATCH; b++) {
+            for (int b = 0; b < NB; b++) {
                 if (b < batch) {
                     X8(b, k)
                     acc[b] += dot4(make_float4(f[0], f[1], f[2], f[3]), xa) + dot4(make_float4(f[4], f[5], f[6], f[7]), xb);
@@ -117,14 +171,19 @@ __device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
             }
         }
     }
-    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+    finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
-extern "C" __global__ void matvec_f16(MATVEC_ARGS) { matvec_halves<false>(MATVEC_PASS); }
-extern "C" __global__ void matvec_bf16(MATVEC_ARGS) { matvec_halves<true>(MATVEC_PASS); }
+extern "C" __global__ void matvec_f32(MATVEC_ARGS) { matvec_f32_rows<MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_f32_b1(MATVEC_ARGS) { matvec_f32_rows<1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_f16(MATVEC_ARGS) { matvec_halves<false, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_f16_b1(MATVEC_ARGS) { matvec_halves<false, 1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_bf16(MATVEC_ARGS) { matvec_halves<true, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_bf16_b1(MATVEC_ARGS) { matvec_halves<true, 1>(MATVEC_PASS); }
 
 // Q8_0, split layout: int8 quants [rows][cols], one fp16 scale per 32. A lane takes 16 quants.
-extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) {  // cols % 32 == 0
+template <int NB>
+__device__ __forceinline__ void matvec_q8_0_rows(MATVEC_ARGS) {  // cols % 32 == 0
     MATVEC_ROW
     const i8* w = (const i8*) q + (long long) row * cols;
     const u16* s = d + (long long) row * (cols >> 5);
@@ -148,7 +207,7 @@ extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) {  // cols % 32 == 0
 #pragma unroll
         for (int i = 0; i < 16; i++) f[i] = (float) (signed char) (words[i >> 2] >> (8 * (i & 3)));
 #pragma unroll
-        for (int b = 0; b < MAX_BATCH; b++) {
+        for (int b = 0; b < NB; b++) {
             if (b < batch) {
                 const float* xp = x + (long long) b * ldx + k;
                 float sum = 0.0f;
@@ -159,12 +218,13 @@ extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) {  // cols % 32 == 0
         }
       }
     }
-    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+    finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
 // Q4_0, split layout: 16 bytes of nibbles per block of 32 (byte j: element j low, j + 16 high),
 // one fp16 scale per block; value (nibble − 8)·scale. A lane takes one block.
-extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
+template <int NB>
+__device__ __forceinline__ void matvec_q4_0_rows(MATVEC_ARGS) {  // cols % 32 == 0
     MATVEC_ROW
     const u8* w = q + (long long) row * (cols >> 1);
     const u16* s = d + (long long) row * (cols >> 5);
@@ -192,7 +252,7 @@ extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
             hi[i] = (float) ((int) (byte >> 4) - 8);
         }
 #pragma unroll
-        for (int b = 0; b < MAX_BATCH; b++) {
+        for (int b = 0; b < NB; b++) {
             if (b < batch) {
                 const float* xp = x + (long long) b * ldx + k;
                 float sum = 0.0f;
@@ -206,13 +266,14 @@ extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) {  // cols % 32 == 0
         }
       }
     }
-    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+    finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
 // Q4_K as in the file: 144-byte super-blocks of 256 (rows stay 16-byte aligned). Four lanes share
 // a super-block, each taking one 64-value group: 32 bytes of nibbles, low nibbles sub-block 2g and
 // high nibbles 2g + 1. Σ (d·sc·n − dmin·m)·x = d·sc·Σ n·x − dmin·m·Σ x.
-extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
+template <int NB>
+__device__ __forceinline__ void matvec_q4_k_rows(MATVEC_ARGS) {  // cols % 256 == 0
     MATVEC_ROW
     int blocks = cols >> 8, g = lane & 3;
     const u8* rowp = q + (long long) row * blocks * BLOCK_BYTES_Q4_K;
@@ -226,7 +287,7 @@ extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
         u32 words[8] = {v0.x, v0.y, v0.z, v0.w, v1.x, v1.y, v1.z, v1.w};
         int k = sb * 256 + 64 * g;
 #pragma unroll
-        for (int b = 0; b < MAX_BATCH; b++) {
+        for (int b = 0; b < NB; b++) {
             if (b < batch) {
                 const float* xp = x + (long long) b * ldx + k;
                 float nlo = 0.0f, nhi = 0.0f, slo = 0.0f, shi = 0.0f;
@@ -243,8 +304,15 @@ extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) {  // cols % 256 == 0
             }
         }
     }
-    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+    finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
+
+extern "C" __global__ void matvec_q8_0(MATVEC_ARGS) { matvec_q8_0_rows<MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q8_0_b1(MATVEC_ARGS) { matvec_q8_0_rows<1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q4_0(MATVEC_ARGS) { matvec_q4_0_rows<MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q4_0_b1(MATVEC_ARGS) { matvec_q4_0_rows<1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q4_k(MATVEC_ARGS) { matvec_q4_k_rows<MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q4_k_b1(MATVEC_ARGS) { matvec_q4_k_rows<1>(MATVEC_PASS); }
 
 // ---- int8 products (dp4a) for the quantized types
 //
@@ -323,28 +391,51 @@ struct Q4_0Units {
 struct Q4_KUnits {
     static constexpr int VALUES = 32;
     struct Unit { uint4 q; float d1, d2, m1, m2; };  // d·sc and dmin·m of the two sub-blocks
+    // byte i (0..11) of the packed scales held as three words: selects, not a local array (that
+    // would live in local memory with a run-time index)
+    static __device__ __forceinline__ u32 scale_byte(u32 s0, u32 s1, u32 s2, int i) {
+        u32 w = i < 4 ? s0 : i < 8 ? s1 : s2;
+        return (w >> (8 * (i & 3))) & 0xFF;
+    }
+    // q4k_scale_min on the words
+    static __device__ __forceinline__ void scale_min(int j, u32 s0, u32 s1, u32 s2, float* sc, float* mn) {
+        if (j < 4) {
+            *sc = (float) (scale_byte(s0, s1, s2, j) & 63);
+            *mn = (float) (scale_byte(s0, s1, s2, j + 4) & 63);
+        } else {
+            *sc = (float) ((scale_byte(s0, s1, s2, j + 4) & 0xF) | ((scale_byte(s0, s1, s2, j - 4) >> 6) << 4));
+            *mn = (float) ((scale_byte(s0, s1, s2, j + 4) >> 4) | ((scale_byte(s0, s1, s2, j) >> 6) << 4));
+        }
+    }
+    // The header (d, dmin) and the 12 scale bytes as four aligned words (a super-block starts at a
+    // multiple of 144 bytes from a 16-byte aligned row) rather than byte loads: fewer load
+    // instructions per 16 bytes of nibbles, for a kernel that is not bound by bytes.
     static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
         const u8* blk = q + ((long long) row * (cols >> 8) + (u >> 3)) * BLOCK_BYTES_Q4_K;
         int g = (u >> 1) & 3;
-        float dd = half_to_float(*(const u16*) blk), dmin = half_to_float(*(const u16*) (blk + 2)), sc1, m1, sc2, m2;
-        q4k_scale_min(2 * g, blk + 4, &sc1, &m1);
-        q4k_scale_min(2 * g + 1, blk + 4, &sc2, &m2);
-        return {__ldg((const uint4*) (blk + 16 + 32 * g + 16 * (u & 1))), dd * sc1, dd * sc2, dmin * m1, dmin * m2};
+        u32 h = __ldg((const u32*) blk), s0 = __ldg((const u32*) (blk + 4)), s1 = __ldg((const u32*) (blk + 8)),
+            s2 = __ldg((const u32*) (blk + 12));
+        float dd = half_to_float((u16) (h & 0xFFFF)), dmin = half_to_float((u16) (h >> 16)), sc1, m1, sc2, m2;
+        scale_min(2 * g, s0, s1, s2, &sc1, &m1);
+        scale_min(2 * g + 1, s0, s1, s2, &sc2, &m2);
+        return {load_w16(blk + 16 + 32 * g + 16 * (u & 1)), dd * sc1, dd * sc2, dmin * m1, dmin * m2};
     }
+    // the unit's 32 activation quants as two 16-byte loads and both blocks' (dx, dx·Σq) as one
     static __device__ __forceinline__ float dot(const Unit& w, const i8* xq, const float2* xs, int u) {
         int k = (u >> 3) * 256 + ((u >> 1) & 3) * 64 + 16 * (u & 1);  // value index of the first low nibble
+        int4 xa = *(const int4*) (xq + k), xb = *(const int4*) (xq + k + 32);
+        int x1[4] = {xa.x, xa.y, xa.z, xa.w}, x2[4] = {xb.x, xb.y, xb.z, xb.w};
         u32 words[4] = {w.q.x, w.q.y, w.q.z, w.q.w};
         int s1 = 0, s2 = 0, q1 = 0, q2 = 0;
 #pragma unroll
         for (int i = 0; i < 4; i++) {
-            int x1 = xword(xq, k + 4 * i), x2 = xword(xq, k + 32 + 4 * i);
-            s1 = __dp4a((int) (words[i] & 0x0F0F0F0F), x1, s1);
-            s2 = __dp4a((int) ((words[i] >> 4) & 0x0F0F0F0F), x2, s2);
-            q1 = __dp4a(0x01010101, x1, q1);
-            q2 = __dp4a(0x01010101, x2, q2);
+            s1 = __dp4a((int) (words[i] & 0x0F0F0F0F), x1[i], s1);
+            s2 = __dp4a((int) ((words[i] >> 4) & 0x0F0F0F0F), x2[i], s2);
+            q1 = __dp4a(0x01010101, x1[i], q1);
+            q2 = __dp4a(0x01010101, x2[i], q2);
         }
-        float dx1 = xs[k >> 5].x, dx2 = xs[(k >> 5) + 1].x;
-        return dx1 * (w.d1 * (float) s1 - w.m1 * (float) q1) + dx2 * (w.d2 * (float) s2 - w.m2 * (float) q2);
+        float4 sx = *(const float4*) (xs + (k >> 5));  // k / 32 is even: 16-byte aligned
+        return sx.x * (w.d1 * (float) s1 - w.m1 * (float) q1) + sx.z * (w.d2 * (float) s2 - w.m2 * (float) q2);
     }
 };
 
@@ -387,38 +478,42 @@ struct Q6_KUnits {
     }
 };
 
-template <class T>
+template <class T, int NB>
 __device__ __forceinline__ void matvec_int8(MATVEC8_ARGS) {  // cols % T's block size == 0
     MATVEC_ROW
     int units = live_cols / T::VALUES;
-    for (int u0 = lane; u0 < units; u0 += step * UNITS) {
-        typename T::Unit w[UNITS];
+    for (int u0 = lane; u0 < units; u0 += step * NB_UNITS) {
+        typename T::Unit w[NB_UNITS];
 #pragma unroll
-        for (int i = 0; i < UNITS; i++) {
+        for (int i = 0; i < NB_UNITS; i++) {
             int u = u0 + i * step;
             if (u < units) w[i] = T::load(q, d, row, cols, u);
         }
 #pragma unroll
-        for (int i = 0; i < UNITS; i++) {
+        for (int i = 0; i < NB_UNITS; i++) {
             int u = u0 + i * step;
             if (u >= units) break;
 #pragma unroll
-            for (int b = 0; b < MAX_BATCH; b++)
+            for (int b = 0; b < NB; b++)
                 if (b < batch) acc[b] += T::dot(w[i], xq + (long long) b * cols, xs + (long long) b * (cols >> 5), u);
         }
     }
-    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+    finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
-extern "C" __global__ void matvec8_q8_0(MATVEC8_ARGS) { matvec_int8<Q8_0Units>(MATVEC8_PASS); }
-extern "C" __global__ void matvec8_q4_0(MATVEC8_ARGS) { matvec_int8<Q4_0Units>(MATVEC8_PASS); }
-extern "C" __global__ void matvec8_q4_k(MATVEC8_ARGS) { matvec_int8<Q4_KUnits>(MATVEC8_PASS); }
-extern "C" __global__ void matvec8_q6_k(MATVEC8_ARGS) { matvec_int8<Q6_KUnits>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q8_0(MATVEC8_ARGS) { matvec_int8<Q8_0Units, MAX_BATCH>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q8_0_b1(MATVEC8_ARGS) { matvec_int8<Q8_0Units, 1>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q4_0(MATVEC8_ARGS) { matvec_int8<Q4_0Units, MAX_BATCH>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q4_0_b1(MATVEC8_ARGS) { matvec_int8<Q4_0Units, 1>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q4_k(MATVEC8_ARGS) { matvec_int8<Q4_KUnits, MAX_BATCH>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q4_k_b1(MATVEC8_ARGS) { matvec_int8<Q4_KUnits, 1>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q6_k(MATVEC8_ARGS) { matvec_int8<Q6_KUnits, MAX_BATCH>(MATVEC8_PASS); }
+extern "C" __global__ void matvec8_q6_k_b1(MATVEC8_ARGS) { matvec_int8<Q6_KUnits, 1>(MATVEC8_PASS); }
 
 // Q4_1, Q5_0, Q5_1, Q5_K and Q6_K as in the file (blocks of 20, 22, 24, 176 and 210 bytes: not
 // 16-byte aligned, so no vector loads): a lane takes one 32-value group at a time (group_value in
 // common.cuh), neighbouring lanes neighbouring groups. Correct first; not tuned like the kernels above.
-template <int TYPE>
+template <int TYPE, int NB>
 __device__ __forceinline__ void matvec_groups(MATVEC_ARGS) {  // cols % block size == 0
     MATVEC_ROW
     const u8* rowp = q + (long long) row * row_bytes(TYPE, cols);
@@ -427,7 +522,7 @@ __device__ __forceinline__ void matvec_groups(MATVEC_ARGS) {  // cols % block si
 #pragma unroll
         for (int l = 0; l < 32; l++) f[l] = group_value(TYPE, rowp, j, l);
 #pragma unroll
-        for (int b = 0; b < MAX_BATCH; b++) {
+        for (int b = 0; b < NB; b++) {
             if (b < batch) {
                 const float* xp = x + (long long) b * ldx + 32 * j;
                 float sum = 0.0f;
@@ -437,24 +532,30 @@ __device__ __forceinline__ void matvec_groups(MATVEC_ARGS) {  // cols % block si
             }
         }
     }
-    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+    finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
-extern "C" __global__ void matvec_q4_1(MATVEC_ARGS) { matvec_groups<T_Q4_1>(MATVEC_PASS); }
-extern "C" __global__ void matvec_q5_0(MATVEC_ARGS) { matvec_groups<T_Q5_0>(MATVEC_PASS); }
-extern "C" __global__ void matvec_q5_1(MATVEC_ARGS) { matvec_groups<T_Q5_1>(MATVEC_PASS); }
-extern "C" __global__ void matvec_q5_k(MATVEC_ARGS) { matvec_groups<T_Q5_K>(MATVEC_PASS); }
-extern "C" __global__ void matvec_q6_k(MATVEC_ARGS) { matvec_groups<T_Q6_K>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q4_1(MATVEC_ARGS) { matvec_groups<T_Q4_1, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q4_1_b1(MATVEC_ARGS) { matvec_groups<T_Q4_1, 1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_0(MATVEC_ARGS) { matvec_groups<T_Q5_0, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_0_b1(MATVEC_ARGS) { matvec_groups<T_Q5_0, 1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_1(MATVEC_ARGS) { matvec_groups<T_Q5_1, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_1_b1(MATVEC_ARGS) { matvec_groups<T_Q5_1, 1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_k(MATVEC_ARGS) { matvec_groups<T_Q5_K, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q5_k_b1(MATVEC_ARGS) { matvec_groups<T_Q5_K, 1>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q6_k(MATVEC_ARGS) { matvec_groups<T_Q6_K, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_q6_k_b1(MATVEC_ARGS) { matvec_groups<T_Q6_K, 1>(MATVEC_PASS); }
 
 // Any type and any row length, one element at a time: for shapes the vector kernels do not take.
 extern "C" __global__ void matvec_generic(const u8* q, const u16* d, int type, int rows, int cols, const float* x, int ldx,
                                           int batch, const float* bias, float* y, int ldy, int accumulate, int split) {
+    constexpr int NB = MAX_BATCH;
     MATVEC_ROW
     for (int k = lane; k < live_cols; k += step) {
         float w = weight_at(q, d, type, row, cols, k);
 #pragma unroll
-        for (int b = 0; b < MAX_BATCH; b++)
+        for (int b = 0; b < NB; b++)
             if (b < batch) acc[b] += w * x[(long long) b * ldx + k];
     }
-    finish(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
+    finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }

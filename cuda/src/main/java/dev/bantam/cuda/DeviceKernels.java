@@ -104,13 +104,13 @@ final class DeviceKernels {
     // ---- matvec.cu: 128 threads, four warps taking 4 / split rows
 
     /**
-     * The matrix-vector kernel of {@code type} ({@link DeviceType#matvec()}): {@code MATVEC_ARGS = const u8* q,
+     * The matrix-vector kernel of {@code type} for {@code batch} vectors ({@link DeviceType#matvecKernel}): {@code MATVEC_ARGS = const u8* q,
      * const u16* d, int rows, int cols, const float* x, int ldx, int batch, const float* bias, float* y, int ldy,
      * int accumulate, int split}.
      */
     void matvec(DeviceType type, long q, long d, int rows, int cols, long x, int ldx, int batch, long bias, long y, int ldy,
                 int accumulate, int split) {
-        gpu.launch(type.matvec(), matvecGrid(rows, split), 128, q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split);
+        gpu.launch(type.matvecKernel(batch), matvecGrid(rows, split), 128, q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split);
     }
 
     /**
@@ -139,7 +139,7 @@ final class DeviceKernels {
     void matvecInt8(DeviceType type, long q, long d, int rows, int cols, long xq, long xs, int batch, long bias, long y, int ldy,
                     int accumulate, int split) {
         if (type.matvecInt8() == null) throw new IllegalArgumentException(type.type() + " has no int8 matrix-vector kernel");
-        gpu.launch(type.matvecInt8(), matvecGrid(rows, split), 128, q, d, rows, cols, xq, xs, batch, bias, y, ldy, accumulate, split);
+        gpu.launch(type.matvecInt8Kernel(batch), matvecGrid(rows, split), 128, q, d, rows, cols, xq, xs, batch, bias, y, ldy, accumulate, split);
     }
 
     private static int[] matvecGrid(int rows, int split) {

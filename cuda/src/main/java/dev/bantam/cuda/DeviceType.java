@@ -49,6 +49,20 @@ public record DeviceType(WeightType type, String matvec, String matvecInt8, int 
         return TABLE.keySet().stream().map(Enum::name).collect(Collectors.joining(", "));
     }
 
+    /**
+     * The name of the {@link #matvec()} kernel for a launch of {@code batch} vectors: matvec.cu
+     * compiles each twice, NAME for up to {@link CudaForward#MATVEC_ROWS} and NAME_b1 for one,
+     * whose fewer registers keep more warps resident (batch-1 decode is bound by latency).
+     */
+    String matvecKernel(int batch) {
+        return batch == 1 ? matvec + "_b1" : matvec;
+    }
+
+    /** {@link #matvecInt8()} for a launch of {@code batch} vectors, as {@link #matvecKernel}; null where the type has none. */
+    String matvecInt8Kernel(int batch) {
+        return matvecInt8 == null ? null : batch == 1 ? matvecInt8 + "_b1" : matvecInt8;
+    }
+
     /** Bytes of quants in the split layout per block of {@code type.blockSize} values (Q8_0: 32, Q4_0: 16). */
     int splitQuantBytes() {
         return type.blockBytes - 2;

@@ -68,7 +68,7 @@ class DeviceKernelsTest {
 
     /**
      * Every typed method called with placeholder parameters (for each device type where it takes
-     * one; a type without such a kernel is refused): ints 1, distinct longs and floats, so that the
+     * one; a type without such a kernel is refused): ints 1, then 2, distinct longs and floats, so that the
      * order in which pointers are packed can be checked.
      */
     static List<Launch> launchesOfEveryMethod() throws Exception {
@@ -81,8 +81,9 @@ class DeviceKernelsTest {
             if (Modifier.isPrivate(m.getModifiers()) || Modifier.isStatic(m.getModifiers()) || m.isSynthetic()) continue;
             int before = launches.size();
             boolean typed = Arrays.asList(m.getParameterTypes()).contains(DeviceType.class);
-            for (DeviceType type : typed ? types : Arrays.asList((DeviceType) null)) {
-                Object[] params = placeholders(m, type);
+            // ints 1 and 2: the matrix-vector methods launch NAME_b1 for one vector, NAME for more
+            for (int n = 1; n <= 2; n++) for (DeviceType type : typed ? types : Arrays.asList((DeviceType) null)) {
+                Object[] params = placeholders(m, type, n);
                 calling[0] = new Object[] {m.getName(), params};
                 try {
                     m.invoke(kernels, params);
@@ -95,11 +96,11 @@ class DeviceKernelsTest {
         return launches;
     }
 
-    static Object[] placeholders(Method m, DeviceType type) {
+    static Object[] placeholders(Method m, DeviceType type, int ints) {
         Class<?>[] p = m.getParameterTypes();
         Object[] args = new Object[p.length];
         for (int i = 0; i < p.length; i++) {
-            if (p[i] == int.class) args[i] = 1;
+            if (p[i] == int.class) args[i] = ints;
             else if (p[i] == long.class) args[i] = 1000L + i;
             else if (p[i] == float.class) args[i] = 0.5f + i;
             else if (p[i] == DeviceType.class) args[i] = type;

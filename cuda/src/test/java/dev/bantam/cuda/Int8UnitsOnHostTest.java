@@ -52,6 +52,7 @@ class Int8UnitsOnHostTest {
         s.append(WeightTypeHeader.text().replace("#pragma once", "")).append('\n');
         for (String f : COMMON) s.append(block(common, "__device__ __forceinline__ " + f + "(")).append("\n\n");
         s.append(block(matvec, "__device__ __forceinline__ int xword(")).append("\n\n");
+        s.append(block(matvec, "__device__ __forceinline__ uint4 load_w16(")).append("\n\n");
         for (String u : UNITS) s.append(block(matvec, "struct " + u + " ")).append(";\n\n");
         return s.append(MAIN).toString();
     }
@@ -59,7 +60,7 @@ class Int8UnitsOnHostTest {
     private static final String SHIMS = """
 #define __device__
 #define __forceinline__ inline
-struct int4 { int x, y, z, w; }; struct uint4 { u32 x, y, z, w; }; struct float2 { float x, y; };
+struct int4 { int x, y, z, w; }; struct uint4 { u32 x, y, z, w; }; struct float2 { float x, y; }; struct float4 { float x, y, z, w; };
 static float2 make_float2(float a, float b) { return {a, b}; }
 template <class T> static T __ldg(const T* p) { T v; memcpy(&v, p, sizeof v); return v; }
 static int __dp4a(int a, int b, int c) { for (int i = 0; i < 4; i++) c += (int)(signed char)(a >> 8*i) * (int)(signed char)(b >> 8*i); return c; }

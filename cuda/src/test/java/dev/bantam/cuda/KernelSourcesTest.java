@@ -44,9 +44,9 @@ class KernelSourcesTest {
         assertThat(cpu).contains(WeightType.Q4_1, WeightType.Q5_0, WeightType.Q5_1, WeightType.Q5_K, WeightType.Q6_K);
         for (WeightType t : cpu) {
             DeviceType d = DeviceType.of(t).orElseThrow();
-            assertThat(kernels).contains(d.matvec());
+            assertThat(kernels).contains(d.matvecKernel(1), d.matvecKernel(2));
             if (d.split() != null) assertThat(kernels).contains(d.split());
-            if (d.matvecInt8() != null) assertThat(kernels).contains(d.matvecInt8());
+            if (d.matvecInt8() != null) assertThat(kernels).contains(d.matvecInt8Kernel(1), d.matvecInt8Kernel(2));
             assertThat(KernelSources.header(WeightTypeHeader.NAME)).containsPattern("#define T_" + t.name() + " " + t.id + "\\b");
         }
     }
