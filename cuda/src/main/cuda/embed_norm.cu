@@ -15,14 +15,36 @@ extern "C" __global__ void embed(const u8* eq, const u16* ed, int etype, int dim
 }
 
 // out = x / sqrt(mean(x²) + eps) · w; with xq != 0 (dim % 32 == 0) out is also stored as the int8
-// input of the dp4a matrix-vector kernels (quantize_block: a warp's 32 values are one block)
+// input of the dp4a matrix-vector kernels (quantize_block: a warp's 32 values are one block).
+// The first NORM_HELD values of a thread (dim ≤ NORM_HELD·blockDim: all of them) and their weights
+// are loaded together before the block sum and kept in registers: the weight, last read a layer
+// ago, comes from DRAM, and loading it after the sum put that latency on the step's critical path
+// (a norm is one block of a 3 µs launch, 33 of them a step).
+#define NORM_HELD 4
 extern "C" __global__ void rms_norm(const float* x, const float* w, float* out, int dim, float eps, i8* xq, float2* xs) {
     const float* xr = x + (long long) blockIdx.x * dim;
     float* o = out + (long long) blockIdx.x * dim;
-    float ss = 0.0f;
-    for (int i = threadIdx.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
+    float xv[NORM_HELD], wv[NORM_HELD], ss = 0.0f;
+#pragma unroll
+    for (int j = 0; j < NORM_HELD; j++) {
+        int i = threadIdx.x + j * blockDim.x;
+        xv[j] = i < dim ? xr[i] : 0.0f;
+        wv[j] = i < dim ? w[i] : 0.0f;
+        ss += xv[j] * xv[j];
+    }
+    for (int i = threadIdx.x + NORM_HELD * blockDim.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
     float scale = rsqrtf(block_sum(ss) / dim + eps);
-    for (int i = threadIdx.x; i < dim; i += blockDim.x) {
+    // a warp's lanes take the same branches (dim % 32 == 0 where xq != 0), as quantize_block needs
+#pragma unroll
+    for (int j = 0; j < NORM_HELD; j++) {
+        int i = threadIdx.x + j * blockDim.x;
+        if (i < dim) {
+            float v = xv[j] * scale * wv[j];
+            o[i] = v;
+            if (xq) quantize_block(v, xq, xs, (long long) blockIdx.x * dim + (i & ~31));
+        }
+    }
+    for (int i = threadIdx.x + NORM_HELD * blockDim.x; i < dim; i += blockDim.x) {
         float v = xr[i] * scale * w[i];
         o[i] = v;
         if (xq) quantize_block(v, xq, xs, (long long) blockIdx.x * dim + (i & ~31));

@@ -466,14 +466,15 @@ struct Q6_KUnits {
         for (int p = 0; p < 4; p++) w.sc[p] = (signed char) blk[192 + 8 * h + (l0 >> 4) + 2 * p];
         return w;
     }
+    // the four runs' blocks are consecutive (base / 32 is a multiple of 4): their (dx, dx·Σq) as two 16-byte loads
     static __device__ __forceinline__ float dot(const Unit& w, const i8* xq, const float2* xs, int u) {
         int base = (u >> 4) * 256 + ((u >> 3) & 1) * 128 + (u & 7) * 4;  // value index of run 0
+        const float4* sx = (const float4*) (xs + ((base >> 5) & ~3));
+        float4 s01 = sx[0], s23 = sx[1];
+        float dx[4] = {s01.x, s01.z, s23.x, s23.z};
         float sum = 0.0f;
 #pragma unroll
-        for (int p = 0; p < 4; p++) {
-            int k = base + 32 * p;
-            sum += (float) w.sc[p] * xs[k >> 5].x * (float) __dp4a(w.q[p], xword(xq, k), 0);
-        }
+        for (int p = 0; p < 4; p++) sum += (float) w.sc[p] * dx[p] * (float) __dp4a(w.q[p], xword(xq, base + 32 * p), 0);
         return w.d * sum;
     }
 };

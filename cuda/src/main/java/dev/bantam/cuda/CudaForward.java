@@ -29,6 +29,13 @@ final class CudaForward {
      * kernels, to compare speed and logits on the same build.
      */
     static final boolean INT8 = !"false".equals(System.getProperty("bantam.cuda.int8"));
+    /**
+     * Whether decode steps rotate and append their keys inside attn_partial (its fuse) rather than
+     * in rope_store_kv; {@code -Dbantam.cuda.fuseRope=false} keeps the separate launch, to compare.
+     */
+    static final boolean FUSE_ROPE = !"false".equals(System.getProperty("bantam.cuda.fuseRope"));
+    /** The fewest positions of a decode attention chunk ({@code -Dbantam.cuda.attnChunk}, default 16), to compare. */
+    private static final int MIN_CHUNK = Integer.getInteger("bantam.cuda.attnChunk", 16);
 
     private final Gpu gpu;
     private final DeviceKernels kernels;
@@ -43,6 +50,8 @@ final class CudaForward {
     private final float embeddingScale;
     private final int gateAct;
     private final long tokens, seq, pos, x, xb, qkv, attn, up, gate, logits, partAcc, partMl, act16, weights16;
+    /** attn_partial's count of finished splits per (row, head): zero between launches. */
+    private final long attnCounters;
     /** The input of the int8 matrix-vector kernels: quants (a byte a value) and (scale, scale·Σq) per block of 32. */
     private final long xq8, xs8;
     private final MemorySegment hostInputs;
@@ -58,7 +67,7 @@ final class CudaForward {
         this.maxRows = maxRows;
         // chunks of at least 16 positions, at most 64 of them: a block's serial walk over its
         // positions is short (decode attention is latency-bound), the partial results stay small
-        int ch = 16;
+        int ch = MIN_CHUNK;
         while ((capacity + ch - 1) / ch > 64) ch *= 2;
         this.chunk = ch;
         this.qkvDim = c.qDim() + 2 * c.kvDim();
@@ -92,6 +101,9 @@ final class CudaForward {
         long parts = (long) maxRows * c.heads() * splits(capacity, 1);
         partAcc = gpu.alloc(4L * parts * c.headDim());
         partMl = gpu.alloc(8L * parts);
+        attnCounters = gpu.alloc(4L * maxRows * c.heads());
+        gpu.driver().memset(attnCounters, (byte) 0, 4L * maxRows * c.heads());
+        gpu.driver().synchronize();  // the memset runs on the legacy stream, which the session's non-blocking stream does not wait for
         boolean gemm = maxRows > MATVEC_ROWS;
         act16 = gemm ? gpu.alloc(2L * maxRows * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim())) : 0;
         weights16 = gemm ? gpu.alloc(2L * largestDequantized()) : 0;
@@ -166,6 +178,20 @@ final class CudaForward {
      * the longest sequence the rows attend over.
      */
     void run(int rows, int splits, int logitsFrom) {
+        run(rows, splits, logitsFrom, false);
+    }
+
+    /** One decode step of {@code batch} sequences (row b: sequence b's one new token), logits of every row. */
+    void decode(int batch) {
+        run(batch, splits(capacity, batch), 0, true);
+    }
+
+    /**
+     * {@code distinct}: every row is its own sequence at one new position (a decode step), so that
+     * attn_partial may rotate and append the rows' keys itself (its fuse): no row reads another's.
+     */
+    private void run(int rows, int splits, int logitsFrom, boolean distinct) {
+        boolean fuseRope = FUSE_ROPE && distinct && rows <= MATVEC_ROWS;
         int dim = c.dim();
         DeviceMatrix te = w.tokenEmbedding(), pe = w.positionEmbedding();
         kernels.embed(rows, te.q(), te.d(), te.typeId(), dim, embeddingScale, tokens,
@@ -185,12 +211,14 @@ final class CudaForward {
             if (layer.qNorm().present()) {
                 kernels.headNorm(rows, c.kvHeads(), qkv, qkvDim, c.heads(), c.headDim(), layer.qNorm().weight(), layer.kNorm().weight(), c.normEps());
             }
-            kernels.ropeStoreKv(rows, qkv, qkvDim, c.heads(), c.kvHeads(), c.headDim(), c.ropeDims(), ropeTable[l], neox, seq, pos,
-                    keys[l], values[l], capacity);
+            if (!fuseRope) {
+                kernels.ropeStoreKv(rows, qkv, qkvDim, c.heads(), c.kvHeads(), c.headDim(), c.ropeDims(), ropeTable[l], neox, seq, pos,
+                        keys[l], values[l], capacity);
+            }
+            boolean attnInt8 = int8(rows, layer.attnOut()) && c.headDim() % 32 == 0;  // a warp of the merge holds a block
             kernels.attnPartial(splits, rows, qkv, qkvDim, keys[l], values[l], seq, pos,
-                    c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), c.layer(l).window(), c.attentionScale(), partAcc, partMl);
-            boolean attnInt8 = int8(rows, layer.attnOut()) && c.headDim() % 32 == 0;  // a warp of attn_combine holds a block
-            kernels.attnCombine(rows, partAcc, partMl, splits, c.heads(), c.headDim(), attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0);
+                    c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), c.layer(l).window(), c.attentionScale(), partAcc, partMl,
+                    attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0, attnCounters, c.ropeDims(), ropeTable[l], neox, fuseRope ? 1 : 0);
             residual(layer.attnOut(), attnInt8 ? new Input(attn, true) : input(attn, rows, layer.attnOut()), rows, layer.postAttnNorm());
 
             // feed-forward: x += Wdown · act(normalized x)
@@ -250,7 +278,7 @@ final class CudaForward {
     /**
      * The input of matrix products: {@code x} (rows of the users' W.cols values), and whether it
      * was quantized to int8 into xq8/xs8 for them ({@link #int8}), once: by the kernel that
-     * produced it (norms, attn_combine, gated_rows), else by quantize_x. It must be consumed
+     * produced it (norms, attn_partial's merge, gated_rows), else by quantize_x. It must be consumed
      * before the next input is made (xq8 holds one at a time).
      */
     private record Input(long x, boolean int8) {}

@@ -146,13 +146,13 @@ public final class CudaSession implements InferenceSession {
             MemorySegment graph = decodeGraphs.get(batch);
             if (graph == null) {
                 gpu.driver().beginCapture(gpu.stream());
-                forward.run(batch, forward.splits(forward.capacity, batch), 0);
+                forward.decode(batch);
                 graph = gpu.driver().endCaptureAndInstantiate(gpu.stream());
                 decodeGraphs.put(batch, graph);
             }
             gpu.driver().launchGraph(graph, gpu.stream());
         } else {
-            forward.run(batch, forward.splits(forward.capacity, batch), 0);
+            forward.decode(batch);
         }
         float[] out = new float[batch * c.vocabSize()];
         readLogits(batch, out, 0);
@@ -168,7 +168,7 @@ public final class CudaSession implements InferenceSession {
         gpu.makeCurrent();
         setStepInputs(nextTokens);
         gpu.startProfile();
-        forward.run(batch, forward.splits(forward.capacity, batch), 0);
+        forward.decode(batch);
         return gpu.stopProfile();
     }
 
@@ -178,7 +178,7 @@ public final class CudaSession implements InferenceSession {
         setStepInputs(nextTokens);
         gpu.synchronize();
         gpu.driver().profilerStart();
-        forward.run(batch, forward.splits(forward.capacity, batch), 0);
+        forward.decode(batch);
         gpu.synchronize();
         gpu.driver().profilerStop();
     }

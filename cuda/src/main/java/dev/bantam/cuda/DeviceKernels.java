@@ -83,22 +83,20 @@ final class DeviceKernels {
 
     /**
      * {@code attn_partial(const float* qkv, int ld, const float* kcache, const float* vcache, const int* seq, const int* pos,
-     * int heads, int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml)}:
-     * grid (splits, heads, rows), 128 threads = the kernel's WARPS.
+     * int heads, int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml,
+     * float* out, int ld_out, i8* xq, float2* xs, int* counters, int rope_dims, const double* inv_freq, int neox,
+     * int fuse)}: grid (splits ≤ 64 = the kernel's MAX_SPLITS, heads, rows), 128 threads = the kernel's WARPS; the last
+     * block of each (head, row) merges the splits into out (counters: rows·heads ints, zero before the first launch and
+     * left zero). xq != 0 (hd % 32 == 0): out also quantized for the int8 matrix-vector kernels, heads·hd values a row.
+     * fuse = 1 (rows of distinct sequences, one new position each): RoPE and the KV-cache append of {@link #ropeStoreKv}
+     * done here instead (rope_dims, inv_freq, neox as there).
      */
     void attnPartial(int splits, int rows, long qkv, int ld, long kcache, long vcache, long seq, long pos,
-                     int heads, int kvHeads, int hd, int capacity, int chunk, int window, float scale, long partAcc, long partMl) {
+                     int heads, int kvHeads, int hd, int capacity, int chunk, int window, float scale, long partAcc, long partMl,
+                     long out, int ldOut, long xq, long xs, long counters, int ropeDims, long invFreq, int neox, int fuse) {
         gpu.launch("attn_partial", new int[] {splits, heads, rows}, 128, qkv, ld, kcache, vcache, seq, pos,
-                heads, kvHeads, hd, capacity, chunk, window, scale, partAcc, partMl);
-    }
-
-    /**
-     * {@code attn_combine(const float* part_acc, const float* part_ml, int splits, int heads, int hd, float* out, int ld_out,
-     * i8* xq, float2* xs)}: grid (heads, rows), 64 threads = the kernel's MAX_SPLITS (it reduces over exactly two warps).
-     * xq != 0 (hd % 32 == 0): out also quantized for the int8 matrix-vector kernels, heads·hd values a row.
-     */
-    void attnCombine(int rows, long partAcc, long partMl, int splits, int heads, int hd, long out, int ldOut, long xq, long xs) {
-        gpu.launch("attn_combine", new int[] {heads, rows}, 64, partAcc, partMl, splits, heads, hd, out, ldOut, xq, xs);
+                heads, kvHeads, hd, capacity, chunk, window, scale, partAcc, partMl, out, ldOut, xq, xs, counters,
+                ropeDims, invFreq, neox, fuse);
     }
 
     // ---- matvec.cu: 128 threads, four warps taking 4 / split rows

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every kernel in the sources has a method. Plus the constants the Java side launches against.
  */
 class DeviceKernelsTest {
-    private static final Pattern KERNEL = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(([^)]*)\\)");
+    private static final Pattern KERNEL = Pattern.compile("extern \"C\" __global__ void (?:__launch_bounds__\\([^)]*\\) )?(\\w+)\\(([^)]*)\\)");
     private static final Pattern DEFINE = Pattern.compile("(?m)^#define (\\w+) (.*)$");
 
     /** A launch a method packed from its placeholder parameters. */

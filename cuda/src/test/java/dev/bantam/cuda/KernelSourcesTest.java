@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** CI: the kernel sources, the PTX built from them (when nvcc was there) and the Java side's kernel table agree. */
 class KernelSourcesTest {
-    private static final Pattern KERNEL = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(");
+    private static final Pattern KERNEL = Pattern.compile("extern \"C\" __global__ void (?:__launch_bounds__\\([^)]*\\) )?(\\w+)\\(");
 
     static List<String> kernelsIn(String source) {
         List<String> names = new ArrayList<>();
