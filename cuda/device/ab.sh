@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Same machine, one after the other: the cuda module of commit 91a8bfc (its jar first on the class
 # path, so its classes and kernels win over the bundle's) and this build, on the synth models speed made.
+# The old jar: git worktree add /tmp/old 91a8bfc; (cd /tmp/old && mvn -o -pl cuda -am package -DskipTests);
+# cp /tmp/old/cuda/target/bantam-cuda-*.jar .devcarry/old/bantam-cuda-91a8bfc.jar. AB_MODELS: which /tmp/models files.
 out=${OUT:-/tmp/bantam-out}
 JAVA="/tmp/bantam-jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g"
 CP=$(ls .devcarry/lib/*.jar | tr '\n' ':')

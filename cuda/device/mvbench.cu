@@ -2,7 +2,10 @@
 // the launch geometry (warps per row, blocks in the grid-stride walk) with evidence. Sixteen copies
 // of each layer matrix are walked in turn, as a decode step walks its layers, so that a matrix is
 // never served from the 50 MB L2; values are arbitrary (speed does not depend on them).
-// Build and run on the GPU machine (mvbench.sh): nvcc -O3 -arch=sm_90 -I cuda/src/main/cuda -I GEN mvbench.cu
+// Built where nvcc is (this needs no Java): nice -n 19 nvcc -O3 -arch=sm_90 -Icuda/src/main/cuda
+// -Icuda/target/generated-cuda [-DUNITS=n -DHALF_UNITS=n -DUNITS_B1=n -DHALF_UNITS_B1=n -DSTREAM_LOADS]
+// -o .devcarry/mvbench-X cuda/device/mvbench.cu, carried to the GPU machine and run there
+// (argument: a kernel name, e.g. q4_k, to run only that one). B1 rows use the NAME_b1 kernels.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
