@@ -12,21 +12,23 @@
 #define MATVEC_PASS q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split
 
 // 16-byte weight loads each lane issues before it uses the first (#ifndef: device/mvbench.cu
-// compiles variants; _B1: the batch-1 kernels). Two rather than four: on the H200 the kernels are
-// bound by latency with few iterations a warp (a 2048-wide Q4_K row is two units a lane), and
-// the registers of four loads cost resident warps (mvbench: Q4_K gate|up B4 27.6 → 23.8 µs, BF16
-// down B4 36.3 → 27.1 µs; on the H100 eight F16/BF16 loads had been 13% slower than four)
+// compiles variants; _B1: the batch-1 kernels). Two rather than four for the int8 kernels and
+// for F16/BF16 at batch 1: on the H200 they are bound by latency with few iterations a warp (a
+// 2048-wide Q4_K row is two units a lane) and the registers of four loads cost resident warps
+// (mvbench, llama-1b shapes: BF16 B1 down 14.3 → 11.6 µs, Q8_0 lm head 78 → 67 µs). F16/BF16 at
+// batch > 1 keep four (gate|up B4 51.4 µs with four, 54.9 with two; on the H100 eight had been
+// 13% slower than four).
 #ifndef UNITS
 #define UNITS 2
 #endif
 #ifndef HALF_UNITS
-#define HALF_UNITS 2
+#define HALF_UNITS 4
 #endif
 #ifndef UNITS_B1
 #define UNITS_B1 UNITS
 #endif
 #ifndef HALF_UNITS_B1
-#define HALF_UNITS_B1 HALF_UNITS
+#define HALF_UNITS_B1 2
 #endif
 
 // Every kernel is compiled twice from one template on NB, the most vectors it takes: NAME for up
