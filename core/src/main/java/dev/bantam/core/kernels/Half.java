@@ -9,13 +9,13 @@ final class Half {
     private Half() {}
 
     /**
-     * Widens half-precision bit patterns (as sign-extended ints) to floats. Shifting the 15 magnitude
-     * bits into float position and scaling by 2^112 re-biases the exponent; subnormal halves land
-     * exactly too, so the result is exact for every finite half.
+     * Widens half-precision bit patterns (as sign-extended ints, as S2I gives them) to floats in
+     * three operations. Shifted left by 13, the five exponent and ten mantissa bits land in float
+     * position and the sign extension fills bits 31..28; masking bits 30..28 leaves the sign in
+     * bit 31 and a float 2^-112 times the half, which one multiply by 2^112 re-biases. Subnormal
+     * halves land exactly too, so the result is exact for every finite half.
      */
     static FloatVector toFloat(IntVector bits) {
-        FloatVector magnitude = bits.and(0x7fff).lanewise(VectorOperators.LSHL, 13)
-                .reinterpretAsFloats().mul(0x1p112f);
-        return magnitude.reinterpretAsInts().or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        return bits.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF).reinterpretAsFloats().mul(0x1p112f);
     }
 }
