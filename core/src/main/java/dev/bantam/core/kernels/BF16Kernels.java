@@ -21,7 +21,9 @@ final class BF16Kernels implements WeightKernels {
 
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
-        for (int i = 0; i < n; i++) dst[dstOff + i] = toFloat(src.get(SHORT, offset + 2L * i));
+        int i = 0;
+        for (; i + L <= n; i += L) load(src, offset + 2L * i).intoArray(dst, dstOff + i);
+        for (; i < n; i++) dst[dstOff + i] = toFloat(src.get(SHORT, offset + 2L * i));
     }
 
     private static FloatVector load(MemorySegment w, long at) {

@@ -17,11 +17,24 @@ import static dev.bantam.core.kernels.Vec.S;
 final class F16Kernels implements WeightKernels {
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
-        for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(src.get(SHORT, offset + 2L * i));
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            IntVector bits = halves(src, offset + 2L * i);
+            // the vector conversion is exact for finite halves only: infinities and NaNs (which a
+            // converter must carry through) take the scalar path
+            if (bits.and(0x7c00).eq(0x7c00).anyTrue()) break;
+            Half.toFloat(bits).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(src.get(SHORT, offset + 2L * i));
+    }
+
+    /** L stored halves, sign-extended to ints. */
+    private static IntVector halves(MemorySegment w, long at) {
+        return (IntVector) ShortVector.fromMemorySegment(S, w, at, LE).convertShape(VectorOperators.S2I, I, 0);
     }
 
     private static FloatVector load(MemorySegment w, long at) {
-        return Half.toFloat((IntVector) ShortVector.fromMemorySegment(S, w, at, LE).convertShape(VectorOperators.S2I, I, 0));
+        return Half.toFloat(halves(w, at));
     }
 
     /** Four independent accumulators: with one, the loop runs at FMA latency, not throughput. */

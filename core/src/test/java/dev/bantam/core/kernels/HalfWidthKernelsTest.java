@@ -36,6 +36,26 @@ class HalfWidthKernelsTest {
         }
     }
 
+    /** Infinities and NaNs in a stored F16 row come out of the vector dequantize as Float.float16ToFloat gives them. */
+    @Test
+    void f16DequantizeCarriesInfinitiesAndNaNs() {
+        try (Arena arena = Arena.ofConfined()) {
+            int n = 8 * Vec.L + 3;
+            MemorySegment seg = arena.allocate(2L * n);
+            Random random = new Random(5);
+            short[] specials = {(short) 0x7c00, (short) 0xfc00, (short) 0x7e00, (short) 0x7c01};
+            for (int i = 0; i < n; i++) {
+                seg.set(SHORT, 2L * i, i % 11 == 5 ? specials[i % 4] : Float.floatToFloat16((float) random.nextGaussian()));
+            }
+            float[] got = new float[n];
+            Kernels.of(WeightType.F16).dequantize(seg, 0, got, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertThat(Float.floatToRawIntBits(got[i])).as("value %d", i)
+                        .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(seg.get(SHORT, 2L * i))));
+            }
+        }
+    }
+
     /** Rows of 1 to 700 values (vector body and scalar tail), at unaligned offsets, against a double-precision scalar dot. */
     @ParameterizedTest
     @ValueSource(strings = {"F16", "BF16"})
