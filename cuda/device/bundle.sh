@@ -29,7 +29,7 @@ for a in org/junit/platform/junit-platform-launcher/1.14.1 org/junit/platform/ju
   cp "$m2/$a"/*.jar "$out/lib/"
 done
 rm -f "$out"/lib/*-sources.jar "$out"/lib/*-javadoc.jar
-cp cuda/device/gpu-run.sh cuda/device/hf_speed.py cuda/device/ncu_summary.py cuda/device/study-run.sh cuda/device/torch_worker_check.py \
+cp cuda/device/gpu-run.sh cuda/device/ab.sh cuda/device/hf_speed.py cuda/device/ncu_summary.py cuda/device/study-run.sh cuda/device/torch_worker_check.py \
    cuda/device/issue15-table.sh cuda/device/issue15_table.py cuda/device/build-llama.sh "$out/"
 # LLAMA_CPP_SRC=DIR: llama.cpp's sources (no .git, build, models, docs), xz-packed (about 4 MB rather
 # than 20) for build-llama.sh to build there

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On the GPU machine, from the repository root with the bundle (bundle.sh) in .devcarry:
-#   bash .devcarry/gpu-run.sh STEP...   steps: info tests cli speed check ncu bench hf
+#   bash .devcarry/gpu-run.sh STEP...   steps: info tests cli models speed check ncu bench hf
 #   (SPECS="llama-1b:q4_k_m llama-1b:q5_k_m" bash .devcarry/gpu-run.sh speed: the _M mixes)
 # Logs go to $OUT (or /tmp/bantam-out).
 set -uo pipefail
@@ -34,14 +34,17 @@ for step in "$@"; do
       for m in austen-llama-7m austen-gpt2-7m; do
         for b in cuda cpu; do echo "$m $b"; bantam perplexity --backend $b -m cli/src/main/resources/models/$m-q8_0.gguf -f fixtures/corpus/persuasion.txt -c 256 2>&1 | tr '\r' '\n' | grep -E '^PPL =|scored'; done
       done ;;
+    models)  # only make the synth files of SPECS (for ab.sh)
+      for spec in ${SPECS:-gpt2-124m:f16 llama-1b:bf16 llama-1b:q8_0 llama-1b:q4_0}; do synth "${spec%%:*}" "${spec##*:}"; done ;;
     speed)
       for spec in ${SPECS:-gpt2-124m:f16 llama-1b:bf16 llama-1b:q8_0 llama-1b:q4_0}; do
         synth "${spec%%:*}" "${spec##*:}"
         $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed /tmp/models/"${spec%%:*}-${spec##*:}".gguf ${BATCHES:-1,4} 512 128 3 2>&1 | grep -v '^WARNING' | tee -a "$out/speed.log"
       done ;;
-    check)
-      synth llama-1b bf16; synth llama-1b q4_0; synth gpt2-124m f16
-      $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --check /tmp/models/llama-1b-bf16.gguf /tmp/models/llama-1b-q4_0.gguf /tmp/models/gpt2-124m-f16.gguf 2>&1 | grep -v '^WARNING' | tee "$out/check.log" ;;
+    check)  # CHECK_SPECS: which synth files, each against the CPU backend; CHECK_BATCH: sequences (2)
+      files=()
+      for spec in ${CHECK_SPECS:-llama-1b:bf16 llama-1b:q4_0 gpt2-124m:f16}; do synth "${spec%%:*}" "${spec##*:}"; files+=(/tmp/models/"${spec%%:*}-${spec##*:}".gguf); done
+      $JAVA -cp "$CP" dev.bantam.cuda.CudaSpeed --check ${CHECK_BATCH:-2} "${files[@]}" 2>&1 | grep -v '^WARNING' | tee -a "$out/check.log" ;;
     ncu)  # NCU_SPECS="llama-1b:bf16 llama-1b:q4_k_m": one profiled decode step (batch 1) of each
       for spec in ${NCU_SPECS:-llama-1b:bf16}; do
         name="${spec%%:*}-${spec##*:}"

@@ -2,6 +2,7 @@
 #include "common.cuh"
 
 extern "C" __global__ void argmax(const float* logits, int vocab, int* out) {
+    after_previous_kernel();
     const float* x = logits + (long long) blockIdx.x * vocab;
     float best = -INFINITY;
     int index = 0x7FFFFFFF;

@@ -76,6 +76,7 @@ extern "C" __global__ void __launch_bounds__(128, 8) attn_partial(const float* q
                                         int chunk, int window, float scale, float* part_acc, float* part_ml,
                                         float* out, int ld_out, i8* xq, float2* xs, int* counters,
                                         int rope_dims, const double* inv_freq, int neox, int fuse) {
+    after_previous_kernel();
     int s = blockIdx.x, h = blockIdx.y, r = blockIdx.z, splits = gridDim.x;
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int kvd = kv_heads * hd, kvh = h / (heads / kv_heads);

@@ -34,6 +34,32 @@ static_assert(BLOCK_SIZE_Q6_K == 256 && BLOCK_BYTES_Q6_K == 210, "Q6_K: 128 byte
 // the most sequences one matrix-vector launch multiplies (weights are read once for all of them)
 #define MAX_BATCH 8
 
+// Programmatic dependent launch (sm_90+; Gpu launches the compute_90 PTX with
+// CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION). A kernel may then start while the one
+// before it in the stream is still running, so that its launch, its blocks' start and the first
+// reads of its weights (which no kernel writes) overlap the previous kernel's tail: at batch 1 a
+// step is ~130 launches of a few microseconds each. Every kernel calls after_previous_kernel()
+// before it reads or writes anything another kernel touches, unconditionally (before any early
+// return: a grid finishes only after every block waited, which makes the waits transitive). It
+// also lets the next kernel launch, one grid ahead at most. Without sm_90 both are no-ops.
+__device__ __forceinline__ void after_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
+// Asks L2 for bytes [p, p + bytes) in 128-byte lines, lane `lane` of `step` threads taking every
+// step-th line: the weights a block will stream, fetched while it waits for its inputs
+// (after_previous_kernel). Compute_90 only, where that wait can overlap something.
+// NO_PREFETCH (-Dbantam.cuda.define=NO_PREFETCH) turns it off, to compare.
+__device__ __forceinline__ void prefetch_l2(const void* p, long long bytes, int lane, int step) {
+#if __CUDA_ARCH__ >= 900 && !defined(NO_PREFETCH)
+    for (long long o = (long long) lane * 128; o < bytes; o += (long long) step * 128)
+        asm volatile("prefetch.global.L2 [%0];" :: "l"((const char*) p + o));
+#endif
+}
+
 __device__ __forceinline__ float half_to_float(u16 h) {
     float f;
     asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h));

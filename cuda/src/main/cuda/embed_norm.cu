@@ -6,6 +6,7 @@
 // 1, or √dim for Gemma (Architecture.scaleEmbedding)
 extern "C" __global__ void embed(const u8* eq, const u16* ed, int etype, int dim, float scale, const int* tokens,
                                  const u8* pq, const u16* pd, int ptype, const int* pos, float* x) {
+    after_previous_kernel();
     int r = blockIdx.x, t = tokens[r];
     for (int i = threadIdx.x; i < dim; i += blockDim.x) {
         float v = weight_at(eq, ed, etype, t, dim, i) * scale;
@@ -28,8 +29,13 @@ extern "C" __global__ void rms_norm(const float* x, const float* w, float* out, 
 #pragma unroll
     for (int j = 0; j < NORM_HELD; j++) {
         int i = threadIdx.x + j * blockDim.x;
+        wv[j] = i < dim ? w[i] : 0.0f;  // no kernel writes w: loaded before the wait
+    }
+    after_previous_kernel();
+#pragma unroll
+    for (int j = 0; j < NORM_HELD; j++) {
+        int i = threadIdx.x + j * blockDim.x;
         xv[j] = i < dim ? xr[i] : 0.0f;
-        wv[j] = i < dim ? w[i] : 0.0f;
         ss += xv[j] * xv[j];
     }
     for (int i = threadIdx.x + NORM_HELD * blockDim.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
@@ -56,6 +62,7 @@ extern "C" __global__ void rms_norm(const float* x, const float* w, float* out, 
 extern "C" __global__ void rms_norm_add(const float* x, const float* w, float* out, int dim, float eps) {
     const float* xr = x + (long long) blockIdx.x * dim;
     float* o = out + (long long) blockIdx.x * dim;
+    after_previous_kernel();
     float ss = 0.0f;
     for (int i = threadIdx.x; i < dim; i += blockDim.x) ss += xr[i] * xr[i];
     float scale = rsqrtf(block_sum(ss) / dim + eps);
@@ -66,6 +73,7 @@ extern "C" __global__ void rms_norm_add(const float* x, const float* w, float* o
 // RoPE (qwen3, gemma3). qkv rows as in rope_kv.cu at stride ld; grid (rows, heads + kv_heads), one
 // warp a head.
 extern "C" __global__ void head_norm(float* qkv, int ld, int heads, int hd, const float* qw, const float* kw, float eps) {
+    after_previous_kernel();
     int h = blockIdx.y;
     float* v = qkv + (long long) blockIdx.x * ld + h * hd;  // k heads follow the q heads in the row
     const float* w = h < heads ? qw : kw;
@@ -80,6 +88,7 @@ extern "C" __global__ void head_norm(float* qkv, int ld, int heads, int hd, cons
 extern "C" __global__ void layer_norm(const float* x, const float* w, const float* b, float* out, int dim, float eps, i8* xq, float2* xs) {
     const float* xr = x + (long long) blockIdx.x * dim;
     float* o = out + (long long) blockIdx.x * dim;
+    after_previous_kernel();
     float s = 0.0f;
     for (int i = threadIdx.x; i < dim; i += blockDim.x) s += xr[i];
     float mean = block_sum(s) / dim;

@@ -4,6 +4,7 @@
 
 // raw Q8_0 blocks (fp16 d, 32 int8) → quants q[32·n] and scales d[n]
 extern "C" __global__ void split_q8_0(const u8* raw, i8* q, u16* d, long long blocks) {
+    after_previous_kernel();
     for (long long b = blockIdx.x * (long long) blockDim.x + threadIdx.x; b < blocks; b += (long long) gridDim.x * blockDim.x) {
         const u8* src = raw + b * BLOCK_BYTES_Q8_0;
         d[b] = (u16) (src[0] | (src[1] << 8));
@@ -13,6 +14,7 @@ extern "C" __global__ void split_q8_0(const u8* raw, i8* q, u16* d, long long bl
 
 // raw Q4_0 blocks (fp16 d, 16 bytes of nibbles) → nibbles q[16·n] and scales d[n]
 extern "C" __global__ void split_q4_0(const u8* raw, u8* q, u16* d, long long blocks) {
+    after_previous_kernel();
     for (long long b = blockIdx.x * (long long) blockDim.x + threadIdx.x; b < blocks; b += (long long) gridDim.x * blockDim.x) {
         const u8* src = raw + b * BLOCK_BYTES_Q4_0;
         d[b] = (u16) (src[0] | (src[1] << 8));
@@ -32,6 +34,7 @@ __device__ __forceinline__ void store_as(void* out, long long i, float v, int ou
 
 // rows × cols of a weight matrix → out (f16, bf16 or f32), row-major
 extern "C" __global__ void dequantize(const u8* q, const u16* d, int type, int rows, int cols, void* out, int out_type) {
+    after_previous_kernel();
     long long n = (long long) rows * cols;
     for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < n; e += (long long) gridDim.x * blockDim.x) {
         store_as(out, e, weight_at(q, d, type, e / cols, cols, (int) (e % cols)), out_type);
@@ -40,6 +43,7 @@ extern "C" __global__ void dequantize(const u8* q, const u16* d, int type, int r
 
 // f32 activations → f16 / bf16 (the operand type of the weights they multiply)
 extern "C" __global__ void convert_f32(const float* x, long long n, void* out, int out_type) {
+    after_previous_kernel();
     for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < n; e += (long long) gridDim.x * blockDim.x) {
         store_as(out, e, x[e], out_type);
     }

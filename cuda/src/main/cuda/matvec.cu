@@ -42,13 +42,22 @@
 
 // lane: this thread's index among the split·32 threads of its row; step: split·32. A row past
 // the end computes nothing but still reaches the block barrier in finish().
-#define MATVEC_ROW                                                        \
+// PREFETCH_BYTES: the bytes of q a row holds that its threads ask L2 for before they wait for x
+// (common.cuh's prefetch_l2 and after_previous_kernel; the weights are the step's bytes, x the
+// previous kernel's output), or 0. Only the kernels bound by latency and instructions rather
+// than bytes gain from it: the K-quants in the file's layout and the group kernels (H200, llama-1b
+// Q4_K_M B1 966 → 1,057 tok/s). Where the loads already stream near the copy bandwidth (F16/BF16,
+// the split Q8_0/Q4_0 layouts) the extra L2 requests cost more than the early start (BF16 B1
+// 917 → 797); cuda/NOTES.md has the runs.
+#define MATVEC_ROW(PREFETCH_BYTES)                                        \
     int warp = threadIdx.x >> 5;                                          \
     int row = blockIdx.x * (4 / split) + warp / split;                    \
     int lane = (warp % split) * 32 + (threadIdx.x & 31);                  \
     int step = split * 32;                                                \
     int live_cols = row < rows ? cols : 0;                                \
     if (row >= rows) row = rows - 1;                                      \
+    if (live_cols) prefetch_l2(q + (long long) row * (PREFETCH_BYTES), (PREFETCH_BYTES), lane, step); \
+    after_previous_kernel();                                              \
     float acc[NB];                                                        \
     _Pragma("unroll") for (int b = 0; b < NB; b++) acc[b] = 0.0f;
 
@@ -93,10 +102,12 @@ __device__ __forceinline__ void finish(const float* acc, int batch, int row, int
     }
 }
 
-// A 16-byte weight load through the read-only path; with STREAM_LOADS (sm_80+) it skips L1 and
-// asks L2 to fetch 256 bytes (weights are read once a step: nothing to keep in L1)
+// A 16-byte weight load through the read-only path; on sm_90 (the compute_90 PTX, unless
+// NO_STREAM_LOADS; or with STREAM_LOADS from sm_80, device/mvbench.cu's variants) it skips L1 and
+// asks L2 to fetch 256 bytes: weights are read once a step, nothing to keep in L1 (mvbench: 3-8%
+// faster BF16 products at batch 1)
 __device__ __forceinline__ uint4 load_w16(const void* p) {
-#if defined(STREAM_LOADS) && __CUDA_ARCH__ >= 800
+#if (__CUDA_ARCH__ >= 900 && !defined(NO_STREAM_LOADS)) || (defined(STREAM_LOADS) && __CUDA_ARCH__ >= 800)
     uint4 v;
     asm("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0, %1, %2, %3}, [%4];"
         : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p));
@@ -114,7 +125,7 @@ __device__ __forceinline__ float dot4(float4 a, float4 b) { return a.x * b.x + a
 
 template <int NB>
 __device__ __forceinline__ void matvec_f32_rows(MATVEC_ARGS) {  // cols % 4 == 0
-    MATVEC_ROW
+    MATVEC_ROW(0LL)
     const float* w = (const float*) q + (long long) row * cols;
     for (int k0 = lane * 4; k0 < live_cols; k0 += 4 * step * UNITS) {
         float4 wv[UNITS];
@@ -149,7 +160,7 @@ __device__ __forceinline__ void unpack8(uint4 v, float* f) {
 
 template <bool BF, int NB>
 __device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
-    MATVEC_ROW
+    MATVEC_ROW(0LL)
     const u16* w = (const u16*) q + (long long) row * cols;
     for (int k0 = lane * 8; k0 < live_cols; k0 += 8 * step * NB_HALF_UNITS) {
         uint4 wv[NB_HALF_UNITS];
@@ -186,7 +197,7 @@ extern "C" __global__ void matvec_bf16_b1(MATVEC_ARGS) { matvec_halves<true, 1>(
 // Q8_0, split layout: int8 quants [rows][cols], one fp16 scale per 32. A lane takes 16 quants.
 template <int NB>
 __device__ __forceinline__ void matvec_q8_0_rows(MATVEC_ARGS) {  // cols % 32 == 0
-    MATVEC_ROW
+    MATVEC_ROW(0LL)
     const i8* w = (const i8*) q + (long long) row * cols;
     const u16* s = d + (long long) row * (cols >> 5);
     for (int k0 = lane * 16; k0 < live_cols; k0 += 16 * step * UNITS) {
@@ -227,7 +238,7 @@ __device__ __forceinline__ void matvec_q8_0_rows(MATVEC_ARGS) {  // cols % 32 ==
 // one fp16 scale per block; value (nibble − 8)·scale. A lane takes one block.
 template <int NB>
 __device__ __forceinline__ void matvec_q4_0_rows(MATVEC_ARGS) {  // cols % 32 == 0
-    MATVEC_ROW
+    MATVEC_ROW(0LL)
     const u8* w = q + (long long) row * (cols >> 1);
     const u16* s = d + (long long) row * (cols >> 5);
     for (int k0 = lane * 32; k0 < live_cols; k0 += 32 * step * UNITS) {
@@ -276,7 +287,7 @@ __device__ __forceinline__ void matvec_q4_0_rows(MATVEC_ARGS) {  // cols % 32 ==
 // high nibbles 2g + 1. Σ (d·sc·n − dmin·m)·x = d·sc·Σ n·x − dmin·m·Σ x.
 template <int NB>
 __device__ __forceinline__ void matvec_q4_k_rows(MATVEC_ARGS) {  // cols % 256 == 0
-    MATVEC_ROW
+    MATVEC_ROW((long long) (cols >> 8) * BLOCK_BYTES_Q4_K)
     int blocks = cols >> 8, g = lane & 3;
     const u8* rowp = q + (long long) row * blocks * BLOCK_BYTES_Q4_K;
     for (int sb = lane >> 2; sb < (live_cols >> 8); sb += step >> 2) {
@@ -328,6 +339,7 @@ extern "C" __global__ void matvec_q4_k_b1(MATVEC_ARGS) { matvec_q4_k_rows<1>(MAT
 // x[b] (cols % 32 == 0, b < batch) → xq[b·cols + i] int8, xs[b·cols/32 + j] = (dx, dx·Σq) of block j
 // (common.cuh's quantize_block), one warp a block: for inputs whose producer does not quantize them.
 extern "C" __global__ void quantize_x(const float* x, int ldx, int cols, int batch, i8* xq, float2* xs) {
+    after_previous_kernel();
     int blocks = cols >> 5;
     int j = blockIdx.x * 4 + (threadIdx.x >> 5);
     if (j >= blocks * batch) return;  // a whole warp leaves: no barrier below
@@ -348,6 +360,7 @@ __device__ __forceinline__ int xword(const i8* x, int k) { return *(const int*) 
 // Q8_0, split layout: 16 quants of one block.
 struct Q8_0Units {
     static constexpr int VALUES = 16;
+    static __device__ __forceinline__ long long prefetch_bytes(int cols) { return 0; }  // streams near the copy bandwidth
     struct Unit { int4 q; float d; };
     static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
         long long e = (long long) row * cols + 16 * u;
@@ -366,6 +379,7 @@ struct Q8_0Units {
 // Q4_0, split layout: one block (byte j: element j low nibble, j + 16 high). Σ (n − 8)·q·dx·d = d·(dx·Σ n·q − 8·dx·Σq).
 struct Q4_0Units {
     static constexpr int VALUES = 32;
+    static __device__ __forceinline__ long long prefetch_bytes(int cols) { return 0; }
     struct Unit { uint4 q; float d; };
     static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
         long long blk = (long long) row * (cols >> 5) + u;
@@ -392,6 +406,7 @@ struct Q4_0Units {
 // 2048 values 64 units: every lane of two warps gets one.
 struct Q4_KUnits {
     static constexpr int VALUES = 32;
+    static __device__ __forceinline__ long long prefetch_bytes(int cols) { return (long long) (cols >> 8) * BLOCK_BYTES_Q4_K; }  // the row
     struct Unit { uint4 q; float d1, d2, m1, m2; };  // d·sc and dmin·m of the two sub-blocks
     // byte i (0..11) of the packed scales held as three words: selects, not a local array (that
     // would live in local memory with a run-time index)
@@ -448,6 +463,7 @@ struct Q4_KUnits {
 // and bits 2p of qh[l]); value d·sc·(q − 32), sc the int8 scale of 16 values.
 struct Q6_KUnits {
     static constexpr int VALUES = 16;
+    static __device__ __forceinline__ long long prefetch_bytes(int cols) { return (long long) (cols >> 8) * BLOCK_BYTES_Q6_K; }  // the row
     struct Unit { int q[4]; float d; signed char sc[4]; };
     static __device__ __forceinline__ int word2(const u8* p) {
         const u16* h = (const u16*) p;
@@ -483,7 +499,7 @@ struct Q6_KUnits {
 
 template <class T, int NB>
 __device__ __forceinline__ void matvec_int8(MATVEC8_ARGS) {  // cols % T's block size == 0
-    MATVEC_ROW
+    MATVEC_ROW(T::prefetch_bytes(cols))
     int units = live_cols / T::VALUES;
     for (int u0 = lane; u0 < units; u0 += step * NB_UNITS) {
         typename T::Unit w[NB_UNITS];
@@ -518,7 +534,7 @@ extern "C" __global__ void matvec8_q6_k_b1(MATVEC8_ARGS) { matvec_int8<Q6_KUnits
 // common.cuh), neighbouring lanes neighbouring groups. Correct first; not tuned like the kernels above.
 template <int TYPE, int NB>
 __device__ __forceinline__ void matvec_groups(MATVEC_ARGS) {  // cols % block size == 0
-    MATVEC_ROW
+    MATVEC_ROW(row_bytes(TYPE, cols))
     const u8* rowp = q + (long long) row * row_bytes(TYPE, cols);
     for (int j = lane; j < (live_cols >> 5); j += step) {
         float f[32];
@@ -553,7 +569,7 @@ extern "C" __global__ void matvec_q6_k_b1(MATVEC_ARGS) { matvec_groups<T_Q6_K, 1
 extern "C" __global__ void matvec_generic(const u8* q, const u16* d, int type, int rows, int cols, const float* x, int ldx,
                                           int batch, const float* bias, float* y, int ldy, int accumulate, int split) {
     constexpr int NB = MAX_BATCH;
-    MATVEC_ROW
+    MATVEC_ROW(0LL)
     for (int k = lane; k < live_cols; k += step) {
         float w = weight_at(q, d, type, row, cols, k);
 #pragma unroll

@@ -11,6 +11,7 @@
 extern "C" __global__ void rope_store_kv(float* qkv, int ld, int heads, int kv_heads, int hd, int rope_dims,
                                          const double* inv_freq, int neox, const int* seq, const int* pos,
                                          float* kcache, float* vcache, int capacity) {
+    after_previous_kernel();
     int r = blockIdx.x, t = blockIdx.y * blockDim.x + threadIdx.x;
     int half = rope_dims / 2, kvd = kv_heads * hd;
     float* q = qkv + (long long) r * ld;

@@ -2,6 +2,7 @@ package dev.bantam.cuda;
 
 import dev.bantam.core.backend.InferenceBackend;
 import dev.bantam.core.backend.InferenceSession;
+import dev.bantam.core.backend.SlotSession;
 import dev.bantam.core.backend.ModelSource;
 import dev.bantam.core.backend.SessionOptions;
 import dev.bantam.core.model.ModelFile;
@@ -70,4 +71,13 @@ public final class CudaBackend implements InferenceBackend {
             throw e;
         }
     }
+
+    /** One session of {@code options.maxBatch()} sequences, which are the slots: one upload of the weights. */
+    @Override
+    public SlotSession openSlots(ModelSource source, SessionOptions options) throws IOException {
+        return new CudaSlots((CudaSession) open(source, options));
+    }
+
+    @Override
+    public boolean batchesSlots() { return true; }
 }

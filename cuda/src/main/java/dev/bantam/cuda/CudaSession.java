@@ -18,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * Sequences on one GPU: weights and KV cache on the device, prompts prefilled in chunks of up to
  * {@link #PREFILL_ROWS} tokens, and each decode step of a batch of B sequences captured once as
- * a CUDA graph and replayed (B ≤ 8; larger batches launch directly).
+ * a CUDA graph and replayed. {@link CudaSlots} runs the same sequences as slots.
  */
 public final class CudaSession implements InferenceSession {
     static final int PREFILL_ROWS = 512;
@@ -50,6 +50,9 @@ public final class CudaSession implements InferenceSession {
     }
 
     public String deviceName() { return gpu.name(); }
+
+    /** Which kernel code runs and whether its launches overlap ({@link Gpu#kernelsDescription()}). */
+    public String kernelsDescription() { return gpu.kernelsDescription(); }
 
     /** The file this session runs (open until the session closes). */
     ModelFile modelFile() { return model; }
@@ -139,26 +142,55 @@ public final class CudaSession implements InferenceSession {
     @Override
     public Logits decode(int[] nextTokens) {
         if (nextTokens.length != batch || batch == 0) throw new IllegalArgumentException(nextTokens.length + " tokens for a batch of " + batch);
+        return decodeSequences(firstSequences(), nextTokens);
+    }
+
+    /**
+     * One decode step: {@code tokens[i]} appended to sequence {@code seqs[i]} (distinct), all in
+     * one pass; row i of the logits is {@code seqs[i]}'s. The step of each row count is captured
+     * once as a CUDA graph and replayed for any sequences (they and their positions are read
+     * from device memory), so slots that join and leave a batch reuse the graphs.
+     */
+    Logits decodeSequences(int[] seqs, int[] tokens) {
+        int rows = seqs.length;
         gpu.makeCurrent();
-        for (int b = 0; b < batch; b++) checkRoom(lengths[b], 1);
-        setStepInputs(nextTokens);
-        if (useGraphs && batch <= CudaForward.MATVEC_ROWS) {
-            MemorySegment graph = decodeGraphs.get(batch);
+        for (int s : seqs) checkRoom(lengths[s], 1);
+        setStepInputs(seqs, tokens);
+        if (useGraphs) {
+            MemorySegment graph = decodeGraphs.get(rows);
             if (graph == null) {
                 gpu.driver().beginCapture(gpu.stream());
-                forward.decode(batch);
+                forward.decode(rows);
                 graph = gpu.driver().endCaptureAndInstantiate(gpu.stream());
-                decodeGraphs.put(batch, graph);
+                decodeGraphs.put(rows, graph);
             }
             gpu.driver().launchGraph(graph, gpu.stream());
         } else {
-            forward.decode(batch);
+            forward.decode(rows);
         }
-        float[] out = new float[batch * c.vocabSize()];
-        readLogits(batch, out, 0);
-        for (int b = 0; b < batch; b++) lengths[b]++;
-        return new Logits(batch, c.vocabSize(), out);
+        float[] out = new float[rows * c.vocabSize()];
+        readLogits(rows, out, 0);
+        for (int s : seqs) lengths[s]++;
+        return new Logits(rows, c.vocabSize(), out);
     }
+
+    /** Appends {@code tokens} to sequence {@code s} alone; the logits after the last. */
+    float[] prefillSequence(int s, int[] tokens) {
+        gpu.makeCurrent();
+        return append(s, tokens, false);
+    }
+
+    /** Positions in sequence {@code s}'s cache. */
+    int length(int s) { return lengths[s]; }
+
+    /** Keeps the first {@code keep} positions of sequence {@code s} (later steps overwrite the rest). */
+    void truncate(int s, int keep) {
+        if (keep < 0 || keep > lengths[s]) throw new IllegalArgumentException("keep " + keep + " of sequence " + s + "'s " + lengths[s] + " positions");
+        lengths[s] = keep;
+    }
+
+    /** Sequences this session holds. */
+    int sequences() { return lengths.length; }
 
     /**
      * Kernel time of one decode step of the current batch, launched directly with an event around
@@ -166,7 +198,7 @@ public final class CudaSession implements InferenceSession {
      */
     public Map<String, double[]> profileDecodeStep(int[] nextTokens) {
         gpu.makeCurrent();
-        setStepInputs(nextTokens);
+        setStepInputs(firstSequences(), nextTokens);
         gpu.startProfile();
         forward.decode(batch);
         return gpu.stopProfile();
@@ -175,7 +207,7 @@ public final class CudaSession implements InferenceSession {
     /** One decode step of the current batch launched directly (no graph), inside cuProfilerStart/Stop: for ncu. */
     public void profiledDecodeStep(int[] nextTokens) {
         gpu.makeCurrent();
-        setStepInputs(nextTokens);
+        setStepInputs(firstSequences(), nextTokens);
         gpu.synchronize();
         gpu.driver().profilerStart();
         forward.decode(batch);
@@ -183,14 +215,18 @@ public final class CudaSession implements InferenceSession {
         gpu.driver().profilerStop();
     }
 
-    /** Inputs of one decode step: token b of {@code nextTokens} goes to sequence b at its next position. */
-    private void setStepInputs(int[] nextTokens) {
-        int[] seqs = new int[batch], positions = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            seqs[b] = b;
-            positions[b] = lengths[b];
-        }
-        forward.setInputs(nextTokens, seqs, positions);
+    /** Inputs of one decode step: token i goes to sequence {@code seqs[i]} at its next position. */
+    private void setStepInputs(int[] seqs, int[] tokens) {
+        int[] positions = new int[seqs.length];
+        for (int i = 0; i < seqs.length; i++) positions[i] = lengths[seqs[i]];
+        forward.setInputs(tokens, seqs, positions);
+    }
+
+    /** Sequences 0 .. batch − 1: those {@link #decode} advances. */
+    private int[] firstSequences() {
+        int[] seqs = new int[batch];
+        for (int b = 0; b < batch; b++) seqs[b] = b;
+        return seqs;
     }
 
     private void readLogits(int rows, float[] out, int offset) {

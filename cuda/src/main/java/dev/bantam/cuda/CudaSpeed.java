@@ -27,8 +27,10 @@ public final class CudaSpeed {
     private CudaSpeed() {}
 
     public static void main(String[] args) throws Exception {
-        if (args[0].equals("--check")) {
-            for (int i = 1; i < args.length; i++) check(Path.of(args[i]), 24);
+        if (args[0].equals("--check")) {  // --check [BATCH] MODEL...
+            boolean sized = args.length > 2 && args[1].matches("\\d+");
+            int batch = sized ? Integer.parseInt(args[1]) : 2;
+            for (int i = sized ? 2 : 1; i < args.length; i++) check(Path.of(args[i]), 24, batch);
             return;
         }
         if (args[0].equals("--ncu-step")) {
@@ -104,6 +106,7 @@ public final class CudaSpeed {
             double roofline = bandwidth / bytesPerStep(f, c, batch, prompt + gen / 2.0) * batch;
             System.out.printf("%s on %s, batch %d, pp%d + tg%d: prefill %.0f tok/s, decode %.1f tok/s (%.0f%% of the %.0f tok/s roofline; step %.3f ms)%n",
                     model.getFileName(), s.deviceName(), batch, prompt, gen, p, d, 100 * d / roofline, roofline, 1e3 * batch / d);
+            System.out.printf("  kernels: %s%n", s.kernelsDescription());
             Map<String, double[]> profile = s.profileDecodeStep(steps[0]);
             double total = profile.values().stream().mapToDouble(v -> v[0]).sum();
             System.out.printf("  kernel time of one decode step at position %d (events around each launch, no graph): %.3f ms%n", prompt + gen, total);
@@ -128,18 +131,20 @@ public final class CudaSpeed {
     /**
      * The decode path of a large model against the CPU backend on the same file: a one-token
      * prefill then single-token decode steps (the matrix-vector kernels with every warps-per-row
-     * split a large model uses), and a batch of two; max |Δlogit| relative to the largest logit.
+     * split a large model uses), for a batch of {@code batch} (above 8 rows: the cuBLAS path, in
+     * graphs too); max |Δlogit| relative to the largest logit.
      */
-    static void check(Path model, int steps) throws Exception {
+    static void check(Path model, int steps, int batch) throws Exception {
         Random r = new Random(7);
-        try (var cpu = new dev.bantam.core.cpu.CpuBackend().open(new ModelSource(model), new SessionOptions(Runtime.getRuntime().availableProcessors(), steps + 1, 2));
-             var gpu = new CudaBackend().open(new ModelSource(model), new SessionOptions(1, steps + 1, 2))) {
+        try (var cpu = new dev.bantam.core.cpu.CpuBackend().open(new ModelSource(model), new SessionOptions(Runtime.getRuntime().availableProcessors(), steps + 1, batch));
+             var gpu = new CudaBackend().open(new ModelSource(model), new SessionOptions(1, steps + 1, batch))) {
             int vocab = gpu.vocabSize(), same = 0, n = 0;
             double maxDiff = 0, maxLogit = 0;
-            int[][] first = {{r.nextInt(vocab)}, {r.nextInt(vocab)}};
+            int[][] first = new int[batch][];
+            for (int s = 0; s < batch; s++) first[s] = new int[] {r.nextInt(vocab)};
             float[] a = cpu.prefill(first).data(), b = gpu.prefill(first).data();
             for (int i = 0; i < steps; i++) {
-                for (int s = 0; s < 2; s++) {
+                for (int s = 0; s < batch; s++) {
                     int ta = Sampler.argmax(a, s * vocab, vocab), tb = Sampler.argmax(b, s * vocab, vocab);
                     if (ta == tb) same++;
                     n++;
@@ -148,12 +153,12 @@ public final class CudaSpeed {
                     maxDiff = Math.max(maxDiff, Math.abs(a[k] - b[k]));
                     maxLogit = Math.max(maxLogit, Math.abs(a[k]));
                 }
-                int[] next = {r.nextInt(vocab), r.nextInt(vocab)};
+                int[] next = r.ints(batch, 0, vocab).toArray();
                 a = cpu.decode(next).data();
                 b = gpu.decode(next).data();
             }
-            System.out.printf("check %s: batch 2, %d decode steps vs cpu: top-1 %d/%d, max |Δlogit| %.3e (max |logit| %.3e, relative %.2e)%n",
-                    model.getFileName(), steps, same, n, maxDiff, maxLogit, maxDiff / maxLogit);
+            System.out.printf("check %s: batch %d, %d decode steps vs cpu: top-1 %d/%d, max |Δlogit| %.3e (max |logit| %.3e, relative %.2e)%n",
+                    model.getFileName(), batch, steps, same, n, maxDiff, maxLogit, maxDiff / maxLogit);
         }
     }
 

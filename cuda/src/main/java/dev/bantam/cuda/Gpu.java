@@ -38,6 +38,8 @@ public final class Gpu implements AutoCloseable {
     private final int ccMajor, ccMinor;
     private final DeviceKernels kernels = new DeviceKernels(this::launch);
     private List<Timed> profile;
+    private boolean programmatic;
+    private String kernelsDescription;
 
     private record Timed(String kernel, MemorySegment start, MemorySegment end) {}
 
@@ -53,17 +55,50 @@ public final class Gpu implements AutoCloseable {
         loadModules();
     }
 
+    /**
+     * Loads every kernel file: the jar's PTX for the newest virtual architecture this GPU runs
+     * ({@code -Dbantam.cuda.ptx=75} takes compute_75 on any GPU, to compare), or the sources
+     * compiled by NVRTC for the GPU itself. Code for compute capability 9.0 or later waits for
+     * the previous kernel itself, so its launches may overlap ({@code -Dbantam.cuda.pdl=false}
+     * keeps them serialized). {@code -Dbantam.cuda.define=A,B=1} compiles the sources by NVRTC with
+     * those macros, to compare kernel variants on one build (the sources' NO_PREFETCH, ...).
+     */
     private void loadModules() {
-        boolean nvrtc = Boolean.getBoolean("bantam.cuda.nvrtc") || !KernelSources.hasPrebuiltPtx();
+        List<String> defines = java.util.Arrays.stream(System.getProperty("bantam.cuda.define", "").split(","))
+                .map(String::strip).filter(d -> !d.isEmpty()).toList();
+        boolean nvrtc = Boolean.getBoolean("bantam.cuda.nvrtc") || !defines.isEmpty() || !KernelSources.hasPrebuiltPtx();
         Nvrtc compiler = nvrtc ? Nvrtc.load() : null;
+        int arch = nvrtc ? 10 * ccMajor + ccMinor : ptxArchitecture();
         List<String> headers = KernelSources.HEADERS.stream().map(KernelSources::header).toList();
         for (String file : KernelSources.FILES) {
             MemorySegment image = nvrtc
-                    ? compiler.compile(file + ".cu", KernelSources.source(file), KernelSources.HEADERS, headers, ccMajor, ccMinor, arena)
-                    : arena.allocateFrom(KernelSources.ptx(file));
-            modules.add(cu.loadModule(image, file + (nvrtc ? ".cu via NVRTC" : ".ptx")));
+                    ? compiler.compile(file + ".cu", KernelSources.source(file), KernelSources.HEADERS, headers, ccMajor, ccMinor, defines, arena)
+                    : arena.allocateFrom(KernelSources.ptx(file, arch));
+            modules.add(cu.loadModule(image, file + (nvrtc ? ".cu via NVRTC" : " (compute_" + arch + " PTX)")));
         }
+        this.programmatic = arch >= 90 && cu.hasLaunchEx() && !"false".equals(System.getProperty("bantam.cuda.pdl"));
+        this.kernelsDescription = (nvrtc ? "NVRTC for compute_" : "PTX for compute_") + arch + (defines.isEmpty() ? "" : " " + defines)
+                + (programmatic ? ", launches overlap (programmatic dependent launch)" : ", launches serialized");
     }
+
+    private int ptxArchitecture() {
+        int best = KernelSources.ptxArchitectureFor(ccMajor, ccMinor);
+        String wanted = System.getProperty("bantam.cuda.ptx");
+        if (wanted == null) return best;
+        int a;
+        try {
+            a = Integer.parseInt(wanted.strip());
+        } catch (NumberFormatException e) {
+            a = -1;
+        }
+        if (!KernelSources.PTX_ARCHITECTURES.contains(a) || a > best)
+            throw new CudaException("-Dbantam.cuda.ptx=" + wanted + ": expected one of " + KernelSources.PTX_ARCHITECTURES
+                    + " up to " + best + " (this GPU's compute capability is " + computeCapability() + ")");
+        return a;
+    }
+
+    /** Which kernel code runs and whether launches overlap, for reports. */
+    public String kernelsDescription() { return kernelsDescription; }
 
     public CudaDriver driver() { return cu; }
 
@@ -104,7 +139,9 @@ public final class Gpu implements AutoCloseable {
             }
             Timed t = profile == null ? null : new Timed(kernel, cu.createEvent(), cu.createEvent());
             if (t != null) cu.record(t.start(), stream);
-            cu.launch(f, kernel, grid[0], grid.length > 1 ? grid[1] : 1, grid.length > 2 ? grid[2] : 1, block, 1, 1, 0, stream, params);
+            int gy = grid.length > 1 ? grid[1] : 1, gz = grid.length > 2 ? grid[2] : 1;
+            if (programmatic) cu.launchProgrammatic(f, kernel, grid[0], gy, gz, block, 1, 1, 0, stream, params, a);
+            else cu.launch(f, kernel, grid[0], gy, gz, block, 1, 1, 0, stream, params);
             if (t != null) {
                 cu.record(t.end(), stream);
                 profile.add(t);

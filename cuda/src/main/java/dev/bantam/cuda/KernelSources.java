@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Where the kernels come from: each CUDA C file under {@code src/main/cuda} is compiled by nvcc at
- * build time (when nvcc is present) to {@code dev/bantam/cuda/ptx/NAME.ptx} in the jar, beside the
+ * build time (when nvcc is present) to {@code dev/bantam/cuda/ptx/compute_A/NAME.ptx} in the jar
+ * for each virtual architecture A of {@link #PTX_ARCHITECTURES}, beside the
  * {@code weight_types.cuh} it was compiled against; the sources themselves are always in the jar
  * under {@code dev/bantam/cuda/kernels/}, for NVRTC, which gets {@code weight_types.cuh} from
  * {@link WeightTypeHeader} instead.
@@ -21,9 +22,22 @@ public final class KernelSources {
 
     private KernelSources() {}
 
-    /** The prebuilt PTX of {@code file}, or null when the jar was built without nvcc. */
-    public static String ptx(String file) {
-        return resource("ptx/" + file + ".ptx");
+    /**
+     * The virtual architectures the jar's PTX is built for: 75 runs on every GPU CUDA 13 supports;
+     * 90 (Hopper and later) adds programmatic dependent launch (common.cuh's after_previous_kernel).
+     */
+    public static final List<Integer> PTX_ARCHITECTURES = List.of(75, 90);
+
+    /** The prebuilt PTX of {@code file} for compute_{@code arch}, or null when the jar was built without nvcc. */
+    public static String ptx(String file, int arch) {
+        return resource("ptx/compute_" + arch + "/" + file + ".ptx");
+    }
+
+    /** The newest of {@link #PTX_ARCHITECTURES} a GPU of compute capability {@code major.minor} runs. */
+    public static int ptxArchitectureFor(int major, int minor) {
+        int cc = 10 * major + minor, best = PTX_ARCHITECTURES.getFirst();
+        for (int a : PTX_ARCHITECTURES) if (a <= cc) best = Math.max(best, a);
+        return best;
     }
 
     public static String source(String file) {
@@ -44,7 +58,7 @@ public final class KernelSources {
      * on the class path (a cuda jar built with another core's table falls back to NVRTC).
      */
     public static boolean hasPrebuiltPtx() {
-        return FILES.stream().allMatch(f -> KernelSources.class.getResource("ptx/" + f + ".ptx") != null)
+        return FILES.stream().allMatch(f -> PTX_ARCHITECTURES.stream().allMatch(a -> KernelSources.class.getResource("ptx/compute_" + a + "/" + f + ".ptx") != null))
                 && WeightTypeHeader.text().equals(ptxWeightTypes());
     }
 

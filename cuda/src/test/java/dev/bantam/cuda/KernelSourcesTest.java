@@ -53,20 +53,73 @@ class KernelSourcesTest {
 
     /**
      * Where the build had nvcc, the PTX was compiled against the weight-type table of this core,
-     * each file's PTX targets compute_75 and defines each of its kernels.
+     * each file's PTX targets each architecture and defines each of its kernels, and on compute_90
+     * every kernel waits for the previous one (launches overlap there: a kernel that did not wait
+     * would race with its inputs).
      */
     @Test
     void prebuiltPtxMatchesTheSources() {
-        if (KernelSources.FILES.stream().allMatch(f -> KernelSources.ptx(f) == null)) {
+        if (KernelSources.FILES.stream().allMatch(f -> KernelSources.ptx(f, 75) == null)) {
             System.out.println("no prebuilt PTX (built without nvcc): the backend uses NVRTC");
             return;
         }
         assertThat(KernelSources.ptxWeightTypes()).as("weight_types.cuh the PTX was built against").isEqualTo(WeightTypeHeader.text());
         assertThat(KernelSources.hasPrebuiltPtx()).isTrue();
-        for (String f : KernelSources.FILES) {
-            String ptx = KernelSources.ptx(f);
-            assertThat(ptx).as(f).contains(".target sm_75");
-            for (String k : kernelsIn(KernelSources.source(f))) assertThat(ptx).as(f + " " + k).contains(".entry " + k + "(");
+        for (int arch : KernelSources.PTX_ARCHITECTURES) {
+            for (String f : KernelSources.FILES) {
+                String ptx = KernelSources.ptx(f, arch);
+                assertThat(ptx).as(f).contains(".target sm_" + arch);
+                for (String k : kernelsIn(KernelSources.source(f))) {
+                    assertThat(ptx).as(f + " " + k).contains(".entry " + k + "(");
+                    String body = ptx.substring(ptx.indexOf(".entry " + k + "("));
+                    int next = body.indexOf(".entry ", 1);
+                    body = next < 0 ? body : body.substring(0, next);
+                    assertThat(body.contains("griddepcontrol.wait")).as(k + " waits for the previous kernel on compute_" + arch).isEqualTo(arch >= 90);
+                }
+            }
         }
+    }
+
+    /**
+     * The same rule on the sources, for builds without nvcc: every kernel calls
+     * after_previous_kernel, itself or through the __device__ function it runs (the matrix-vector
+     * templates, by MATVEC_ROW).
+     */
+    @Test
+    void everyKernelWaitsForThePreviousKernel() {
+        Pattern device = Pattern.compile("__device__ __forceinline__ void (\\w+)\\(");
+        for (String f : KernelSources.FILES) {
+            String src = KernelSources.source(f);
+            List<String> waiting = new ArrayList<>(List.of("after_previous_kernel();"));
+            Matcher d = device.matcher(src);
+            while (d.find()) {
+                String body = bodyAt(src, d.end());
+                if (body.contains("after_previous_kernel();") || body.contains("MATVEC_ROW(")) waiting.add(d.group(1) + "<");
+            }
+            Matcher k = KERNEL.matcher(src);
+            while (k.find()) {
+                String body = bodyAt(src, k.end());
+                assertThat(waiting.stream().anyMatch(body::contains) || body.contains("MATVEC_ROW("))
+                        .as(f + ".cu: kernel " + k.group(1) + " calls after_previous_kernel").isTrue();
+            }
+        }
+    }
+
+    /** The brace-balanced body of the function whose parameter list starts before {@code from}. */
+    private static String bodyAt(String src, int from) {
+        int open = src.indexOf('{', from), depth = 0;
+        for (int i = open; i < src.length(); i++) {
+            if (src.charAt(i) == '{') depth++;
+            else if (src.charAt(i) == '}' && --depth == 0) return src.substring(open, i + 1);
+        }
+        throw new IllegalStateException("unbalanced braces after offset " + from);
+    }
+
+    @Test
+    void theNewestArchitectureAGpuRunsIsChosen() {
+        assertThat(KernelSources.ptxArchitectureFor(7, 5)).isEqualTo(75);
+        assertThat(KernelSources.ptxArchitectureFor(8, 9)).isEqualTo(75);
+        assertThat(KernelSources.ptxArchitectureFor(9, 0)).isEqualTo(90);
+        assertThat(KernelSources.ptxArchitectureFor(12, 0)).isEqualTo(90);
     }
 }

@@ -2,7 +2,9 @@ package dev.bantam.cuda.ffi;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
@@ -25,6 +27,17 @@ public final class CudaDriver {
     /** cuStreamBeginCapture mode: other threads' CUDA calls are not checked against the capture. */
     private static final int CAPTURE_MODE_RELAXED = 2;
     private static final int STREAM_NON_BLOCKING = 1;
+    /** CUlaunchAttributeID: the launch may overlap the previous kernel of its stream (sm_90+). */
+    private static final int LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
+    /** CUlaunchAttribute: the id, padding to 8 bytes, a 64-byte value union (here an int flag). */
+    private static final StructLayout LAUNCH_ATTRIBUTE = MemoryLayout.structLayout(JAVA_INT.withName("id"),
+            MemoryLayout.paddingLayout(4), MemoryLayout.sequenceLayout(16, JAVA_INT).withName("value"));
+    /** CUlaunchConfig, as cuda.h lays it out on a 64-bit host. */
+    private static final StructLayout LAUNCH_CONFIG = MemoryLayout.structLayout(JAVA_INT.withName("gridDimX"),
+            JAVA_INT.withName("gridDimY"), JAVA_INT.withName("gridDimZ"), JAVA_INT.withName("blockDimX"),
+            JAVA_INT.withName("blockDimY"), JAVA_INT.withName("blockDimZ"), JAVA_INT.withName("sharedMemBytes"),
+            MemoryLayout.paddingLayout(4), ADDRESS.withName("hStream"), ADDRESS.withName("attrs"),
+            JAVA_INT.withName("numAttrs"), MemoryLayout.paddingLayout(4));
 
     private static final FunctionDescriptor I_I = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
     private static final FunctionDescriptor I_A = FunctionDescriptor.of(JAVA_INT, ADDRESS);
@@ -36,7 +49,7 @@ public final class CudaDriver {
             cuDevicePrimaryCtxRetain, cuDevicePrimaryCtxRelease, cuCtxSetCurrent, cuCtxSynchronize,
             cuMemAlloc, cuMemFree, cuMemAllocHost, cuMemFreeHost, cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyDtoD,
             cuMemcpyHtoDAsync, cuMemcpyDtoHAsync, cuMemsetD8,
-            cuModuleLoadData, cuModuleGetFunction, cuModuleUnload, cuLaunchKernel,
+            cuModuleLoadData, cuModuleGetFunction, cuModuleUnload, cuLaunchKernel, cuLaunchKernelEx,
             cuStreamCreate, cuStreamSynchronize, cuStreamDestroy, cuStreamBeginCapture, cuStreamEndCapture,
             cuGraphInstantiate, cuGraphLaunch, cuGraphExecDestroy, cuGraphDestroy,
             cuEventCreate, cuEventRecord, cuEventSynchronize, cuEventElapsedTime, cuEventDestroy,
@@ -69,6 +82,8 @@ public final class CudaDriver {
         cuModuleUnload = lib.function("cuModuleUnload", I_A);
         cuLaunchKernel = lib.function("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        cuLaunchKernelEx = lib.has("cuLaunchKernelEx")
+                ? lib.function("cuLaunchKernelEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS)) : null;
         cuStreamCreate = lib.function("cuStreamCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         cuStreamSynchronize = lib.function("cuStreamSynchronize", I_A);
         cuStreamDestroy = lib.function("cuStreamDestroy_v2", I_A);
@@ -269,6 +284,31 @@ public final class CudaDriver {
                        MemorySegment stream, MemorySegment params) {
         call("cuLaunchKernel(" + name + ")", () -> (int) cuLaunchKernel.invoke(f, gx, gy, gz, bx, by, bz, sharedBytes, stream, params, MemorySegment.NULL));
     }
+
+    /** Whether the driver has cuLaunchKernelEx (CUDA 12), which {@link #launchProgrammatic} needs. */
+    public boolean hasLaunchEx() { return cuLaunchKernelEx != null; }
+
+    /**
+     * Launches {@code f} with programmatic stream serialization: it may start before the kernel
+     * before it in {@code stream} has finished, so its code must wait for that kernel
+     * ({@code griddepcontrol.wait}) before touching what it wrote. Also when the stream is being
+     * captured: the graph keeps the edge programmatic. The config lives in {@code arena}.
+     */
+    public void launchProgrammatic(MemorySegment f, String name, int gx, int gy, int gz, int bx, int by, int bz, int sharedBytes,
+                                   MemorySegment stream, MemorySegment params, Arena arena) {
+        MemorySegment attr = arena.allocate(LAUNCH_ATTRIBUTE);
+        attr.set(JAVA_INT, 0, LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION);
+        attr.set(JAVA_INT, LAUNCH_ATTRIBUTE.byteOffset(MemoryLayout.PathElement.groupElement("value")), 1);
+        MemorySegment config = arena.allocate(LAUNCH_CONFIG);
+        int[] dims = {gx, gy, gz, bx, by, bz, sharedBytes};
+        for (int i = 0; i < dims.length; i++) config.setAtIndex(JAVA_INT, i, dims[i]);
+        config.set(ADDRESS, offset("hStream"), stream);
+        config.set(ADDRESS, offset("attrs"), attr);
+        config.set(JAVA_INT, offset("numAttrs"), 1);
+        call("cuLaunchKernelEx(" + name + ")", () -> (int) cuLaunchKernelEx.invoke(config, f, params, MemorySegment.NULL));
+    }
+
+    private static long offset(String field) { return LAUNCH_CONFIG.byteOffset(MemoryLayout.PathElement.groupElement(field)); }
 
     public MemorySegment createStream() {
         try (Arena a = Arena.ofConfined()) {

@@ -35,10 +35,10 @@ public final class Nvrtc {
 
     /**
      * PTX (NUL-terminated) for one source file with its headers, for compute capability
-     * {@code major.minor}.
+     * {@code major.minor}, with the preprocessor macros {@code defines} (NAME or NAME=VALUE).
      */
     public MemorySegment compile(String name, String source, List<String> headerNames, List<String> headers,
-                                 int major, int minor, Arena into) {
+                                 int major, int minor, List<String> defines, Arena into) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment prog = a.allocate(ADDRESS);
             MemorySegment hs = a.allocate(ADDRESS, Math.max(1, headers.size())), hn = a.allocate(ADDRESS, Math.max(1, headers.size()));
@@ -48,7 +48,9 @@ public final class Nvrtc {
             }
             check((int) create.invoke(prog, a.allocateFrom(source), a.allocateFrom(name), headers.size(), hs, hn), "nvrtcCreateProgram(" + name + ")");
             MemorySegment p = prog.get(ADDRESS, 0);
-            String[] options = {"--gpu-architecture=compute_" + major + minor, "-default-device", "-std=c++17"};
+            List<String> optionList = new java.util.ArrayList<>(List.of("--gpu-architecture=compute_" + major + minor, "-default-device", "-std=c++17"));
+            for (String d : defines) optionList.add("-D" + d);
+            String[] options = optionList.toArray(String[]::new);
             MemorySegment opts = a.allocate(ADDRESS, options.length);
             for (int i = 0; i < options.length; i++) opts.setAtIndex(ADDRESS, i, a.allocateFrom(options[i]));
             int r = (int) compile.invoke(p, options.length, opts);
