@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On the GPU machine, from the repository root with the bundle (bundle.sh) in .devcarry:
-#   bash .devcarry/gpu-run.sh STEP...   steps: info tests cli models speed check ncu bench hf
+#   bash .devcarry/gpu-run.sh STEP...   steps: info tests cli serve models speed check ncu bench hf
 #   (SPECS="llama-1b:q4_k_m llama-1b:q5_k_m" bash .devcarry/gpu-run.sh speed: the _M mixes)
 # Logs go to $OUT (or /tmp/bantam-out).
 set -uo pipefail
@@ -34,6 +34,19 @@ for step in "$@"; do
       for m in austen-llama-7m austen-gpt2-7m; do
         for b in cuda cpu; do echo "$m $b"; bantam perplexity --backend $b -m cli/src/main/resources/models/$m-q8_0.gguf -f fixtures/corpus/persuasion.txt -c 256 2>&1 | tr '\r' '\n' | grep -E '^PPL =|scored'; done
       done ;;
+    serve)  # bantam serve --backend cuda with 8 slots, 12 concurrent chat requests through curl
+      $JAVA -cp "$CP" dev.bantam.cli.Main serve --backend cuda -np 8 --port 8123 -m cli/src/main/resources/models/austen-llama-7m-q8_0.gguf > "$out/serve.log" 2>&1 &
+      server=$!
+      t0=$SECONDS
+      for _ in $(seq 180); do curl -sf localhost:8123/health > /dev/null && break; sleep 1; done
+      echo "serve: /health ok after $((SECONDS - t0)) s"
+      seq 12 | xargs -P 12 -I{} curl -s localhost:8123/v1/chat/completions -H 'Content-Type: application/json' \
+          -d '{"messages":[{"role":"user","content":"Tell me about Emma, chapter {}."}],"max_tokens":64,"temperature":0}' -o "$out/serve-{}.json"
+      for i in $(seq 12); do python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(sys.argv[2], r.get('usage') or r, repr(r['choices'][0]['message']['content'][:60]) if 'choices' in r else '')" "$out/serve-$i.json" "$i"; done
+      rm -f "$out"/serve-*.json
+      curl -s localhost:8123/metrics | grep -iE "batch|step" | head -6
+      kill "$server"; wait "$server" 2>/dev/null
+      grep -v '^WARNING' "$out/serve.log" | tail -5 ;;
     models)  # only make the synth files of SPECS (for ab.sh)
       for spec in ${SPECS:-gpt2-124m:f16 llama-1b:bf16 llama-1b:q8_0 llama-1b:q4_0}; do synth "${spec%%:*}" "${spec##*:}"; done ;;
     speed)

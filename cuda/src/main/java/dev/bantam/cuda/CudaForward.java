@@ -309,8 +309,9 @@ final class CudaForward {
         DeviceMatrix m = lin.weight();
         long in = input.x();
         if (rows <= MATVEC_ROWS) {
-            // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU
-            int split = m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
+            // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU;
+            // F16/BF16 for several rows: 1, the four rows of a block shared by its warps (matvec_halves_shared)
+            int split = rows > 1 && m.type().sharesRowsInBatches() ? 1 : m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
             if (input.int8() && m.int8KernelFits()) {
                 kernels.matvecInt8(m.type(), m.q(), m.d(), m.rows(), m.cols(), xq8, xs8, rows,
                         lin.bias(), out, ldOut, accumulate ? 1 : 0, split);

@@ -63,6 +63,14 @@ public record DeviceType(WeightType type, String matvec, String matvecInt8, int 
         return matvecInt8 == null ? null : batch == 1 ? matvecInt8 + "_b1" : matvecInt8;
     }
 
+    /**
+     * Whether the {@link #matvecKernel} for several vectors shares a block's rows among its warps
+     * (F16/BF16: matvec.cu's matvec_halves_shared), so that it takes split 1, four rows a block.
+     */
+    boolean sharesRowsInBatches() {
+        return type == WeightType.F16 || type == WeightType.BF16;
+    }
+
     /** Bytes of quants in the split layout per block of {@code type.blockSize} values (Q8_0: 32, Q4_0: 16). */
     int splitQuantBytes() {
         return type.blockBytes - 2;
