@@ -11,8 +11,9 @@ mkdir -p "$out/lib"
 # uncompressed image, then xz: about 14 MB (the working tree that travels is limited to 64 MiB)
 if [[ ! -f $out/jre.txz ]]; then
   rm -rf /tmp/bantam-jre
-  # java.net.http: the study measures llama-server and other OpenAI endpoints through HTTP
-  "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.net.http,jdk.incubator.vector,jdk.unsupported \
+  # java.net.http: the study measures llama-server and other OpenAI endpoints through HTTP;
+  # java.desktop: jinjava (chat templates, so serve and chat) uses java.beans
+  "$JAVA_HOME/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,jdk.incubator.vector,jdk.unsupported \
     --strip-debug --no-header-files --no-man-pages --compress=zip-0 --output /tmp/bantam-jre
   tar -C /tmp -cf - bantam-jre | xz -T2 -9 > "$out/jre.txz"
 fi

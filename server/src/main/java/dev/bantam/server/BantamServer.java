@@ -58,15 +58,20 @@ public final class BantamServer implements AutoCloseable {
                 .build();
     }
 
-    /** Starts listening, then loads the model with {@code loader} (on this thread) and starts serving it. */
+    /**
+     * Starts listening, then loads the model with {@code loader} (on this thread) and starts
+     * serving it. A loader that fails, with an exception or an error (a class missing from a
+     * trimmed runtime, out of memory), stops the listener: the server's threads would otherwise
+     * keep the process alive answering "loading" for ever.
+     */
     public static BantamServer start(ServerConfig config, Callable<ServedModelHandle> loader) throws Exception {
         BantamServer s = new BantamServer(config);
         s.web.start();
         try {
             s.serve(loader.call().model());
-        } catch (Exception e) {
+        } catch (Throwable t) {
             s.close();
-            throw e;
+            throw t;
         }
         return s;
     }

@@ -55,4 +55,20 @@ class HealthWhileLoadingTest {
             assertThat(ready.body()).contains("ok");
         }
     }
+
+    /** A loader that fails with an Error (as a class missing from a jlinked runtime did) stops the listener instead of leaving it at "loading". */
+    @Test
+    void aLoaderThatFailsWithAnErrorStopsTheListener() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        var config = new ServerConfig("127.0.0.1", port, 4, null, 1 << 16);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BantamServer.start(config, () -> {
+            throw new NoClassDefFoundError("java/beans/IntrospectionException");
+        })).isInstanceOf(NoClassDefFoundError.class);
+        try (ServerSocket again = new ServerSocket(port, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).as("the port is free again").isEqualTo(port);
+        }
+    }
 }
