@@ -59,6 +59,13 @@ record CpuWeights(List<Layer> layers, WeightMatrix output) {
     }
 
     private static WeightMatrix matrix(TensorView t, Repack repack, ThreadPool pool) {
-        return repack == Repack.Q6_K && t.type() == WeightType.Q6_K ? Q6_KRepack.repack(pool, t) : WeightMatrix.of(t);
+        if (repack != Repack.Q6_K || t.type() != WeightType.Q6_K) return WeightMatrix.of(t);
+        try {
+            return Q6_KRepack.repack(pool, t);
+        } catch (OutOfMemoryError e) {
+            // off-heap copies count against the JVM's direct-memory limit (by default the heap's maximum)
+            throw new IllegalArgumentException("-D%s=q6_k: no room for the %d MiB copy of %s (%s); raise -XX:MaxDirectMemorySize or leave the option off"
+                    .formatted(Repack.PROPERTY, Q6_KRepack.bytes(t) >> 20, t.name(), e.getMessage()));
+        }
     }
 }

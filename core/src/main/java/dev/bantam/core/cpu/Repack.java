@@ -8,7 +8,8 @@ import java.util.Locale;
  * every Q6_K matrix into int8 levels with a float scale per 16 values
  * ({@link dev.bantam.core.kernels.Q6_KRepack}). The copy takes 10 bits a value against Q6_K's
  * 6.5625 (+52% for those tensors, off the heap, beside the mapped file) and a parallel pass over
- * them at load; the file itself is only read.
+ * them at load; the file itself is only read. The copy counts against the JVM's direct-memory
+ * limit ({@code -XX:MaxDirectMemorySize}, by default the maximum heap).
  */
 public enum Repack {
     NONE,
