@@ -1,8 +1,9 @@
 package dev.bantam.jmh;
 
-import dev.bantam.core.kernels.Kernels;
 import dev.bantam.core.kernels.MatMul;
+import dev.bantam.core.kernels.Q6_KRepack;
 import dev.bantam.core.kernels.ThreadPool;
+import dev.bantam.core.kernels.WeightMatrix;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;
 import jdk.incubator.vector.LongVector;
@@ -26,22 +27,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * A standalone harness rather than JMH: one figure per type and thread count in seconds.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar dev.bantam.jmh.KernelBandwidth [MiB] [threads,...] [TYPE,...]</pre>
+ *
+ * {@value #Q6_K_REPACKED} as a type is Q6_K repacked as {@code -Dbantam.repack=q6_k} does it; its
+ * matrices hold as many values as the Q6_K ones, in 10/6.5625 as many bytes.
  */
 public final class KernelBandwidth {
     private static final VectorSpecies<Long> LV = LongVector.SPECIES_PREFERRED;
     private static final int COLS = 2048;
     private static final int DISTINCT_ROWS = 256;
     private static final double SECONDS = 1.5;
+    private static final String Q6_K_REPACKED = "Q6_K_REPACKED";
 
     private KernelBandwidth() {}
 
     public static void main(String[] args) {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int[] threads = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {1, 2};
-        List<WeightType> types = new ArrayList<>();
-        if (args.length > 2) for (String t : args[2].split(",")) types.add(WeightType.valueOf(t));
+        List<String> types = new ArrayList<>();
+        if (args.length > 2) types.addAll(List.of(args[2].split(",")));
         else for (WeightType t : new WeightType[] {WeightType.Q4_K, WeightType.Q6_K, WeightType.Q4_0, WeightType.Q8_0,
-                WeightType.F16, WeightType.BF16, WeightType.Q5_K, WeightType.F32}) types.add(t);
+                WeightType.F16, WeightType.BF16, WeightType.Q5_K, WeightType.F32}) types.add(t.name());
         try (Arena arena = Arena.ofShared()) {
             for (int t : threads) {
                 try (ThreadPool pool = new ThreadPool(t)) {
@@ -49,16 +54,22 @@ public final class KernelBandwidth {
                     buffer.fill((byte) 1);
                     double read = best(() -> readSum(pool, buffer), buffer.byteSize());
                     System.out.printf(Locale.ROOT, "threads %d  read-sum %d MiB: %.1f GB/s%n", t, mib, read);
-                    for (WeightType type : types) {
-                        TensorView big = tiled(arena, type, (long) mib << 20);
-                        TensorView small = tiled(arena, type, 512 << 10);
+                    for (String type : types) {
+                        WeightMatrix big = matrix(arena, pool, type, (long) mib << 20);
+                        WeightMatrix small = matrix(arena, pool, type, 512 << 10);
                         double dram = matvecRate(pool, big), cached = matvecRate(pool, small);
                         System.out.printf(Locale.ROOT, "threads %d  %-5s DRAM %6.1f GB/s (%3.0f%% of read)   cached %6.1f GB/s  (%.2f Gelem/s)%n",
-                                t, type, dram, 100 * dram / read, cached, cached * 1e9 / type.bytesFor(COLS) * COLS / 1e9);
+                                t, type, dram, 100 * dram / read, cached, cached * 1e9 / small.rowBytes() * COLS / 1e9);
                     }
                 }
             }
         }
+    }
+
+    /** A {@link #tiled} matrix of the type named, repacked after tiling where the name asks for it (sized as its Q6_K source). */
+    private static WeightMatrix matrix(Arena arena, ThreadPool pool, String type, long bytes) {
+        if (type.equals(Q6_K_REPACKED)) return Q6_KRepack.repack(pool, tiled(arena, WeightType.Q6_K, bytes));
+        return WeightMatrix.of(tiled(arena, WeightType.valueOf(type), bytes));
     }
 
     /** Rows of COLS columns filling about {@code bytes}: DISTINCT_ROWS quantized rows repeated (the values do not change the speed). */
@@ -73,7 +84,7 @@ public final class KernelBandwidth {
         return new TensorView(type.name(), type, new long[] {COLS, rows}, data);
     }
 
-    private static double matvecRate(ThreadPool pool, TensorView w) {
+    private static double matvecRate(ThreadPool pool, WeightMatrix w) {
         float[] x = RandomData.activations(w.cols(), 3), out = new float[w.rows()];
         return best(() -> {
             MatMul.matvec(pool, w, x, 0, out, 0);

@@ -1,25 +1,35 @@
 package dev.bantam.core.cpu;
 
+import dev.bantam.core.kernels.Q6_KRepack;
 import dev.bantam.core.kernels.SmallMatMul;
+import dev.bantam.core.kernels.ThreadPool;
+import dev.bantam.core.kernels.WeightMatrix;
 import dev.bantam.core.model.ModelConfig;
 import dev.bantam.core.model.Weights;
 import dev.bantam.core.tensor.TensorView;
+import dev.bantam.core.tensor.WeightType;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The blocks of a model's {@link Weights} as the CPU forward pass reads them: the same tensors,
- * plus for tiny models a float32 column-major copy of every linear layer's matrix
- * ({@link SmallMatMul}). The copies live here, built once per {@link Transformer}, because only the
- * CPU kernels read them: CUDA and the ONNX export load the same weights without paying for them.
+ * The blocks and the output layer of a model's {@link Weights} as the CPU forward pass reads
+ * them: the same tensors, plus for tiny models a float32 column-major copy of every linear
+ * layer's matrix ({@link SmallMatMul}), and with {@link Repack#Q6_K} a repacked copy of every
+ * Q6_K matrix. The copies live here, built once per {@link Transformer}, because only the CPU
+ * kernels read them: CUDA and the ONNX export load the same weights without paying for them.
+ *
+ * @param output the output layer's matrix, null where the model was loaded without one
  */
-record CpuWeights(List<Layer> layers) {
+record CpuWeights(List<Layer> layers, WeightMatrix output) {
     /** Models at most this wide get column-major weight copies: their per-token products are too small for dot products to pay off. */
     static final int TINY_DIM = 128;
 
-    /** A linear layer of {@link Weights}, with its column-major copy (null above {@link #TINY_DIM}). */
-    record Linear(TensorView weight, float[] bias, SmallMatMul.ColumnMajor columnMajor) {}
+    /**
+     * A linear layer of {@link Weights}, with its column-major copy (null above {@link #TINY_DIM})
+     * and the matrix the products read: the mapped tensor, or its repacked copy.
+     */
+    record Linear(TensorView weight, float[] bias, SmallMatMul.ColumnMajor columnMajor, WeightMatrix matrix) {}
 
     /**
      * One block, shaped like {@link Weights.Layer}: for gpt2 and phi3 {@code qkv} is fused and
@@ -30,19 +40,32 @@ record CpuWeights(List<Layer> layers) {
                  Weights.Norm ffnNorm, Linear gate, Linear up, Linear down,
                  Weights.Norm qNorm, Weights.Norm kNorm, Weights.Norm postAttnNorm, Weights.Norm postFfnNorm) {}
 
-    static CpuWeights of(ModelConfig c, Weights w) {
+    /** @param pool repacks the matrices, rows split over its threads */
+    static CpuWeights of(ModelConfig c, Weights w, Repack repack, ThreadPool pool) {
         boolean tiny = c.dim() <= TINY_DIM;
         List<Layer> layers = new ArrayList<>(w.layers().size());
         for (Weights.Layer l : w.layers()) {
-            layers.add(new Layer(l.attnNorm(), linear(l.q(), tiny), linear(l.k(), tiny), linear(l.v(), tiny), linear(l.qkv(), tiny),
-                    linear(l.attnOut(), tiny), l.ffnNorm(), linear(l.gate(), tiny), linear(l.up(), tiny), linear(l.down(), tiny),
-                    l.qNorm(), l.kNorm(), l.postAttnNorm(), l.postFfnNorm()));
+            layers.add(new Layer(l.attnNorm(), linear(l.q(), tiny, repack, pool), linear(l.k(), tiny, repack, pool),
+                    linear(l.v(), tiny, repack, pool), linear(l.qkv(), tiny, repack, pool), linear(l.attnOut(), tiny, repack, pool),
+                    l.ffnNorm(), linear(l.gate(), tiny, repack, pool), linear(l.up(), tiny, repack, pool),
+                    linear(l.down(), tiny, repack, pool), l.qNorm(), l.kNorm(), l.postAttnNorm(), l.postFfnNorm()));
         }
-        return new CpuWeights(List.copyOf(layers));
+        return new CpuWeights(List.copyOf(layers), w.output() == null ? null : matrix(w.output(), repack, pool));
     }
 
-    private static Linear linear(Weights.Linear l, boolean tiny) {
+    private static Linear linear(Weights.Linear l, boolean tiny, Repack repack, ThreadPool pool) {
         if (l == null) return null;
-        return new Linear(l.weight(), l.bias(), tiny ? SmallMatMul.transpose(l.weight()) : null);
+        return new Linear(l.weight(), l.bias(), tiny ? SmallMatMul.transpose(l.weight()) : null, matrix(l.weight(), repack, pool));
+    }
+
+    private static WeightMatrix matrix(TensorView t, Repack repack, ThreadPool pool) {
+        if (repack != Repack.Q6_K || t.type() != WeightType.Q6_K) return WeightMatrix.of(t);
+        try {
+            return Q6_KRepack.repack(pool, t);
+        } catch (OutOfMemoryError e) {
+            // off-heap copies count against the JVM's direct-memory limit (by default the heap's maximum)
+            throw new IllegalArgumentException("-D%s=q6_k: no room for the %d MiB copy of %s (%s); raise -XX:MaxDirectMemorySize or leave the option off"
+                    .formatted(Repack.PROPERTY, Q6_KRepack.bytes(t) >> 20, t.name(), e.getMessage()));
+        }
     }
 }

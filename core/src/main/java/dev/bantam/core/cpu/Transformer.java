@@ -31,7 +31,7 @@ import java.util.List;
 public final class Transformer {
     private final ModelConfig c;
     private final Weights w;
-    /** The blocks with the CPU's own copies of tiny models' matrices. */
+    /** The blocks and output layer with the CPU's own copies: tiny models' matrices, repacked ones. */
     private final CpuWeights blocks;
     private final ThreadPool pool;
     /**
@@ -51,10 +51,15 @@ public final class Transformer {
     /** Up to this many rows a tiny model's products run column-major ({@link SmallMatMul}); more amortize the prefill tile. */
     static final int SMALL_MATMUL_MAX_TOKENS = Integer.getInteger("bantam.smallMatmulTokens", 32);
 
+    /** The forward pass with the repacking that {@code -Dbantam.repack} chooses ({@link Repack#fromSystemProperty}). */
     public Transformer(ModelConfig config, Weights weights, ThreadPool pool) {
+        this(config, weights, pool, Repack.fromSystemProperty());
+    }
+
+    public Transformer(ModelConfig config, Weights weights, ThreadPool pool, Repack repack) {
         this.c = config;
         this.w = weights;
-        this.blocks = CpuWeights.of(config, weights);
+        this.blocks = CpuWeights.of(config, weights, repack, pool);
         this.pool = pool;
         this.positionRow = ThreadLocal.withInitial(() -> new float[config.dim()]);
         this.ropeTableOf = new int[c.layers()];
@@ -95,7 +100,7 @@ public final class Transformer {
         System.arraycopy(x, from * dim, last, 0, n * dim);
         norm(last, w.outputNorm(), last, n);
         float[] logits = new float[n * c.vocabSize()];
-        MatMul.matmul(pool, w.output(), last, n, logits);
+        MatMul.matmul(pool, blocks.output(), last, n, logits);
         if (c.logitSoftcap() > 0) Ops.softcap(logits, c.logitSoftcap());
         return logits;
     }
@@ -115,7 +120,7 @@ public final class Transformer {
         System.arraycopy(x, 0, last, 0, n * dim);
         norm(last, w.outputNorm(), last, n);
         float[] logits = new float[n * c.vocabSize()];
-        MatMul.matmul(pool, w.output(), last, n, logits);
+        MatMul.matmul(pool, blocks.output(), last, n, logits);
         if (c.logitSoftcap() > 0) Ops.softcap(logits, c.logitSoftcap());
         return logits;
     }
@@ -260,7 +265,7 @@ public final class Transformer {
         if (lin.columnMajor() != null && T <= SMALL_MATMUL_MAX_TOKENS) {
             SmallMatMul.matmul(lin.columnMajor(), in, T, out, rowBuffer.get());
         } else {
-            MatMul.matmul(pool, lin.weight(), in, T, out);
+            MatMul.matmul(pool, lin.matrix(), in, T, out);
         }
         Ops.addBias(out, lin.bias(), T);
         return out;

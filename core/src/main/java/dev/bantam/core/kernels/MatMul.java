@@ -28,9 +28,14 @@ public final class MatMul {
 
     /** out[outOff + r] = W[r] · x[xOff..] for every row r. */
     public static void matvec(ThreadPool pool, TensorView w, float[] x, int xOff, float[] out, int outOff) {
+        matvec(pool, WeightMatrix.of(w), x, xOff, out, outOff);
+    }
+
+    /** As {@link #matvec(ThreadPool, TensorView, float[], int, float[], int)}, in the matrix's own layout. */
+    public static void matvec(ThreadPool pool, WeightMatrix w, float[] x, int xOff, float[] out, int outOff) {
         int rows = w.rows(), cols = w.cols();
         long rowBytes = w.rowBytes();
-        WeightKernels k = Kernels.of(w.type());
+        WeightKernels k = w.kernels();
         var data = w.data();
         ThreadPool.RangeBody body;
         if (INT8 && k instanceof Int8Dot int8 && cols % Int8Activations.BLOCK == 0) {
@@ -58,6 +63,11 @@ public final class MatMul {
      * each thread dequantizes six weight rows at a time and runs {@link PrefillKernel} over the tile.
      */
     public static void matmul(ThreadPool pool, TensorView w, float[] x, int tokens, float[] out) {
+        matmul(pool, WeightMatrix.of(w), x, tokens, out);
+    }
+
+    /** As {@link #matmul(ThreadPool, TensorView, float[], int, float[])}, in the matrix's own layout. */
+    public static void matmul(ThreadPool pool, WeightMatrix w, float[] x, int tokens, float[] out) {
         if (tokens == 1) {
             matvec(pool, w, x, 0, out, 0);
             return;
@@ -69,7 +79,7 @@ public final class MatMul {
         }
         int rows = w.rows(), cols = w.cols(), lanes = Vec.L;
         long rowBytes = w.rowBytes();
-        WeightKernels k = Kernels.of(w.type());
+        WeightKernels k = w.kernels();
         var data = w.data();
         int tile = Math.clamp(TILE_FLOATS / cols / (2 * lanes) * (2 * lanes), 2 * lanes, MAX_TILE_TOKENS);
         int groups = (rows + PrefillKernel.ROWS - 1) / PrefillKernel.ROWS;

@@ -68,7 +68,7 @@ final class Q6_KKernels implements WeightKernels, Int8Dot {
      * bytes at a time: quarter k takes nibble k / 2 of ql bytes {@code ql} (k even) or
      * {@code ql + 32} (k odd) and bits 2k, 2k + 1 of the qh bytes.
      */
-    private static void unpackHalf(MemorySegment w, long ql, long qh, byte[] levels) {
+    static void unpackHalf(MemorySegment w, long ql, long qh, byte[] levels) {
         for (int o = 0; o < 32; o += WIDE_I.vectorByteSize()) {
             IntVector a = IntVector.fromMemorySegment(WIDE_I, w, ql + o, LE);
             IntVector c = IntVector.fromMemorySegment(WIDE_I, w, ql + 32 + o, LE);

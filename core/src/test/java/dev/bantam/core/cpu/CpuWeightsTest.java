@@ -12,7 +12,7 @@ class CpuWeightsTest {
     void tinyModelsGetColumnMajorCopies() throws Exception {
         try (ModelFile file = ModelFile.open(Fixtures.path("tiny/llama-tiny/llama-tiny-f32.gguf"))) {
             assertThat(file.config().dim()).isLessThanOrEqualTo(CpuWeights.TINY_DIM);
-            CpuWeights.Layer l = CpuWeights.of(file.config(), file.weights()).layers().getFirst();
+            CpuWeights.Layer l = CpuWeights.of(file.config(), file.weights(), Repack.NONE, null).layers().getFirst();
             for (CpuWeights.Linear lin : new CpuWeights.Linear[] {l.q(), l.k(), l.v(), l.attnOut(), l.gate(), l.up(), l.down()}) {
                 assertThat(lin.columnMajor()).isNotNull();
                 assertThat(lin.columnMajor().rows()).isEqualTo(lin.weight().rows());
@@ -24,7 +24,7 @@ class CpuWeightsTest {
     void widerModelsReadTheMappedMatrices() throws Exception {
         try (ModelFile file = ModelFile.open(Fixtures.path("tiny/llama-256/llama-256-f16.gguf"))) {
             assertThat(file.config().dim()).isGreaterThan(CpuWeights.TINY_DIM);
-            CpuWeights.Layer l = CpuWeights.of(file.config(), file.weights()).layers().getFirst();
+            CpuWeights.Layer l = CpuWeights.of(file.config(), file.weights(), Repack.NONE, null).layers().getFirst();
             assertThat(l.q().columnMajor()).isNull();
             assertThat(l.q().weight()).isSameAs(file.weights().layers().getFirst().q().weight());
         }

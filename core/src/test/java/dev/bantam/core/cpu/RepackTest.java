@@ -1,0 +1,90 @@
+package dev.bantam.core.cpu;
+
+import dev.bantam.core.kernels.ThreadPool;
+import dev.bantam.core.model.ModelFile;
+import dev.bantam.core.tensor.WeightType;
+import dev.bantam.testing.Agreement;
+import dev.bantam.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code -Dbantam.repack=q6_k} on a model: the repacked matrices hold the same values, so
+ * prefill (which decodes weight rows and multiplies them in one register-blocked kernel) gives
+ * the same logits bit for bit, and decode (the layout's own dot, another summation order) within
+ * the 1e-3 of fixtures/README.md's float32 rule, with the same top token at every position.
+ */
+class RepackTest {
+    private static final String FILE = "tiny/llama-256/llama-256-q6_k.gguf";
+
+    @Test
+    void everyQ6_KMatrixIsRepackedAndTheOthersAreTheMappedOnes() throws Exception {
+        try (ModelFile file = ModelFile.open(Fixtures.path(FILE)); ThreadPool pool = new ThreadPool(2)) {
+            CpuWeights w = CpuWeights.of(file.config(), file.weights(), Repack.Q6_K, pool);
+            int repacked = 0, mapped = 0;
+            List<CpuWeights.Linear> all = new ArrayList<>();
+            for (CpuWeights.Layer l : w.layers()) all.addAll(List.of(l.q(), l.k(), l.v(), l.attnOut(), l.gate(), l.up(), l.down()));
+            for (CpuWeights.Linear lin : all) {
+                if (lin.weight().type() == WeightType.Q6_K) {
+                    assertThat(lin.matrix().data()).isNotSameAs(lin.weight().data());
+                    assertThat(lin.matrix().rowBytes()).isEqualTo(lin.weight().cols() * 10L / 8);
+                    repacked++;
+                } else {
+                    assertThat(lin.matrix().data()).isSameAs(lin.weight().data());
+                    mapped++;
+                }
+            }
+            System.out.printf("%s: %d matrices repacked, %d read as mapped%n", FILE, repacked, mapped);
+            assertThat(repacked).isPositive();
+            WeightType output = file.weights().output().type();
+            assertThat(w.output().data() != file.weights().output().data()).as("output (%s) repacked", output).isEqualTo(output == WeightType.Q6_K);
+            CpuWeights off = CpuWeights.of(file.config(), file.weights(), Repack.NONE, pool);
+            assertThat(off.layers().getFirst().q().matrix().data()).isSameAs(file.weights().layers().getFirst().q().weight().data());
+        }
+    }
+
+    @Test
+    void logitsWithTheOptionOnMatchOff() throws Exception {
+        try (ModelFile file = ModelFile.open(Fixtures.path(FILE)); ThreadPool pool = new ThreadPool(2)) {
+            Transformer off = new Transformer(file.config(), file.weights(), pool, Repack.NONE);
+            Transformer on = new Transformer(file.config(), file.weights(), pool, Repack.Q6_K);
+            int vocab = file.config().vocabSize();
+            Random random = new Random(1);
+            int[] tokens = new int[40];
+            for (int i = 0; i < tokens.length; i++) tokens[i] = random.nextInt(vocab);
+
+            float[] prefillOff = off.forward(new KvCache(file.config(), tokens.length), tokens, true);
+            float[] prefillOn = on.forward(new KvCache(file.config(), tokens.length), tokens, true);
+            assertThat(prefillOn).as("prefill logits").containsExactly(prefillOff);
+
+            float[] decodeOff = stepByStep(off, file, tokens), decodeOn = stepByStep(on, file, tokens);
+            Agreement a = Agreement.of(decodeOff, decodeOn, vocab);
+            System.out.printf("%s decode, repack on vs off: top-1 %d/%d, max |Δlogit| %.2e%n", FILE, a.sameTop(), a.positions(), a.maxAbsDiff());
+            assertThat(a.maxAbsDiff()).isLessThanOrEqualTo(1e-3f);
+            assertThat(a.sameTop()).isEqualTo(a.positions());
+        }
+    }
+
+    private static float[] stepByStep(Transformer t, ModelFile file, int[] tokens) {
+        KvCache cache = new KvCache(file.config(), tokens.length);
+        int vocab = file.config().vocabSize();
+        float[] all = new float[tokens.length * vocab];
+        for (int i = 0; i < tokens.length; i++) System.arraycopy(t.forward(cache, new int[] {tokens[i]}, false), 0, all, i * vocab, vocab);
+        return all;
+    }
+
+    @Test
+    void theOptionNamesItselfOnABadValue() {
+        assertThat(Repack.parse("")).isEqualTo(Repack.NONE);
+        assertThat(Repack.parse("none")).isEqualTo(Repack.NONE);
+        assertThat(Repack.parse("Q6_K")).isEqualTo(Repack.Q6_K);
+        assertThatThrownBy(() -> Repack.parse("q4_k")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dbantam.repack: unknown value 'q4_k' (expected q6_k, or none)");
+    }
+}
