@@ -30,10 +30,10 @@ public final class CudaDriver {
     /** CUlaunchAttributeID: the launch may overlap the previous kernel of its stream (sm_90+). */
     private static final int LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
     /** CUlaunchAttribute: the id, padding to 8 bytes, a 64-byte value union (here an int flag). */
-    private static final StructLayout LAUNCH_ATTRIBUTE = MemoryLayout.structLayout(JAVA_INT.withName("id"),
+    static final StructLayout LAUNCH_ATTRIBUTE = MemoryLayout.structLayout(JAVA_INT.withName("id"),
             MemoryLayout.paddingLayout(4), MemoryLayout.sequenceLayout(16, JAVA_INT).withName("value"));
     /** CUlaunchConfig, as cuda.h lays it out on a 64-bit host. */
-    private static final StructLayout LAUNCH_CONFIG = MemoryLayout.structLayout(JAVA_INT.withName("gridDimX"),
+    static final StructLayout LAUNCH_CONFIG = MemoryLayout.structLayout(JAVA_INT.withName("gridDimX"),
             JAVA_INT.withName("gridDimY"), JAVA_INT.withName("gridDimZ"), JAVA_INT.withName("blockDimX"),
             JAVA_INT.withName("blockDimY"), JAVA_INT.withName("blockDimZ"), JAVA_INT.withName("sharedMemBytes"),
             MemoryLayout.paddingLayout(4), ADDRESS.withName("hStream"), ADDRESS.withName("attrs"),
