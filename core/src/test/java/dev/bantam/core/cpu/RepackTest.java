@@ -20,10 +20,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code -Dbantam.repack=q6_k} and {@code q4_k} on a model of each type, and {@code q6_k,q4_k} on
- * both: the repacked matrices hold the same values, so
- * prefill (which decodes weight rows and multiplies them in one register-blocked kernel) gives
- * the same logits bit for bit, and decode (the layout's own dot, another summation order) within
- * the 1e-3 of fixtures/README.md's float32 rule, with the same top token at every position.
+ * both: every matrix of a covered type is repacked, and the logits of prefill and of decode (the
+ * layout's own dot, another summation order) agree with the option off within the 1e-3 of
+ * fixtures/README.md's float32 rule, with the same top token at every position. Prefill through
+ * a repacked matrix gives the mapped matrix's floats bit for bit (Q6_KRepackTest,
+ * Q4_KRepackTest), but whole forward passes are not compared bit for bit: FloatVector's
+ * reduceLanes(ADD) sums in one order interpreted and another once C2 compiles it, so two runs
+ * with the option off in one JVM differed in 20096 of their 40 × vocab logits once C2 had
+ * compiled the norms and attention in between.
  */
 class RepackTest {
     private static final String Q6_K_FILE = "tiny/llama-256/llama-256-q6_k.gguf";
@@ -76,7 +80,10 @@ class RepackTest {
 
             float[] prefillOff = off.forward(new KvCache(file.config(), tokens.length), tokens, true);
             float[] prefillOn = on.forward(new KvCache(file.config(), tokens.length), tokens, true);
-            assertThat(prefillOn).as("prefill logits").containsExactly(prefillOff);
+            Agreement p = Agreement.of(prefillOff, prefillOn, vocab);
+            System.out.printf("%s prefill, %s vs off: top-1 %d/%d, max |Δlogit| %.2e%n", name, repack, p.sameTop(), p.positions(), p.maxAbsDiff());
+            assertThat(p.maxAbsDiff()).isLessThanOrEqualTo(1e-3f);
+            assertThat(p.sameTop()).isEqualTo(p.positions());
 
             float[] decodeOff = stepByStep(off, file, tokens), decodeOn = stepByStep(on, file, tokens);
             Agreement a = Agreement.of(decodeOff, decodeOn, vocab);
