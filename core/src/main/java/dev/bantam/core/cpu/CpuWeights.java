@@ -1,5 +1,6 @@
 package dev.bantam.core.cpu;
 
+import dev.bantam.core.kernels.Q4_KRepack;
 import dev.bantam.core.kernels.Q6_KRepack;
 import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.kernels.ThreadPool;
@@ -11,13 +12,14 @@ import dev.bantam.core.tensor.WeightType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The blocks and the output layer of a model's {@link Weights} as the CPU forward pass reads
  * them: the same tensors, plus for tiny models a float32 column-major copy of every linear
- * layer's matrix ({@link SmallMatMul}), and with {@link Repack#Q6_K} a repacked copy of every
- * Q6_K matrix. The copies live here, built once per {@link Transformer}, because only the CPU
- * kernels read them: CUDA and the ONNX export load the same weights without paying for them.
+ * layer's matrix ({@link SmallMatMul}), and a repacked copy of every matrix whose type the
+ * {@link Repack} covers (Q6_K, Q4_K). The copies live here, built once per {@link Transformer},
+ * because only the CPU kernels read them: CUDA and the ONNX export load the same weights without paying for them.
  *
  * @param output the output layer's matrix, null where the model was loaded without one
  */
@@ -59,13 +61,15 @@ record CpuWeights(List<Layer> layers, WeightMatrix output) {
     }
 
     private static WeightMatrix matrix(TensorView t, Repack repack, ThreadPool pool) {
-        if (repack != Repack.Q6_K || t.type() != WeightType.Q6_K) return WeightMatrix.of(t);
+        if (!repack.covers(t.type())) return WeightMatrix.of(t);
+        boolean q6 = t.type() == WeightType.Q6_K;
         try {
-            return Q6_KRepack.repack(pool, t);
+            return q6 ? Q6_KRepack.repack(pool, t) : Q4_KRepack.repack(pool, t);
         } catch (OutOfMemoryError e) {
             // off-heap copies count against the JVM's direct-memory limit (by default the heap's maximum)
-            throw new IllegalArgumentException("-D%s=q6_k: no room for the %d MiB copy of %s (%s); raise -XX:MaxDirectMemorySize or leave the option off"
-                    .formatted(Repack.PROPERTY, Q6_KRepack.bytes(t) >> 20, t.name(), e.getMessage()));
+            throw new IllegalArgumentException("-D%s=%s: no room for the %d MiB copy of %s (%s); raise -XX:MaxDirectMemorySize or leave the option off"
+                    .formatted(Repack.PROPERTY, t.type().name().toLowerCase(Locale.ROOT), (q6 ? Q6_KRepack.bytes(t) : Q4_KRepack.bytes(t)) >> 20,
+                            t.name(), e.getMessage()));
         }
     }
 }

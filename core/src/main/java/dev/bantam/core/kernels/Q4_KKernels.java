@@ -94,7 +94,7 @@ final class Q4_KKernels implements WeightKernels, SummedDot, Int8Dot {
     }
 
     /** The 32 bytes at {@code at} as 64 nibbles: the low ones to nibbles[to, to + 32), the high ones to [to + 32, to + 64). */
-    private static void splitNibbles(MemorySegment w, long at, byte[] nibbles, int to) {
+    static void splitNibbles(MemorySegment w, long at, byte[] nibbles, int to) {
         for (int o = 0; o < 32; o += WIDE_B.vectorByteSize()) {
             ByteVector q = ByteVector.fromMemorySegment(WIDE_B, w, at + o, LE);
             q.and((byte) 0x0F).intoArray(nibbles, to + o);
