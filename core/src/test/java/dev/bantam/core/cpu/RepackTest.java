@@ -24,10 +24,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * layout's own dot, another summation order) agree with the option off within the 1e-3 of
  * fixtures/README.md's float32 rule, with the same top token at every position. Prefill through
  * a repacked matrix gives the mapped matrix's floats bit for bit (Q6_KRepackTest,
- * Q4_KRepackTest), but whole forward passes are not compared bit for bit: FloatVector's
- * reduceLanes(ADD) sums in one order interpreted and another once C2 compiles it, so two runs
- * with the option off in one JVM differed in 20096 of their 40 × vocab logits once C2 had
- * compiled the norms and attention in between.
+ * Q4_KRepackTest), but whole forward passes are not compared bit for bit: two runs with the
+ * option off in one JVM differed in 20096 of their 40 × vocab logits once the JIT had compiled
+ * the norms and attention in between. The cause is not known: reduceLanes(ADD) alone gave the
+ * same bits interpreted and compiled (docs/cpu-speed/zen4-2026-12-03/repack-q4_k.md).
  */
 class RepackTest {
     private static final String Q6_K_FILE = "tiny/llama-256/llama-256-q6_k.gguf";
