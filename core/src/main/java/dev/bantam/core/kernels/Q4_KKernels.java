@@ -46,16 +46,24 @@ final class Q4_KKernels implements WeightKernels, SummedDot, Int8Dot {
             int hi = src.get(INT, block + 12);
             for (int g = 0; g < 4; g++) {
                 int out = dstOff + b * BLOCK + 64 * g;
-                FloatVector d1 = FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g, 0));
-                FloatVector m1 = FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g, 1));
-                FloatVector d2 = FloatVector.broadcast(F, d * scaleMin(lo, hi, 2 * g + 1, 0));
-                FloatVector m2 = FloatVector.broadcast(F, dmin * scaleMin(lo, hi, 2 * g + 1, 1));
-                for (int j = 0; j < 32; j += L) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, src, block + QS + 32 * g + j, LE);
-                    toFloat(q.and((byte) 0x0F)).mul(d1).sub(m1).intoArray(dst, out + j);
-                    toFloat(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2).intoArray(dst, out + 32 + j);
-                }
+                dequantizeGroup(src, block + QS + 32 * g, d * scaleMin(lo, hi, 2 * g, 0), dmin * scaleMin(lo, hi, 2 * g, 1),
+                        d * scaleMin(lo, hi, 2 * g + 1, 0), dmin * scaleMin(lo, hi, 2 * g + 1, 1), dst, out);
             }
+        }
+    }
+
+    /**
+     * The 64 values of one group's 32 nibble bytes at {@code qs}: low nibbles d1·q − m1 into
+     * dst[out..out+32), high ones d2·q − m2 after them. A multiplication then a subtraction, not
+     * an FMA: the reference's rounding. Shared with {@link Q4_KSplitKernels}, whose scales are stored.
+     */
+    static void dequantizeGroup(MemorySegment src, long qs, float d1, float m1, float d2, float m2, float[] dst, int out) {
+        FloatVector vd1 = FloatVector.broadcast(F, d1), vm1 = FloatVector.broadcast(F, m1);
+        FloatVector vd2 = FloatVector.broadcast(F, d2), vm2 = FloatVector.broadcast(F, m2);
+        for (int j = 0; j < 32; j += L) {
+            ByteVector q = ByteVector.fromMemorySegment(B, src, qs + j, LE);
+            toFloat(q.and((byte) 0x0F)).mul(vd1).sub(vm1).intoArray(dst, out + j);
+            toFloat(q.lanewise(VectorOperators.LSHR, 4)).mul(vd2).sub(vm2).intoArray(dst, out + 32 + j);
         }
     }
 

@@ -48,16 +48,8 @@ final class Q4_KSplitKernels implements WeightKernels, SummedDot {
             long block = offset + (long) b * BLOCK_BYTES;
             for (int g = 0; g < 4; g++) {
                 int out = dstOff + b * BLOCK + 64 * g;
-                FloatVector d1 = FloatVector.broadcast(F, src.get(FLOAT, block + 8L * g));
-                FloatVector m1 = FloatVector.broadcast(F, src.get(FLOAT, block + MINS + 8L * g));
-                FloatVector d2 = FloatVector.broadcast(F, src.get(FLOAT, block + 8L * g + 4));
-                FloatVector m2 = FloatVector.broadcast(F, src.get(FLOAT, block + MINS + 8L * g + 4));
-                for (int j = 0; j < 32; j += L) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, src, block + QS + 32 * g + j, LE);
-                    // mul then sub, not an FMA: the Q4_K reference's rounding
-                    toFloat(q.and((byte) 0x0F)).mul(d1).sub(m1).intoArray(dst, out + j);
-                    toFloat(q.lanewise(VectorOperators.LSHR, 4)).mul(d2).sub(m2).intoArray(dst, out + 32 + j);
-                }
+                Q4_KKernels.dequantizeGroup(src, block + QS + 32 * g, src.get(FLOAT, block + 8L * g), src.get(FLOAT, block + MINS + 8L * g),
+                        src.get(FLOAT, block + 8L * g + 4), src.get(FLOAT, block + MINS + 8L * g + 4), dst, out);
             }
         }
     }
