@@ -18,7 +18,7 @@ for round in $(seq 1 "${AB_ROUNDS:-1}"); do
       cp_v=$CP opts=$v
       if [[ $v == old* ]]; then cp_v="${AB_OLD_JAR:-.devcarry/old/bantam-cuda-old.jar}:$CP"; opts=${v#old}; fi
       echo "## round $round $m [${v:-defaults}]" | tee -a "$out/ab.log"
-      $JAVA $opts -cp "$cp_v" dev.bantam.cuda.CudaSpeed /tmp/models/$m.gguf ${AB_BATCHES:-1,4} 512 128 3 2>&1 | grep -E "decode|kernels:" | tee -a "$out/ab.log"
+      $JAVA $opts -cp "$cp_v" dev.bantam.cuda.CudaSpeed /tmp/models/$m.gguf ${AB_BATCHES:-1,4} 512 128 3 2>&1 | grep -E "decode|prefill|kernels:" | tee -a "$out/ab.log"
     done
   done
 done

@@ -10,41 +10,66 @@
 
 #define WARPS 4
 #define MAX_HD 256
-#define DPL (MAX_HD / 32)
 
 // out[d] = Σ_s acc_s[d]·e^(m_s − M) / Σ_s l_s·e^(m_s − M) over the splits of one (head, row) (parts
-// first.. first + splits), by one block of WARPS warps. Each split's weight e^(m_s − M) / L is
-// computed once, in shared memory (at most MAX_SPLITS splits). With xq != 0 (hd % 32 == 0: each
-// warp holds one block) out is also the int8 input of the output projection (quantize_block).
+// first.. first + splits), by one block of WARPS warps. Bound by latency (a few hundred bytes from
+// L2), so every load is issued before anything waits on one: the splits' (m, l) and this thread's
+// share of their accumulators (thread t takes value t % span of every groups-th split, at most
+// MERGE_LOADS of them in registers). Each split's weight e^(m_s − M) / L is computed once, in
+// shared memory (at most MAX_SPLITS splits). With xq != 0 (hd % 32 == 0: each warp holds one
+// block) out is also the int8 input of the output projection (quantize_block).
 #define MAX_SPLITS 64
+#define MERGE_LOADS 16
 __device__ __forceinline__ void combine(const float* part_acc, const float* part_ml, long long first, int splits, int hd,
                                         float* out, i8* xq, float2* xs, long long qi) {
-    __shared__ float weight[MAX_SPLITS], wm[WARPS], wl[WARPS];
-    int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    __shared__ float weight[MAX_SPLITS], wm[WARPS], wl[WARPS], share[WARPS * 32];
+    int t = threadIdx.x, warp = t >> 5, lane = t & 31;
+    int span = min(hd, WARPS * 32), groups = WARPS * 32 / span, g = t / span;
     float ms = -INFINITY, ls = 0.0f;
-    if (threadIdx.x < splits) {
-        ms = __ldcg(part_ml + 2 * (first + threadIdx.x));
-        ls = __ldcg(part_ml + 2 * (first + threadIdx.x) + 1);
+    if (t < splits) {
+        ms = __ldcg(part_ml + 2 * (first + t));
+        ls = __ldcg(part_ml + 2 * (first + t) + 1);
     }
-    float M = warp_max(ms);
-    if (lane == 0) wm[warp] = M;
-    __syncthreads();
-    M = wm[0];
-    for (int w = 1; w < WARPS; w++) M = fmaxf(M, wm[w]);
-    float e = ms == -INFINITY ? 0.0f : __expf(ms - M);
-    float L = warp_sum(ls * e);
-    if (lane == 0) wl[warp] = L;
-    __syncthreads();
-    L = 0.0f;
-    for (int w = 0; w < WARPS; w++) L += wl[w];
-    if (threadIdx.x < splits) weight[threadIdx.x] = e / L;
-    __syncthreads();
-    for (int d = threadIdx.x; d < hd; d += blockDim.x) {
+    for (int d0 = 0; d0 < hd; d0 += span) {  // block-uniform: hd > 128 takes two passes
+        int d = d0 + t % span;
+        bool mine = g < groups && d < hd;
+        float av[MERGE_LOADS];
+#pragma unroll
+        for (int i = 0; i < MERGE_LOADS; i++) {
+            int s = g + i * groups;
+            av[i] = mine && s < splits ? __ldcg(part_acc + (first + s) * hd + d) : 0.0f;
+        }
+        if (d0 == 0) {
+            float M = warp_max(ms);
+            if (lane == 0) wm[warp] = M;
+            __syncthreads();
+            M = wm[0];
+            for (int w = 1; w < WARPS; w++) M = fmaxf(M, wm[w]);
+            float e = ms == -INFINITY ? 0.0f : __expf(ms - M);
+            float L = warp_sum(ls * e);
+            if (lane == 0) wl[warp] = L;
+            __syncthreads();
+            L = 0.0f;
+            for (int w = 0; w < WARPS; w++) L += wl[w];
+            if (t < splits) weight[t] = e / L;
+            __syncthreads();
+        }
         float a = 0.0f;
-#pragma unroll 8
-        for (int s = 0; s < splits; s++) a += __ldcg(part_acc + (first + s) * hd + d) * weight[s];
-        out[d] = a;
-        if (xq) quantize_block(a, xq, xs, qi + (d & ~31));
+#pragma unroll
+        for (int i = 0; i < MERGE_LOADS; i++) {
+            int s = g + i * groups;
+            if (s < splits) a += av[i] * weight[s];
+        }
+        for (int s = g + MERGE_LOADS * groups; mine && s < splits; s += groups) a += __ldcg(part_acc + (first + s) * hd + d) * weight[s];
+        share[t] = a;
+        __syncthreads();
+        if (t < span) {  // g == 0, d < hd: whole warps, since span is hd or 128 and xq != 0 only for hd % 32 == 0
+            float v = 0.0f;
+            for (int k = 0; k < groups; k++) v += share[k * span + t];
+            out[d] = v;
+            if (xq) quantize_block(v, xq, xs, qi + (d & ~31));
+        }
+        __syncthreads();  // share[] is read before the next pass writes it
     }
 }
 
@@ -69,13 +94,22 @@ __device__ __forceinline__ float rope_at(const float* x, int d, int rope_dims, i
 // k and the v of its kv head at pos[r] before its walk reads them (every q head of a kv head
 // stores the same values; no other chunk reads pos[r]). One launch fewer a layer. Prefill rows
 // of one sequence read each other's keys, so they keep rope_store_kv (fuse = 0).
-// __launch_bounds__: at most 64 registers (8 blocks an SM, as before the fusion; its double
-// sincos took the kernel to 72), with no spills.
-extern "C" __global__ void __launch_bounds__(128, 8) attn_partial(const float* qkv, int ld, float* kcache, float* vcache,
-                                        const int* seq, const int* pos, int heads, int kv_heads, int hd, int capacity,
-                                        int chunk, int window, float scale, float* part_acc, float* part_ml,
-                                        float* out, int ld_out, i8* xq, float2* xs, int* counters,
-                                        int rope_dims, const double* inv_freq, int neox, int fuse) {
+//
+// DPL: values of a head a lane holds (hd <= 32·DPL), one kernel each (attn_partial_dDPL, chosen
+// by the host for the model's head size) so that no registers are spent on values a head does
+// not have. A warp walks P consecutive positions at once, their keys and values loaded together
+// (32 registers): decode attention is bound by memory latency, and with chunks of 32 positions
+// a warp's walk is one round of loads instead of one per two positions (four before).
+#define ATTN_ARGS const float* qkv, int ld, float* kcache, float* vcache, const int* seq, const int* pos, int heads, \
+                  int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml, \
+                  float* out, int ld_out, i8* xq, float2* xs, int* counters, int rope_dims, const double* inv_freq, \
+                  int neox, int fuse
+#define ATTN_PASS qkv, ld, kcache, vcache, seq, pos, heads, kv_heads, hd, capacity, chunk, window, scale, part_acc, \
+                  part_ml, out, ld_out, xq, xs, counters, rope_dims, inv_freq, neox, fuse
+
+template <int DPL>
+__device__ __forceinline__ void attn_partial_rows(ATTN_ARGS) {
+    constexpr int P = 16 / DPL > 2 ? 16 / DPL : 2;
     after_previous_kernel();
     int s = blockIdx.x, h = blockIdx.y, r = blockIdx.z, splits = gridDim.x;
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
@@ -105,45 +139,48 @@ extern "C" __global__ void __launch_bounds__(128, 8) attn_partial(const float* q
         acc[j] = 0.0f;
     }
     float m = -INFINITY, l = 0.0f;
-    // two positions per step, their loads issued together: the walk is bound by memory latency
-    for (int p = begin + warp; p < end; p += 2 * WARPS) {
-        int p2 = p + WARPS;
-        bool two = p2 < end;
-        const float* kp = kbase + (long long) p * kvd;
-        const float* kp2 = kbase + (long long) (two ? p2 : p) * kvd;
-        const float* vp = vbase + (long long) p * kvd;
-        const float* vp2 = vbase + (long long) (two ? p2 : p) * kvd;
-        float kv1[DPL], kv2[DPL], vv1[DPL], vv2[DPL];
+    for (int first = begin + warp * P; first < end; first += WARPS * P) {
+        float kv[P][DPL], vv[P][DPL];
 #pragma unroll
-        for (int j = 0; j < DPL; j++) {
-            int d = lane + 32 * j;
-            kv1[j] = d < hd ? kp[d] : 0.0f;
-            kv2[j] = d < hd ? kp2[d] : 0.0f;
-            vv1[j] = d < hd ? vp[d] : 0.0f;
-            vv2[j] = d < hd ? vp2[d] : 0.0f;
+        for (int i = 0; i < P; i++) {
+            int p = min(first + i, end - 1);  // past the end: a repeat of the last position, weighed 0 below
+            const float* kp = kbase + (long long) p * kvd;
+            const float* vp = vbase + (long long) p * kvd;
+#pragma unroll
+            for (int j = 0; j < DPL; j++) {
+                int d = lane + 32 * j;
+                kv[i][j] = d < hd ? kp[d] : 0.0f;
+                vv[i][j] = d < hd ? vp[d] : 0.0f;
+            }
         }
-        float dot1 = 0.0f, dot2 = 0.0f;
+        float score[P];
+        float mNew = m;
 #pragma unroll
-        for (int j = 0; j < DPL; j++) {
-            dot1 += qv[j] * kv1[j];
-            dot2 += qv[j] * kv2[j];
+        for (int i = 0; i < P; i++) {
+            float dot = 0.0f;
+#pragma unroll
+            for (int j = 0; j < DPL; j++) dot += qv[j] * kv[i][j];
+            score[i] = warp_sum(dot);
+            if (first + i < end) mNew = fmaxf(mNew, score[i]);
         }
-        float s1 = warp_sum(dot1), s2 = two ? warp_sum(dot2) : -INFINITY;
-        float mNew = fmaxf(m, fmaxf(s1, s2)), corr = __expf(m - mNew);
-        float e1 = __expf(s1 - mNew), e2 = two ? __expf(s2 - mNew) : 0.0f;
-        l = l * corr + e1 + e2;
+        float corr = __expf(m - mNew);  // m = -inf on the first round: 0
+        l *= corr;
 #pragma unroll
-        for (int j = 0; j < DPL; j++) acc[j] = acc[j] * corr + e1 * vv1[j] + e2 * vv2[j];
+        for (int j = 0; j < DPL; j++) acc[j] *= corr;
+#pragma unroll
+        for (int i = 0; i < P; i++) {
+            float e = first + i < end ? __expf(score[i] - mNew) : 0.0f;
+            l += e;
+#pragma unroll
+            for (int j = 0; j < DPL; j++) acc[j] += e * vv[i][j];
+        }
         m = mNew;
     }
 
-    __shared__ float sm[WARPS], sl[WARPS], sacc[WARPS][MAX_HD];
+    __shared__ float sm[WARPS], sl[WARPS], sacc[WARPS][32 * DPL];
     if (lane == 0) { sm[warp] = m; sl[warp] = l; }
 #pragma unroll
-    for (int j = 0; j < DPL; j++) {
-        int d = lane + 32 * j;
-        if (d < hd) sacc[warp][d] = acc[j];
-    }
+    for (int j = 0; j < DPL; j++) sacc[warp][lane + 32 * j] = acc[j];
     __syncthreads();
     float M = -INFINITY;
     for (int w = 0; w < WARPS; w++) M = fmaxf(M, sm[w]);
@@ -176,3 +213,10 @@ extern "C" __global__ void __launch_bounds__(128, 8) attn_partial(const float* q
     combine(part_acc, part_ml, ((long long) r * heads + h) * splits, splits, hd, out + (long long) r * ld_out + h * hd,
             xq, xs, (long long) r * heads * hd + h * hd);
 }
+
+// __launch_bounds__: at most 64 registers (8 blocks an SM, as before RoPE was fused; its double
+// sincos took the kernel to 72), with no spills.
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d1(ATTN_ARGS) { attn_partial_rows<1>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d2(ATTN_ARGS) { attn_partial_rows<2>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d4(ATTN_ARGS) { attn_partial_rows<4>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d8(ATTN_ARGS) { attn_partial_rows<8>(ATTN_PASS); }

@@ -32,12 +32,14 @@ __device__ __forceinline__ void store_as(void* out, long long i, float v, int ou
     else ((float*) out)[i] = v;
 }
 
-// rows × cols of a weight matrix → out (f16, bf16 or f32), row-major
+// rows × cols of a weight matrix → out (f16, bf16 or f32), row-major; blocks walk whole rows, so
+// that no thread divides a 64-bit element index by cols (a flat grid-stride loop did, per element)
 extern "C" __global__ void dequantize(const u8* q, const u16* d, int type, int rows, int cols, void* out, int out_type) {
     after_previous_kernel();
-    long long n = (long long) rows * cols;
-    for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < n; e += (long long) gridDim.x * blockDim.x) {
-        store_as(out, e, weight_at(q, d, type, e / cols, cols, (int) (e % cols)), out_type);
+    for (int row = blockIdx.x; row < rows; row += gridDim.x) {
+        for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+            store_as(out, (long long) row * cols + i, weight_at(q, d, type, row, cols, i), out_type);
+        }
     }
 }
 

@@ -15,13 +15,21 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * sequence (one row per token) are the same launches. Everything a step varies by — tokens,
  * sequences, positions — is read from device memory, so a captured decode step replays as a CUDA
  * graph. Up to {@link #MATVEC_ROWS} rows the weights are streamed once by the matrix-vector kernel
- * of their type; more rows go through cuBLAS. What differs between layers (window, RoPE base and
+ * of their type (quantized types: up to {@link #QUANTIZED_MATVEC_ROWS}, in launches of at most
+ * {@link #MATVEC_ROWS}); more rows go through cuBLAS. What differs between layers (window, RoPE base and
  * scale) comes from the config's {@link dev.bantam.core.model.LayerPlan}s; what differs between
  * families (q/k norms, post-norms, gated activation, embedding scale) from the Architecture row.
  */
 final class CudaForward {
     /** The most rows one matrix-vector launch takes (MAX_BATCH in common.cuh). */
     static final int MATVEC_ROWS = 8;
+    /**
+     * Up to this many rows, a matrix that cuBLAS cannot read as it is (a quantized type) is still
+     * multiplied by matrix-vector launches of at most {@link #MATVEC_ROWS} rows, each streaming
+     * its weights once: two passes over 0.5 to 1 byte a weight cost less than dequantizing the
+     * matrix to F16 every step (2 bytes a weight written, then read by cuBLAS).
+     */
+    static final int QUANTIZED_MATVEC_ROWS = 2 * MATVEC_ROWS;
     private static final int PREFILL_CHUNK = 256;
     /**
      * Whether matrix-vector products of types with an int8 kernel quantize their input to int8 and
@@ -113,7 +121,7 @@ final class CudaForward {
         boolean gemm = maxRows > MATVEC_ROWS;
         act16 = gemm ? gpu.alloc(2L * maxRows * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim())) : 0;
         weights16 = gemm ? gpu.alloc(2L * largestDequantized()) : 0;
-        long widest = (long) Math.min(maxRows, MATVEC_ROWS) * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim());
+        long widest = (long) Math.min(maxRows, QUANTIZED_MATVEC_ROWS) * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim());
         xq8 = gpu.alloc(widest);
         xs8 = gpu.alloc(8 * ((widest + 31) / 32));
     }
@@ -289,9 +297,14 @@ final class CudaForward {
      */
     private record Input(long x, boolean int8) {}
 
-    /** Whether the input of {@code users} is quantized: the rows go through the matrix-vector kernels and one of them has an int8 kernel. */
+    /** Whether the input of {@code users} is quantized: one of them has an int8 kernel and takes the rows through it. */
     private static boolean int8(int rows, DeviceModel.Linear... users) {
-        return INT8 && rows <= MATVEC_ROWS && java.util.Arrays.stream(users).anyMatch(u -> u.weight().int8KernelFits());
+        return INT8 && java.util.Arrays.stream(users).anyMatch(u -> u.weight().int8KernelFits() && byMatrixVector(rows, u.weight()));
+    }
+
+    /** Whether {@code rows} rows times {@code m} go through the matrix-vector kernels (else cuBLAS). */
+    private static boolean byMatrixVector(int rows, DeviceMatrix m) {
+        return rows <= MATVEC_ROWS || rows <= QUANTIZED_MATVEC_ROWS && m.type().cublasType() < 0;
     }
 
     /** {@code from} as the input of {@code users}, quantized by quantize_x where {@link #int8} says so. */
@@ -308,19 +321,9 @@ final class CudaForward {
     private void linear(DeviceModel.Linear lin, Input input, int rows, long out, int ldOut, boolean accumulate) {
         DeviceMatrix m = lin.weight();
         long in = input.x();
-        if (rows <= MATVEC_ROWS) {
-            // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU;
-            // F16/BF16 for several rows: 1, the four rows of a block shared by its warps (matvec_halves_shared)
-            int split = rows > 1 && m.type().sharesRowsInBatches() ? 1 : m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
-            if (input.int8() && m.int8KernelFits()) {
-                kernels.matvecInt8(m.type(), m.q(), m.d(), m.rows(), m.cols(), xq8, xs8, rows,
-                        lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
-            } else if (m.vectorKernelFits()) {
-                kernels.matvec(m.type(), m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows,
-                        lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
-            } else {
-                kernels.matvecGeneric(m.q(), m.d(), m.typeId(), m.rows(), m.cols(), in, m.cols(), rows,
-                        lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
+        if (byMatrixVector(rows, m)) {
+            for (int from = 0; from < rows; from += MATVEC_ROWS) {
+                matrixVector(lin, input, from, Math.min(MATVEC_ROWS, rows - from), out, ldOut, accumulate);
             }
             return;
         }
@@ -339,6 +342,27 @@ final class CudaForward {
         cublas.matmul(wPtr, wType, xPtr, wType, out, m.rows(), rows, m.cols(), ldOut, accumulate);
         if (lin.bias() != 0) {
             kernels.addBias(out, ldOut, lin.bias(), m.rows(), rows);
+        }
+    }
+
+    /** Rows [from, from + rows) of {@link #linear}, at most {@link #MATVEC_ROWS}, by one matrix-vector launch. */
+    private void matrixVector(DeviceModel.Linear lin, Input input, int from, int rows, long out, int ldOut, boolean accumulate) {
+        DeviceMatrix m = lin.weight();
+        long in = input.x() + 4L * from * m.cols();
+        out += 4L * from * ldOut;
+        // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU;
+        // F16/BF16 for several rows: 1, the four rows of a block shared by its warps (matvec_halves_shared)
+        int split = rows > 1 && m.type().sharesRowsInBatches() ? 1 : m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
+        if (input.int8() && m.int8KernelFits()) {
+            // xq8 / xs8 hold the quantized rows one after another: a byte a value, a (scale, sum) pair per 32
+            kernels.matvecInt8(m.type(), m.q(), m.d(), m.rows(), m.cols(), xq8 + (long) from * m.cols(), xs8 + 8L * from * (m.cols() / 32), rows,
+                    lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
+        } else if (m.vectorKernelFits()) {
+            kernels.matvec(m.type(), m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows,
+                    lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
+        } else {
+            kernels.matvecGeneric(m.q(), m.d(), m.typeId(), m.rows(), m.cols(), in, m.cols(), rows,
+                    lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
         }
     }
 }

@@ -129,20 +129,28 @@ public final class CudaSpeed {
     }
 
     /**
-     * The decode path of a large model against the CPU backend on the same file: a one-token
-     * prefill then single-token decode steps (the matrix-vector kernels with every warps-per-row
-     * split a large model uses), for a batch of {@code batch} (above 8 rows: the cuBLAS path, in
-     * graphs too); max |Δlogit| relative to the largest logit.
+     * The decode path of a large model against the CPU backend on the same file: {@link #CHECK_PROMPT}
+     * random tokens decoded one at a time (not prefilled: above 8 rows prefill takes cuBLAS, whose
+     * half-precision activations would set the difference), so that decode attention spans
+     * several chunks and merges them, then {@code steps} compared decode steps (the matrix-vector
+     * kernels with every warps-per-row split a large model uses), for a batch of {@code batch}
+     * (above 8 rows: the cuBLAS path, in graphs too); max |Δlogit| relative to the largest logit.
      */
     static void check(Path model, int steps, int batch) throws Exception {
         Random r = new Random(7);
-        try (var cpu = new dev.bantam.core.cpu.CpuBackend().open(new ModelSource(model), new SessionOptions(Runtime.getRuntime().availableProcessors(), steps + 1, batch));
-             var gpu = new CudaBackend().open(new ModelSource(model), new SessionOptions(1, steps + 1, batch))) {
+        int context = CHECK_PROMPT + steps + 1;
+        try (var cpu = new dev.bantam.core.cpu.CpuBackend().open(new ModelSource(model), new SessionOptions(Runtime.getRuntime().availableProcessors(), context, batch));
+             var gpu = new CudaBackend().open(new ModelSource(model), new SessionOptions(1, context, batch))) {
             int vocab = gpu.vocabSize(), same = 0, n = 0;
             double maxDiff = 0, maxLogit = 0;
             int[][] first = new int[batch][];
             for (int s = 0; s < batch; s++) first[s] = new int[] {r.nextInt(vocab)};
             float[] a = cpu.prefill(first).data(), b = gpu.prefill(first).data();
+            for (int i = 1; i < CHECK_PROMPT; i++) {
+                int[] next = r.ints(batch, 0, vocab).toArray();
+                a = cpu.decode(next).data();
+                b = gpu.decode(next).data();
+            }
             for (int i = 0; i < steps; i++) {
                 for (int s = 0; s < batch; s++) {
                     int ta = Sampler.argmax(a, s * vocab, vocab), tb = Sampler.argmax(b, s * vocab, vocab);
@@ -161,6 +169,9 @@ public final class CudaSpeed {
                     model.getFileName(), batch, steps, same, n, maxDiff, maxLogit, maxDiff / maxLogit);
         }
     }
+
+    /** Tokens {@link #check} decodes before it compares: 100, four attention chunks of 32. */
+    static final int CHECK_PROMPT = 100;
 
     static double median(List<Double> v) {
         double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();

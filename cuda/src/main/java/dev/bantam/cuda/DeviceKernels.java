@@ -82,7 +82,7 @@ final class DeviceKernels {
     // ---- attention.cu
 
     /**
-     * {@code attn_partial(const float* qkv, int ld, const float* kcache, const float* vcache, const int* seq, const int* pos,
+     * {@code attn_partial_dN(const float* qkv, int ld, const float* kcache, const float* vcache, const int* seq, const int* pos,
      * int heads, int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml,
      * float* out, int ld_out, i8* xq, float2* xs, int* counters, int rope_dims, const double* inv_freq, int neox,
      * int fuse)}: grid (splits ≤ 64 = the kernel's MAX_SPLITS, heads, rows), 128 threads = the kernel's WARPS; the last
@@ -94,9 +94,17 @@ final class DeviceKernels {
     void attnPartial(int splits, int rows, long qkv, int ld, long kcache, long vcache, long seq, long pos,
                      int heads, int kvHeads, int hd, int capacity, int chunk, int window, float scale, long partAcc, long partMl,
                      long out, int ldOut, long xq, long xs, long counters, int ropeDims, long invFreq, int neox, int fuse) {
-        gpu.launch("attn_partial", new int[] {splits, heads, rows}, 128, qkv, ld, kcache, vcache, seq, pos,
+        gpu.launch(attnPartialKernel(hd), new int[] {splits, heads, rows}, 128, qkv, ld, kcache, vcache, seq, pos,
                 heads, kvHeads, hd, capacity, chunk, window, scale, partAcc, partMl, out, ldOut, xq, xs, counters,
                 ropeDims, invFreq, neox, fuse);
+    }
+
+    /** attn_partial_dN: N values of a head a lane (hd ≤ 32·N ≤ the kernel's MAX_HD, 256), the fewest that hold the head. */
+    static String attnPartialKernel(int hd) {
+        if (hd < 1 || hd > 256) throw new IllegalArgumentException("head size " + hd + " is outside the CUDA attention kernel's 1..256");
+        int perLane = 1;
+        while (32 * perLane < hd) perLane *= 2;
+        return "attn_partial_d" + perLane;
     }
 
     // ---- matvec.cu: 128 threads, four warps taking 4 / split rows
@@ -190,7 +198,7 @@ final class DeviceKernels {
 
     /** {@code dequantize(const u8* q, const u16* d, int type, int rows, int cols, void* out, int out_type)} */
     void dequantize(long q, long d, int type, int rows, int cols, long out, int outType) {
-        gpu.launch("dequantize", gridStride((long) rows * cols), 256, q, d, type, rows, cols, out, outType);
+        gpu.launch("dequantize", new int[] {Math.min(rows, 8192)}, 256, q, d, type, rows, cols, out, outType);
     }
 
     /** {@code convert_f32(const float* x, long long n, void* out, int out_type)} */

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** CI: the kernel sources, the PTX built from them (when nvcc was there) and the Java side's kernel table agree. */
 class KernelSourcesTest {
@@ -113,6 +114,18 @@ class KernelSourcesTest {
             else if (src.charAt(i) == '}' && --depth == 0) return src.substring(open, i + 1);
         }
         throw new IllegalStateException("unbalanced braces after offset " + from);
+    }
+
+    @Test
+    void everyHeadSizeUpTo256HasAnAttentionKernelThatHoldsIt() {
+        List<String> kernels = allKernels();
+        for (int hd = 1; hd <= 256; hd++) {
+            String k = DeviceKernels.attnPartialKernel(hd);
+            int perLane = Integer.parseInt(k.substring("attn_partial_d".length()));
+            assertThat(kernels).contains(k);
+            assertThat(32 * perLane).as("head size %d in %s", hd, k).isGreaterThanOrEqualTo(hd).isLessThan(Math.max(64, 2 * hd));
+        }
+        assertThatThrownBy(() -> DeviceKernels.attnPartialKernel(257)).hasMessageContaining("head size 257");
     }
 
     @Test
