@@ -100,14 +100,15 @@ __device__ __forceinline__ float rope_at(const float* x, int d, int rope_dims, i
 // not have. A warp walks P consecutive positions at once, their keys and values loaded together
 // (32 registers): decode attention is bound by memory latency, and with chunks of 32 positions
 // a warp's walk is one round of loads instead of one per two positions (four before).
-#define ATTN_ARGS const float* qkv, int ld, float* kcache, float* vcache, const int* seq, const int* pos, int heads, \
+#define ATTN_ARGS const float* qkv, int ld, void* kcache, void* vcache, const int* seq, const int* pos, int heads, \
                   int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml, \
                   float* out, int ld_out, i8* xq, float2* xs, int* counters, int rope_dims, const double* inv_freq, \
                   int neox, int fuse
 #define ATTN_PASS qkv, ld, kcache, vcache, seq, pos, heads, kv_heads, hd, capacity, chunk, window, scale, part_acc, \
                   part_ml, out, ld_out, xq, xs, counters, rope_dims, inv_freq, neox, fuse
 
-template <int DPL>
+// KV: the cache's element type (float, or u16 for f16: the _f16 kernels).
+template <int DPL, typename KV>
 __device__ __forceinline__ void attn_partial_rows(ATTN_ARGS) {
     constexpr int P = 16 / DPL > 2 ? 16 / DPL : 2;
     after_previous_kernel();
@@ -117,15 +118,15 @@ __device__ __forceinline__ void attn_partial_rows(ATTN_ARGS) {
     int begin = s * chunk, end = min(begin + chunk, pos[r] + 1);
     if (window > 0) begin = max(begin, pos[r] - window + 1);
     const float* q = qkv + (long long) r * ld + h * hd;
-    float* kbase = kcache + (long long) seq[r] * capacity * kvd + kvh * hd;
-    float* vbase = vcache + (long long) seq[r] * capacity * kvd + kvh * hd;
+    KV* kbase = (KV*) kcache + (long long) seq[r] * capacity * kvd + kvh * hd;
+    KV* vbase = (KV*) vcache + (long long) seq[r] * capacity * kvd + kvh * hd;
     bool rotate = fuse && neox >= 0;
     int p0 = pos[r];
     if (fuse && begin <= p0 && p0 < end) {  // block-uniform: the barrier below is reached by all or none
         const float* kn = qkv + (long long) r * ld + heads * hd + kvh * hd;
         for (int d = threadIdx.x; d < hd; d += blockDim.x) {
-            kbase[(long long) p0 * kvd + d] = rotate && d < rope_dims ? rope_at(kn, d, rope_dims, neox, inv_freq, p0) : kn[d];
-            vbase[(long long) p0 * kvd + d] = kn[kvd + d];
+            kv_put(kbase + (long long) p0 * kvd + d, rotate && d < rope_dims ? rope_at(kn, d, rope_dims, neox, inv_freq, p0) : kn[d]);
+            kv_put(vbase + (long long) p0 * kvd + d, kn[kvd + d]);
         }
         __syncthreads();
     }
@@ -144,13 +145,13 @@ __device__ __forceinline__ void attn_partial_rows(ATTN_ARGS) {
 #pragma unroll
         for (int i = 0; i < P; i++) {
             int p = min(first + i, end - 1);  // past the end: a repeat of the last position, weighed 0 below
-            const float* kp = kbase + (long long) p * kvd;
-            const float* vp = vbase + (long long) p * kvd;
+            const KV* kp = kbase + (long long) p * kvd;
+            const KV* vp = vbase + (long long) p * kvd;
 #pragma unroll
             for (int j = 0; j < DPL; j++) {
                 int d = lane + 32 * j;
-                kv[i][j] = d < hd ? kp[d] : 0.0f;
-                vv[i][j] = d < hd ? vp[d] : 0.0f;
+                kv[i][j] = d < hd ? kv_get(kp + d) : 0.0f;
+                vv[i][j] = d < hd ? kv_get(vp + d) : 0.0f;
             }
         }
         float score[P];
@@ -216,7 +217,11 @@ __device__ __forceinline__ void attn_partial_rows(ATTN_ARGS) {
 
 // __launch_bounds__: at most 64 registers (8 blocks an SM, as before RoPE was fused; its double
 // sincos took the kernel to 72), with no spills.
-extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d1(ATTN_ARGS) { attn_partial_rows<1>(ATTN_PASS); }
-extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d2(ATTN_ARGS) { attn_partial_rows<2>(ATTN_PASS); }
-extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d4(ATTN_ARGS) { attn_partial_rows<4>(ATTN_PASS); }
-extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d8(ATTN_ARGS) { attn_partial_rows<8>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d1(ATTN_ARGS) { attn_partial_rows<1, float>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d2(ATTN_ARGS) { attn_partial_rows<2, float>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d4(ATTN_ARGS) { attn_partial_rows<4, float>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d8(ATTN_ARGS) { attn_partial_rows<8, float>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d1_f16(ATTN_ARGS) { attn_partial_rows<1, u16>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d2_f16(ATTN_ARGS) { attn_partial_rows<2, u16>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d4_f16(ATTN_ARGS) { attn_partial_rows<4, u16>(ATTN_PASS); }
+extern "C" __global__ void __launch_bounds__(128, 8) attn_partial_d8_f16(ATTN_ARGS) { attn_partial_rows<8, u16>(ATTN_PASS); }

@@ -72,6 +72,13 @@ __device__ __forceinline__ u16 float_to_half(float f) {
     return h;
 }
 
+// The KV cache's elements: f32, or f16 (CudaBackend's kv-type option: half the memory, and half
+// the bytes decode attention reads), converted to and from f32 where they are stored and loaded
+__device__ __forceinline__ float kv_get(const float* p) { return *p; }
+__device__ __forceinline__ float kv_get(const u16* p) { return half_to_float(*p); }
+__device__ __forceinline__ void kv_put(float* p, float v) { *p = v; }
+__device__ __forceinline__ void kv_put(u16* p, float v) { *p = float_to_half(v); }
+
 __device__ __forceinline__ float bf16_to_float(u16 b) { return __uint_as_float(((u32) b) << 16); }
 
 __device__ __forceinline__ u16 float_to_bf16(float f) {

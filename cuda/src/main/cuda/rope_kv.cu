@@ -6,11 +6,12 @@
 // qkv rows: [q: heads·hd | k: kv_heads·hd | v: kv_heads·hd] at stride ld. neox: 1 pairs i with
 // i + rope_dims/2, 0 pairs (2i, 2i+1), −1 no rotation (learned positions). inv_freq[i] =
 // theta^(−2i/rope_dims), computed once on the host in double; the angle pos·inv_freq is taken in
-// double too, as the CPU engine does. Cache layout per layer: [sequence][position][kv_heads·hd].
+// double too, as the CPU engine does. Cache layout per layer: [sequence][position][kv_heads·hd],
+// f32 elements, or f16 where kv_half != 0 (common.cuh's kv_put).
 // Grid (rows, slices): slice s of a row takes pair/element indices s·blockDim.x + threadIdx.x.
 extern "C" __global__ void rope_store_kv(float* qkv, int ld, int heads, int kv_heads, int hd, int rope_dims,
                                          const double* inv_freq, int neox, const int* seq, const int* pos,
-                                         float* kcache, float* vcache, int capacity) {
+                                         void* kcache, void* vcache, int capacity, int kv_half) {
     after_previous_kernel();
     int r = blockIdx.x, t = blockIdx.y * blockDim.x + threadIdx.x;
     int half = rope_dims / 2, kvd = kv_heads * hd;
@@ -18,8 +19,10 @@ extern "C" __global__ void rope_store_kv(float* qkv, int ld, int heads, int kv_h
     float* k = q + heads * hd;
     float* v = k + kvd;
     long long slot = ((long long) seq[r] * capacity + pos[r]) * kvd;
-    float* kc = kcache + slot;
-    float* vc = vcache + slot;
+    float* kc = kv_half ? nullptr : (float*) kcache + slot;
+    float* vc = kv_half ? nullptr : (float*) vcache + slot;
+    u16* kh = kv_half ? (u16*) kcache + slot : nullptr;
+    u16* vh = kv_half ? (u16*) vcache + slot : nullptr;
     if (neox >= 0 && t < (heads + kv_heads) * half) {
         int h = t / half, i = t % half;
         bool isKey = h >= heads;
@@ -32,11 +35,18 @@ extern "C" __global__ void rope_store_kv(float* qkv, int ld, int heads, int kv_h
         float* src = isKey ? k : q;
         float x0 = src[a], x1 = src[b];
         float y0 = x0 * cs - x1 * sn, y1 = x0 * sn + x1 * cs;
-        if (isKey) { kc[a] = y0; kc[b] = y1; } else { q[a] = y0; q[b] = y1; }
+        if (!isKey) { q[a] = y0; q[b] = y1; }
+        else if (kv_half) { kv_put(kh + a, y0); kv_put(kh + b, y1); }
+        else { kc[a] = y0; kc[b] = y1; }
     }
     if (t < kvd) {
         bool rotated = neox >= 0 && t % hd < rope_dims;
-        if (!rotated) kc[t] = k[t];
-        vc[t] = v[t];
+        if (kv_half) {
+            if (!rotated) kv_put(kh + t, k[t]);
+            kv_put(vh + t, v[t]);
+        } else {
+            if (!rotated) kc[t] = k[t];
+            vc[t] = v[t];
+        }
     }
 }

@@ -28,6 +28,10 @@ public final class BackendOption {
                     "For torch and torch-compiled: the dtype of the exported Hugging Face model, f32 (default), f16 or bf16."})
     String precision;
 
+    @Option(names = "--kv-type", paramLabel = "T",
+            description = "For --backend cuda: the KV cache's element type, f32 (default) or f16 (half the memory; logits within the same accuracy gates).")
+    String kvType;
+
     InferenceBackend backend() {
         InferenceBackend b = InferenceBackend.byId(backend).orElseThrow(() -> new UsageException(
                 "--backend: unknown backend '%s' (known: %s)".formatted(backend,
@@ -43,7 +47,7 @@ public final class BackendOption {
         int threads = modelOption.threads();
         var source = new ModelSource(modelOption.resolve());
         TextModels.requireOutputLayer(source.path());
-        SessionOptions options = SessionOptions.of(threads, contextSize);
+        SessionOptions options = withKvType(b, SessionOptions.of(threads, contextSize));
         if (precision != null) {
             if (!b.backendOptions().contains(OnnxBackend.PRECISION)) {
                 throw new UsageException("--precision applies to the onnx-* backends, not to --backend " + b.id() + " (and to torch, torch-compiled: f32, f16, bf16)");
@@ -62,6 +66,16 @@ public final class BackendOption {
         } finally {
             Progress.done();
         }
+    }
+
+    /** {@code options} with {@code --kv-type} where it was given: refused for a backend that does not list the option. */
+    SessionOptions withKvType(InferenceBackend b, SessionOptions options) {
+        if (kvType == null) return options;
+        if (!b.backendOptions().contains(SessionOptions.KV_TYPE)) {
+            throw new UsageException("--kv-type applies to --backend cuda, not to --backend " + b.id() + " (its KV cache is f32)");
+        }
+        if (!kvType.equals("f16") && !kvType.equals("f32")) throw new UsageException("--kv-type: expected f16 or f32, got '" + kvType + "'");
+        return options.withBackendOption(SessionOptions.KV_TYPE, kvType);
     }
 
     int threads() {

@@ -71,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
         InferenceBackend backend = backendOption.backend();
         var path = backendOption.modelOption.resolve();
         TextModels.requireOutputLayer(path);
-        var options = new SessionOptions(backendOption.threads(), contextSize == null ? 0 : contextSize, parallel);
+        var options = backendOption.withKvType(backend, new SessionOptions(backendOption.threads(), contextSize == null ? 0 : contextSize, parallel));
         System.err.println("bantam: loading " + path.getFileName() + " on " + backend.id() + " (" + parallel + " slots, "
                 + (backend.batchesSlots() ? "batched" : "one session per slot, not batched") + ")");
         try (BantamServer server = BantamServer.start(config, () -> BantamServer.open(path, backend, options))) {

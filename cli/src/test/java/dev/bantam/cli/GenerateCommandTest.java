@@ -34,4 +34,11 @@ class GenerateCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("Anne");
     }
+
+    @Test
+    void kvTypeIsAUsageErrorForTheCpuBackend() {
+        CliRun run = CliRun.of("generate", "--kv-type", "f16", "-n", "1");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.errLines()).contains("--kv-type applies to --backend cuda, not to --backend cpu (its KV cache is f32)");
+    }
 }

@@ -49,6 +49,7 @@ public final class CudaBackend implements InferenceBackend {
     @Override
     public InferenceSession open(ModelSource source, SessionOptions options) throws IOException {
         if (!source.isGguf()) throw new IllegalArgumentException(source.fileName() + ": the cuda backend runs GGUF files");
+        boolean kvHalf = kvHalf(options);
         Availability a = probe();
         if (!a.available()) throw new IllegalStateException("cuda backend unavailable: " + a.reason());
         // tokenizer, config and weights are read and checked here, before the GPU is touched; the
@@ -61,7 +62,7 @@ public final class CudaBackend implements InferenceBackend {
             }
             gpu = new Gpu(CudaDriver.load(), 0);
             int ctx = options.contextFor(model.config().contextLength());
-            return new CudaSession(model, gpu, ctx, options.maxBatch());
+            return new CudaSession(model, gpu, ctx, options.maxBatch(), kvHalf);
         } catch (RuntimeException e) {
             if (gpu != null) gpu.close();
             model.close();
@@ -71,6 +72,19 @@ public final class CudaBackend implements InferenceBackend {
             throw e;
         }
     }
+
+    /** {@link SessionOptions#KV_TYPE}: f32 (the default) or f16. */
+    static boolean kvHalf(SessionOptions options) {
+        String type = options.backendOption(SessionOptions.KV_TYPE).orElse("f32");
+        return switch (type) {
+            case "f32" -> false;
+            case "f16" -> true;
+            default -> throw new IllegalArgumentException(SessionOptions.KV_TYPE + ": expected f16 or f32, got '" + type + "'");
+        };
+    }
+
+    @Override
+    public java.util.Set<String> backendOptions() { return java.util.Set.of(SessionOptions.KV_TYPE); }
 
     /** One session of {@code options.maxBatch()} sequences, which are the slots: one upload of the weights. */
     @Override

@@ -59,6 +59,8 @@ final class CudaForward {
     final int capacity, maxRows, chunk;
     private final int qkvDim, neox;
     private final long[] keys, values;
+    /** Whether the KV cache holds f16 rather than f32 (CudaBackend's {@code kv-type}). */
+    private final boolean kvHalf;
     /** Each layer's RoPE frequencies on the device (layers with the same plan share one table). */
     private final long[] ropeTable;
     private final float embeddingScale;
@@ -70,8 +72,12 @@ final class CudaForward {
     private final long xq8, xs8;
     private final MemorySegment hostInputs;
 
-    /** {@code ropeDivisors}: the file's {@code rope_freqs.weight} (llama3 rope scaling), null when it has none. */
-    CudaForward(Gpu gpu, ModelConfig c, DeviceModel w, float[] ropeDivisors, Cublas cublas, int capacity, int sequences, int maxRows) {
+    /**
+     * {@code ropeDivisors}: the file's {@code rope_freqs.weight} (llama3 rope scaling), null when it has none;
+     * {@code kvHalf}: a KV cache of f16 elements, else f32.
+     */
+    CudaForward(Gpu gpu, ModelConfig c, DeviceModel w, float[] ropeDivisors, Cublas cublas, int capacity, int sequences, int maxRows,
+                boolean kvHalf) {
         this.gpu = gpu;
         this.kernels = gpu.kernels();
         this.c = c;
@@ -96,7 +102,8 @@ final class CudaForward {
         this.gateAct = c.arch().activation() == Architecture.Activation.GEGLU ? DeviceKernels.GATE_GELU : DeviceKernels.GATE_SILU;
         keys = new long[c.layers()];
         values = new long[c.layers()];
-        long cacheBytes = 4L * sequences * capacity * c.kvDim();
+        this.kvHalf = kvHalf;
+        long cacheBytes = (kvHalf ? 2L : 4L) * sequences * capacity * c.kvDim();
         for (int l = 0; l < c.layers(); l++) {
             keys[l] = gpu.alloc(cacheBytes);
             values[l] = gpu.alloc(cacheBytes);
@@ -227,12 +234,13 @@ final class CudaForward {
             }
             if (!fuseRope) {
                 kernels.ropeStoreKv(rows, qkv, qkvDim, c.heads(), c.kvHeads(), c.headDim(), c.ropeDims(), ropeTable[l], neox, seq, pos,
-                        keys[l], values[l], capacity);
+                        keys[l], values[l], capacity, kvHalf ? 1 : 0);
             }
             boolean attnInt8 = int8(rows, layer.attnOut()) && c.headDim() % 32 == 0;  // a warp of the merge holds a block
             kernels.attnPartial(splits, rows, qkv, qkvDim, keys[l], values[l], seq, pos,
                     c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), c.layer(l).window(), c.attentionScale(), partAcc, partMl,
-                    attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0, attnCounters, c.ropeDims(), ropeTable[l], neox, fuseRope ? 1 : 0);
+                    attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0, attnCounters, c.ropeDims(), ropeTable[l], neox, fuseRope ? 1 : 0,
+                    kvHalf ? 1 : 0);
             residual(layer.attnOut(), attnInt8 ? new Input(attn, true) : input(attn, rows, layer.attnOut()), rows, layer.postAttnNorm());
 
             // feed-forward: x += Wdown · act(normalized x)

@@ -35,8 +35,11 @@ public final class CudaSession implements InferenceSession {
     private final boolean useGraphs = !Boolean.getBoolean("bantam.cuda.noGraphs");
     private int batch;
 
-    /** Uploads {@code model}'s weights (as loaded by the file: once); the session owns and closes the file. */
-    CudaSession(ModelFile model, Gpu gpu, int contextSize, int maxBatch) {
+    /**
+     * Uploads {@code model}'s weights (as loaded by the file: once); the session owns and closes the file.
+     * {@code kvHalf}: the KV cache holds f16 rather than f32.
+     */
+    CudaSession(ModelFile model, Gpu gpu, int contextSize, int maxBatch, boolean kvHalf) {
         this.model = model;
         this.c = model.config();
         this.gpu = gpu;
@@ -44,7 +47,7 @@ public final class CudaSession implements InferenceSession {
         this.weights = DeviceModel.upload(gpu, model.weights(), model.config().arch());
         this.cublas = Cublas.create(Cublas.library(), gpu.stream());
         int rows = Math.max(Math.min(PREFILL_ROWS, contextSize), maxBatch);
-        this.forward = new CudaForward(gpu, c, weights, model.weights().ropeFreqs(), cublas, contextSize, maxBatch, rows);
+        this.forward = new CudaForward(gpu, c, weights, model.weights().ropeFreqs(), cublas, contextSize, maxBatch, rows, kvHalf);
         this.lengths = new int[maxBatch];
         this.hostLogits = gpu.allocHost(4L * rows * c.vocabSize());
     }

@@ -68,7 +68,17 @@ public final class CudaSpeed {
         }
     }
 
-    /** Bytes a decode step must read: every matrix once (one row of an untied token embedding), plus the f32 KV cache attended. */
+    /**
+     * The KV cache's element type of every session here: {@code -Dbantam.cuda.kvType=f16|f32} (default f32), what
+     * the CLI's {@code --kv-type} sets.
+     */
+    static final String KV_TYPE = System.getProperty("bantam.cuda.kvType", "f32");
+
+    static SessionOptions options(int context, int batch) {
+        return new SessionOptions(1, context, batch).withBackendOption(SessionOptions.KV_TYPE, KV_TYPE);
+    }
+
+    /** Bytes a decode step must read: every matrix once (one row of an untied token embedding), plus the KV cache attended. */
     static double bytesPerStep(GgufFile f, ModelConfig c, int batch, double avgPositions) {
         boolean tied = !f.hasTensor("output.weight");
         double weights = 0;
@@ -76,11 +86,11 @@ public final class CudaSpeed {
             if (t.name().equals("token_embd.weight") && !tied) continue;
             weights += t.byteSize();
         }
-        return weights + batch * avgPositions * c.layers() * 2.0 * c.kvDim() * 4;
+        return weights + batch * avgPositions * c.layers() * 2.0 * c.kvDim() * (KV_TYPE.equals("f16") ? 2 : 4);
     }
 
     static void measure(Path model, int batch, int prompt, int gen, int reps, double bandwidth) throws Exception {
-        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), new SessionOptions(1, prompt + gen + 1, batch))) {
+        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), options(prompt + gen + 1, batch))) {
             // the session's own file: its tensor table gives the roofline's bytes, without a second open
             GgufFile f = s.modelFile().gguf();
             ModelConfig c = s.modelFile().config();
@@ -104,8 +114,8 @@ public final class CudaSpeed {
             }
             double p = median(pre), d = median(dec);
             double roofline = bandwidth / bytesPerStep(f, c, batch, prompt + gen / 2.0) * batch;
-            System.out.printf("%s on %s, batch %d, pp%d + tg%d: prefill %.0f tok/s, decode %.1f tok/s (%.0f%% of the %.0f tok/s roofline; step %.3f ms)%n",
-                    model.getFileName(), s.deviceName(), batch, prompt, gen, p, d, 100 * d / roofline, roofline, 1e3 * batch / d);
+            System.out.printf("%s on %s, batch %d,%s pp%d + tg%d: prefill %.0f tok/s, decode %.1f tok/s (%.0f%% of the %.0f tok/s roofline; step %.3f ms)%n",
+                    model.getFileName(), s.deviceName(), batch, KV_TYPE.equals("f32") ? "" : " kv " + KV_TYPE, prompt, gen, p, d, 100 * d / roofline, roofline, 1e3 * batch / d);
             System.out.printf("  kernels: %s%n", s.kernelsDescription());
             Map<String, double[]> profile = s.profileDecodeStep(steps[0]);
             double total = profile.values().stream().mapToDouble(v -> v[0]).sum();
@@ -117,7 +127,7 @@ public final class CudaSpeed {
 
     /** Prefill, 128 graph decode steps, then one direct step inside the profiler range: run under ncu --profile-from-start off. */
     static void ncuStep(Path model, int batch, int prompt, int gen) throws Exception {
-        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), new SessionOptions(1, prompt + gen + 1, batch))) {
+        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), options(prompt + gen + 1, batch))) {
             Random r = new Random(1234);
             int[][] prompts = new int[batch][prompt];
             for (int[] p : prompts) for (int i = 0; i < prompt; i++) p[i] = r.nextInt(s.vocabSize());
@@ -140,7 +150,7 @@ public final class CudaSpeed {
         Random r = new Random(7);
         int context = CHECK_PROMPT + steps + 1;
         try (var cpu = new dev.bantam.core.cpu.CpuBackend().open(new ModelSource(model), new SessionOptions(Runtime.getRuntime().availableProcessors(), context, batch));
-             var gpu = new CudaBackend().open(new ModelSource(model), new SessionOptions(1, context, batch))) {
+             var gpu = new CudaBackend().open(new ModelSource(model), options(context, batch))) {
             int vocab = gpu.vocabSize(), same = 0, n = 0;
             double maxDiff = 0, maxLogit = 0;
             int[][] first = new int[batch][];
@@ -165,8 +175,8 @@ public final class CudaSpeed {
                 a = cpu.decode(next).data();
                 b = gpu.decode(next).data();
             }
-            System.out.printf("check %s: batch %d, %d decode steps vs cpu: top-1 %d/%d, max |Δlogit| %.3e (max |logit| %.3e, relative %.2e)%n",
-                    model.getFileName(), batch, steps, same, n, maxDiff, maxLogit, maxDiff / maxLogit);
+            System.out.printf("check %s: batch %d, kv %s, %d decode steps vs cpu: top-1 %d/%d, max |Δlogit| %.3e (max |logit| %.3e, relative %.2e)%n",
+                    model.getFileName(), batch, KV_TYPE, steps, same, n, maxDiff, maxLogit, maxDiff / maxLogit);
         }
     }
 

@@ -69,42 +69,45 @@ final class DeviceKernels {
 
     /**
      * {@code rope_store_kv(float* qkv, int ld, int heads, int kv_heads, int hd, int rope_dims, const double* inv_freq,
-     * int neox, const int* seq, const int* pos, float* kcache, float* vcache, int capacity)}: grid (rows, slices of
-     * 128 threads covering a row's rotated pairs and its kv values).
+     * int neox, const int* seq, const int* pos, void* kcache, void* vcache, int capacity, int kv_half)}: grid (rows, slices of
+     * 128 threads covering a row's rotated pairs and its kv values); kvHalf != 0: the cache holds f16, else f32.
      */
     void ropeStoreKv(int rows, long qkv, int ld, int heads, int kvHeads, int hd, int ropeDims, long invFreq, int neox,
-                     long seq, long pos, long kcache, long vcache, int capacity) {
+                     long seq, long pos, long kcache, long vcache, int capacity, int kvHalf) {
         int pairsOrValues = Math.max((heads + kvHeads) * ropeDims / 2, kvHeads * hd);
         gpu.launch("rope_store_kv", new int[] {rows, (pairsOrValues + 127) / 128}, 128, qkv, ld, heads, kvHeads, hd, ropeDims,
-                invFreq, neox, seq, pos, kcache, vcache, capacity);
+                invFreq, neox, seq, pos, kcache, vcache, capacity, kvHalf);
     }
 
     // ---- attention.cu
 
     /**
-     * {@code attn_partial_dN(const float* qkv, int ld, const float* kcache, const float* vcache, const int* seq, const int* pos,
+     * {@code attn_partial_dN[_f16](const float* qkv, int ld, void* kcache, void* vcache, const int* seq, const int* pos,
      * int heads, int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml,
      * float* out, int ld_out, i8* xq, float2* xs, int* counters, int rope_dims, const double* inv_freq, int neox,
      * int fuse)}: grid (splits ≤ 64 = the kernel's MAX_SPLITS, heads, rows), 128 threads = the kernel's WARPS; the last
      * block of each (head, row) merges the splits into out (counters: rows·heads ints, zero before the first launch and
      * left zero). xq != 0 (hd % 32 == 0): out also quantized for the int8 matrix-vector kernels, heads·hd values a row.
      * fuse = 1 (rows of distinct sequences, one new position each): RoPE and the KV-cache append of {@link #ropeStoreKv}
-     * done here instead (rope_dims, inv_freq, neox as there).
+     * done here instead (rope_dims, inv_freq, neox as there). kvHalf != 0: the cache holds f16 (the _f16 kernels).
      */
     void attnPartial(int splits, int rows, long qkv, int ld, long kcache, long vcache, long seq, long pos,
                      int heads, int kvHeads, int hd, int capacity, int chunk, int window, float scale, long partAcc, long partMl,
-                     long out, int ldOut, long xq, long xs, long counters, int ropeDims, long invFreq, int neox, int fuse) {
-        gpu.launch(attnPartialKernel(hd), new int[] {splits, heads, rows}, 128, qkv, ld, kcache, vcache, seq, pos,
+                     long out, int ldOut, long xq, long xs, long counters, int ropeDims, long invFreq, int neox, int fuse, int kvHalf) {
+        gpu.launch(attnPartialKernel(hd, kvHalf != 0), new int[] {splits, heads, rows}, 128, qkv, ld, kcache, vcache, seq, pos,
                 heads, kvHeads, hd, capacity, chunk, window, scale, partAcc, partMl, out, ldOut, xq, xs, counters,
                 ropeDims, invFreq, neox, fuse);
     }
 
-    /** attn_partial_dN: N values of a head a lane (hd ≤ 32·N ≤ the kernel's MAX_HD, 256), the fewest that hold the head. */
-    static String attnPartialKernel(int hd) {
+    /**
+     * attn_partial_dN: N values of a head a lane (hd ≤ 32·N ≤ the kernel's MAX_HD, 256), the fewest that hold the
+     * head; _f16 for a cache of f16 elements.
+     */
+    static String attnPartialKernel(int hd, boolean kvHalf) {
         if (hd < 1 || hd > 256) throw new IllegalArgumentException("head size " + hd + " is outside the CUDA attention kernel's 1..256");
         int perLane = 1;
         while (32 * perLane < hd) perLane *= 2;
-        return "attn_partial_d" + perLane;
+        return "attn_partial_d" + perLane + (kvHalf ? "_f16" : "");
     }
 
     // ---- matvec.cu: 128 threads, four warps taking 4 / split rows

@@ -134,9 +134,11 @@ class DeviceKernelsTest {
     @Test
     void everyKernelHasAMethod() throws Exception {
         List<String> launched = new ArrayList<>(launchesOfEveryMethod().stream().map(Launch::kernel).distinct().toList());
-        // attn_partial_dN by head size, which the placeholder ints (1, 2) do not reach beyond d1
-        java.util.stream.IntStream.rangeClosed(1, 256).mapToObj(DeviceKernels::attnPartialKernel).distinct()
-                .filter(k -> !launched.contains(k)).forEach(launched::add);
+        // attn_partial_dN[_f16] by head size and cache type, which the placeholder ints (1, 2) do not reach beyond d1_f16
+        for (boolean kvHalf : new boolean[] {false, true}) {
+            java.util.stream.IntStream.rangeClosed(1, 256).mapToObj(hd -> DeviceKernels.attnPartialKernel(hd, kvHalf)).distinct()
+                    .filter(k -> !launched.contains(k)).forEach(launched::add);
+        }
         assertThat(launched).containsExactlyInAnyOrderElementsOf(signatures().keySet());
     }
 

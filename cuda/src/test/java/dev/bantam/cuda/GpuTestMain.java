@@ -19,7 +19,8 @@ public final class GpuTestMain {
 
     public static void main(String[] args) {
         LauncherDiscoveryRequest req = request().selectors(selectClass(CudaGoldenLogitsTest.class), selectClass(CudaArchGoldenLogitsTest.class),
-                selectClass(CudaWeightTypesTest.class), selectClass(CudaPerplexityTest.class), selectClass(CudaSlotsTest.class)).build();
+                selectClass(CudaWeightTypesTest.class), selectClass(CudaPerplexityTest.class), selectClass(CudaSlotsTest.class),
+                selectClass(CudaKvTypeTest.class)).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         launcher.execute(req, summary);

@@ -120,12 +120,13 @@ class KernelSourcesTest {
     void everyHeadSizeUpTo256HasAnAttentionKernelThatHoldsIt() {
         List<String> kernels = allKernels();
         for (int hd = 1; hd <= 256; hd++) {
-            String k = DeviceKernels.attnPartialKernel(hd);
+            String k = DeviceKernels.attnPartialKernel(hd, false);
             int perLane = Integer.parseInt(k.substring("attn_partial_d".length()));
-            assertThat(kernels).contains(k);
+            assertThat(kernels).contains(k, DeviceKernels.attnPartialKernel(hd, true));
+            assertThat(DeviceKernels.attnPartialKernel(hd, true)).isEqualTo(k + "_f16");
             assertThat(32 * perLane).as("head size %d in %s", hd, k).isGreaterThanOrEqualTo(hd).isLessThan(Math.max(64, 2 * hd));
         }
-        assertThatThrownBy(() -> DeviceKernels.attnPartialKernel(257)).hasMessageContaining("head size 257");
+        assertThatThrownBy(() -> DeviceKernels.attnPartialKernel(257, false)).hasMessageContaining("head size 257");
     }
 
     @Test

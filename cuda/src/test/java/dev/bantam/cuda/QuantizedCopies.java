@@ -55,6 +55,11 @@ final class QuantizedCopies {
 
     /** The fraction of positions where cuda on {@code file} and the CPU backend on {@code cpuFile} pick the same top-1; prints it with the largest |Δlogit|. */
     static double topOneAgainstCpu(String what, Path file, Path cpuFile, List<GoldenCase> cases) throws Exception {
+        return topOneAgainstCpu(what, file, cpuFile, cases, "f32");
+    }
+
+    /** {@link #topOneAgainstCpu} with cuda's KV cache in {@code kvType} ({@link SessionOptions#KV_TYPE}). */
+    static double topOneAgainstCpu(String what, Path file, Path cpuFile, List<GoldenCase> cases, String kvType) throws Exception {
         int same = 0, total = 0;
         float max = 0;
         for (GoldenCase c : cases) {
@@ -62,7 +67,8 @@ final class QuantizedCopies {
             try (InferenceSession cpu = new CpuBackend().open(new ModelSource(cpuFile), new SessionOptions(2, c.tokens().length, 1))) {
                 reference = cpu.prefillAll(c.tokens());
             }
-            try (InferenceSession s = CudaGoldenLogitsTest.open(file, c.tokens().length, 1)) {
+            var options = new SessionOptions(1, c.tokens().length, 1).withBackendOption(SessionOptions.KV_TYPE, kvType);
+            try (InferenceSession s = new CudaBackend().open(new ModelSource(file), options)) {
                 for (float[] actual : new float[][] {s.prefillAll(c.tokens()), CudaGoldenLogitsTest.stepByStep(s, c.tokens())}) {
                     same += Agreement.sameTop(reference, actual, s.vocabSize());
                     total += c.tokens().length;

@@ -13,6 +13,11 @@ import java.util.Optional;
  */
 public record SessionOptions(int threads, int contextSize, int maxBatch, Map<String, String> backendOptions) {
     public static final int DEFAULT_CONTEXT = 4096;
+    /**
+     * The backend option for the KV cache's element type, {@code f32} or {@code f16} (the CLI's {@code --kv-type}),
+     * for the backends that list it in {@link InferenceBackend#backendOptions()}.
+     */
+    public static final String KV_TYPE = "kv-type";
 
     /** The context a session gets for a model whose own context length is {@code modelContext}. */
     public int contextFor(int modelContext) {
