@@ -19,12 +19,17 @@ def read(path):
         return []
 
 
+# llama-bench's size label of a synth preset where it differs from the preset's name
+PRESET_OF_SIZE = {"gpt2-0.1b": "gpt2-124m"}
+
+
 def bench_model(arch, size, ftype):
     """llama-bench's "llama 1B Q4_K - Medium" → ("llama-1b", "q4_k_m"), as the synth files are named."""
     t = ftype.strip()
     m = re.fullmatch(r"(Q\d_K) - (Small|Medium|Large)", t)
     t = (m.group(1) + "_" + m.group(2)[0]) if m else t
-    return f"{arch.lower()}-{size.lower()}", t.lower()
+    name = f"{arch.lower()}-{size.lower()}"
+    return PRESET_OF_SIZE.get(name, name), t.lower()
 
 
 def main(speed_log, bench_log, hf_log):
