@@ -3,6 +3,12 @@
 // from device memory, so a captured decode graph replays at any position.
 #include "common.cuh"
 
+// Element i of a cache of f16 (kv_half != 0) or f32 elements := v
+__device__ __forceinline__ void kv_store(void* cache, long long i, float v, int kv_half) {
+    if (kv_half) kv_put((u16*) cache + i, v);
+    else kv_put((float*) cache + i, v);
+}
+
 // qkv rows: [q: heads·hd | k: kv_heads·hd | v: kv_heads·hd] at stride ld. neox: 1 pairs i with
 // i + rope_dims/2, 0 pairs (2i, 2i+1), −1 no rotation (learned positions). inv_freq[i] =
 // theta^(−2i/rope_dims), computed once on the host in double; the angle pos·inv_freq is taken in
@@ -19,10 +25,6 @@ extern "C" __global__ void rope_store_kv(float* qkv, int ld, int heads, int kv_h
     float* k = q + heads * hd;
     float* v = k + kvd;
     long long slot = ((long long) seq[r] * capacity + pos[r]) * kvd;
-    float* kc = kv_half ? nullptr : (float*) kcache + slot;
-    float* vc = kv_half ? nullptr : (float*) vcache + slot;
-    u16* kh = kv_half ? (u16*) kcache + slot : nullptr;
-    u16* vh = kv_half ? (u16*) vcache + slot : nullptr;
     if (neox >= 0 && t < (heads + kv_heads) * half) {
         int h = t / half, i = t % half;
         bool isKey = h >= heads;
@@ -35,18 +37,17 @@ extern "C" __global__ void rope_store_kv(float* qkv, int ld, int heads, int kv_h
         float* src = isKey ? k : q;
         float x0 = src[a], x1 = src[b];
         float y0 = x0 * cs - x1 * sn, y1 = x0 * sn + x1 * cs;
-        if (!isKey) { q[a] = y0; q[b] = y1; }
-        else if (kv_half) { kv_put(kh + a, y0); kv_put(kh + b, y1); }
-        else { kc[a] = y0; kc[b] = y1; }
+        if (isKey) {
+            kv_store(kcache, slot + a, y0, kv_half);
+            kv_store(kcache, slot + b, y1, kv_half);
+        } else {
+            q[a] = y0;
+            q[b] = y1;
+        }
     }
     if (t < kvd) {
         bool rotated = neox >= 0 && t % hd < rope_dims;
-        if (kv_half) {
-            if (!rotated) kv_put(kh + t, k[t]);
-            kv_put(vh + t, v[t]);
-        } else {
-            if (!rotated) kc[t] = k[t];
-            vc[t] = v[t];
-        }
+        if (!rotated) kv_store(kcache, slot + t, k[t], kv_half);
+        kv_store(vcache, slot + t, v[t], kv_half);
     }
 }
