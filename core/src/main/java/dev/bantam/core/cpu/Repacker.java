@@ -1,6 +1,5 @@
 package dev.bantam.core.cpu;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.bantam.core.kernels.Q4_KRepack;
 import dev.bantam.core.kernels.Q6_KRepack;
 import dev.bantam.core.kernels.ThreadPool;
@@ -113,10 +112,28 @@ final class Repacker {
         return end - start;
     }
 
-    /** -XX:MaxDirectMemorySize, whose default 0 means the maximum heap (as java.nio reads it). */
+    /** The JVM's direct-memory limit: {@code -XX:MaxDirectMemorySize}, by default (0) the maximum heap, as java.nio reads it. */
     static long directMemoryLimit() {
-        long flag = Long.parseLong(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                .getVMOption("MaxDirectMemorySize").getValue());
-        return flag > 0 ? flag : Runtime.getRuntime().maxMemory();
+        // the flag from the JVM's arguments: core uses only java.* (CoreDependenciesTest), so not com.sun.management's VM options
+        return directMemoryLimit(ManagementFactory.getRuntimeMXBean().getInputArguments(), Runtime.getRuntime().maxMemory());
+    }
+
+    /** The last {@code -XX:MaxDirectMemorySize=N[kKmMgGtT]} among {@code jvmArguments}, {@code maxHeap} where none or 0. */
+    static long directMemoryLimit(List<String> jvmArguments, long maxHeap) {
+        String flag = "-XX:MaxDirectMemorySize=";
+        long limit = 0;
+        for (String a : jvmArguments) {
+            if (!a.startsWith(flag)) continue;
+            String v = a.substring(flag.length());
+            int shift = switch (Character.toLowerCase(v.charAt(v.length() - 1))) {
+                case 'k' -> 10;
+                case 'm' -> 20;
+                case 'g' -> 30;
+                case 't' -> 40;
+                default -> 0;
+            };
+            limit = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1)) << shift;
+        }
+        return limit > 0 ? limit : maxHeap;
     }
 }

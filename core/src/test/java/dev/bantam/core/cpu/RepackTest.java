@@ -167,6 +167,16 @@ class RepackTest {
         }
     }
 
+    /** The limit that the copies are planned against: the JVM's flag where given (the last one wins), else the maximum heap. */
+    @Test
+    void theDirectMemoryLimitIsTheFlagOrTheMaximumHeap() {
+        assertThat(Repacker.directMemoryLimit(List.of("-Xmx2g"), 7)).isEqualTo(7);
+        assertThat(Repacker.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=0"), 7)).isEqualTo(7);
+        assertThat(Repacker.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=600m", "-Xmx2g"), 7)).isEqualTo(600L << 20);
+        assertThat(Repacker.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=1G", "-XX:MaxDirectMemorySize=4096"), 7)).isEqualTo(4096);
+        assertThat(Repacker.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=3k", "-XX:MaxDirectMemorySize=2T"), 7)).isEqualTo(2L << 40);
+    }
+
     /** Prefill and step-by-step decode of 40 random tokens: within 1e-3 of each other, the same top token everywhere. */
     private static void assertLogitsAgree(ModelConfig config, Transformer off, Transformer on, String label) {
         int vocab = config.vocabSize();
