@@ -33,7 +33,11 @@ final class Repacker {
     private final ThreadPool pool;
     /** The mapped tensors that the forward pass reads in the file layout whatever is repacked: the embedding lookups. */
     private final List<MemorySegment> stillRead;
-    /** Bytes of copies still allowed; -1 until the first covered matrix asks for the direct-memory limit. */
+    /**
+     * Bytes of copies still allowed; -1 until the first covered matrix asks for the direct-memory
+     * limit. Not less what is reserved already: a closed model's copies count until the GC frees
+     * them, and an allocation that does not fit collects them first (then fails, see below).
+     */
     private long left = -1;
     private String failure;
     private int tensors, unpacked;
