@@ -131,8 +131,9 @@ final class BenchCommand implements Callable<Integer> {
                     long first = System.nanoTime();
                     session.reset();
                     Progress.done();
-                    System.err.printf("load %s: %.1f ms (open %.1f ms + first token %.1f ms, cold JIT)%n", path.getFileName(),
-                            (first - open0) / 1e6, (open1 - open0) / 1e6, (first - open1) / 1e6);
+                    String loaded = session.loadSummary();
+                    System.err.printf("load %s: %.1f ms (open %.1f ms + first token %.1f ms, cold JIT)%s%n", path.getFileName(),
+                            (first - open0) / 1e6, (open1 - open0) / 1e6, (first - open1) / 1e6, loaded.isEmpty() ? "" : "; " + loaded);
                     System.err.println(tokenizerSpeed(session));
                     Progress.status("warming up " + path.getFileName());
                     session.warmUp();

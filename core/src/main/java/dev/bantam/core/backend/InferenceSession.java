@@ -48,6 +48,12 @@ public interface InferenceSession extends AutoCloseable {
     /** Bytes of accelerator memory this session holds (weights, KV cache, scratch), or -1 where it runs on the CPU. */
     default long deviceMemoryBytes() { return -1; }
 
+    /**
+     * What the backend did at load that a user may want to see beside the load time (the CPU
+     * engine: which weights it repacked, how long that took), one line; empty where nothing.
+     */
+    default String loadSummary() { return ""; }
+
     /** The model's tokenizer, so callers need not know where it came from. */
     Tokenizer tokenizer();
 

@@ -103,6 +103,9 @@ public final class CpuBackend implements InferenceBackend {
         public void warmUp() { model.warmUp(); }
 
         @Override
+        public String loadSummary() { return model.transformer().repackSummary().describe(); }
+
+        @Override
         public Tokenizer tokenizer() { return model.tokenizer(); }
 
         @Override

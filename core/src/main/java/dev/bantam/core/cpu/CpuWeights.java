@@ -1,29 +1,26 @@
 package dev.bantam.core.cpu;
 
-import dev.bantam.core.kernels.Q4_KRepack;
-import dev.bantam.core.kernels.Q6_KRepack;
 import dev.bantam.core.kernels.SmallMatMul;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.kernels.WeightMatrix;
 import dev.bantam.core.model.ModelConfig;
 import dev.bantam.core.model.Weights;
 import dev.bantam.core.tensor.TensorView;
-import dev.bantam.core.tensor.WeightType;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The blocks and the output layer of a model's {@link Weights} as the CPU forward pass reads
  * them: the same tensors, plus for tiny models a float32 column-major copy of every linear
  * layer's matrix ({@link SmallMatMul}), and a repacked copy of every matrix whose type the
- * {@link Repack} covers (Q6_K, Q4_K). The copies live here, built once per {@link Transformer},
+ * {@link Repack} covers (Q6_K, Q4_K) and that fits its budget. The copies live here, built once per {@link Transformer},
  * because only the CPU kernels read them: CUDA and the ONNX export load the same weights without paying for them.
  *
- * @param output the output layer's matrix, null where the model was loaded without one
+ * @param output   the output layer's matrix, null where the model was loaded without one
+ * @param repacked what the {@link Repacker} did
  */
-record CpuWeights(List<Layer> layers, WeightMatrix output) {
+record CpuWeights(List<Layer> layers, WeightMatrix output, Repack.Summary repacked) {
     /** Models at most this wide get column-major weight copies: their per-token products are too small for dot products to pay off. */
     static final int TINY_DIM = 128;
 
@@ -45,31 +42,21 @@ record CpuWeights(List<Layer> layers, WeightMatrix output) {
     /** @param pool repacks the matrices, rows split over its threads */
     static CpuWeights of(ModelConfig c, Weights w, Repack repack, ThreadPool pool) {
         boolean tiny = c.dim() <= TINY_DIM;
+        Repacker r = new Repacker(repack, pool, w);
         List<Layer> layers = new ArrayList<>(w.layers().size());
         for (Weights.Layer l : w.layers()) {
-            layers.add(new Layer(l.attnNorm(), linear(l.q(), tiny, repack, pool), linear(l.k(), tiny, repack, pool),
-                    linear(l.v(), tiny, repack, pool), linear(l.qkv(), tiny, repack, pool), linear(l.attnOut(), tiny, repack, pool),
-                    l.ffnNorm(), linear(l.gate(), tiny, repack, pool), linear(l.up(), tiny, repack, pool),
-                    linear(l.down(), tiny, repack, pool), l.qNorm(), l.kNorm(), l.postAttnNorm(), l.postFfnNorm()));
+            layers.add(new Layer(l.attnNorm(), linear(l.q(), tiny, r), linear(l.k(), tiny, r), linear(l.v(), tiny, r),
+                    linear(l.qkv(), tiny, r), linear(l.attnOut(), tiny, r), l.ffnNorm(), linear(l.gate(), tiny, r),
+                    linear(l.up(), tiny, r), linear(l.down(), tiny, r), l.qNorm(), l.kNorm(), l.postAttnNorm(), l.postFfnNorm()));
         }
-        return new CpuWeights(List.copyOf(layers), w.output() == null ? null : matrix(w.output(), repack, pool));
+        WeightMatrix output = w.output() == null ? null : r.matrix(w.output());
+        return new CpuWeights(List.copyOf(layers), output, r.finish());
     }
 
-    private static Linear linear(Weights.Linear l, boolean tiny, Repack repack, ThreadPool pool) {
+    private static Linear linear(Weights.Linear l, boolean tiny, Repacker r) {
         if (l == null) return null;
-        return new Linear(l.weight(), l.bias(), tiny ? SmallMatMul.transpose(l.weight()) : null, matrix(l.weight(), repack, pool));
-    }
-
-    private static WeightMatrix matrix(TensorView t, Repack repack, ThreadPool pool) {
-        if (!repack.covers(t.type())) return WeightMatrix.of(t);
-        boolean q6 = t.type() == WeightType.Q6_K;
-        try {
-            return q6 ? Q6_KRepack.repack(pool, t) : Q4_KRepack.repack(pool, t);
-        } catch (OutOfMemoryError e) {
-            // off-heap copies count against the JVM's direct-memory limit (by default the heap's maximum)
-            throw new IllegalArgumentException("-D%s=%s: no room for the %d MiB copy of %s (%s); raise -XX:MaxDirectMemorySize or leave the option off"
-                    .formatted(Repack.PROPERTY, t.type().name().toLowerCase(Locale.ROOT), (q6 ? Q6_KRepack.bytes(t) : Q4_KRepack.bytes(t)) >> 20,
-                            t.name(), e.getMessage()));
-        }
+        // the column-major copy first: repacking may release the mapped pages it reads
+        SmallMatMul.ColumnMajor columnMajor = tiny ? SmallMatMul.transpose(l.weight()) : null;
+        return new Linear(l.weight(), l.bias(), columnMajor, r.matrix(l.weight()));
     }
 }

@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * Which weight types the CPU engine rewrites at load into a layout its decode kernels read
- * faster, chosen by {@code -Dbantam.repack}: {@code none} (the default), or {@code q6_k},
- * {@code q4_k} or both as a comma list ({@code q6_k,q4_k}).
+ * faster, chosen by {@code -Dbantam.repack}: {@code q6_k}, {@code q4_k} or both as a comma list
+ * ({@code q6_k,q4_k}, the default, as llama.cpp repacks for its CPU kernels by default), or
+ * {@code none}.
  * <ul>
  * <li>{@code q6_k} copies every Q6_K matrix into int8 levels with a float scale per 16 values
  * ({@link dev.bantam.core.kernels.Q6_KRepack}): 10 bits a value against 6.5625 (+52% for those
@@ -18,20 +19,36 @@ import java.util.Set;
  * and dmin·mn beside the unchanged nibbles ({@link dev.bantam.core.kernels.Q4_KRepack}), 6 bits
  * a value against 4.5 (+33%).
  * </ul>
- * The copies are off the heap, beside the mapped file, which is only read; they take a parallel
- * pass at load and count against the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize},
- * by default the maximum heap).
+ * The copies are off the heap and take a parallel pass at load ({@link Repacker}). They count
+ * against the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, by default the maximum
+ * heap) and against {@code budget}: a matrix whose copy does not fit stays in the file layout
+ * (slower, not wrong) and one line on stderr says so. Once a matrix is copied its mapped pages
+ * are released, unless the token embedding lookup still reads them (an output tied to it).
  *
- * @param types the weight types repacked
+ * @param types  the weight types repacked
+ * @param budget the most bytes the copies may take in all, besides the direct-memory limit
  */
-public record Repack(Set<WeightType> types) {
+public record Repack(Set<WeightType> types, long budget) {
     public static final String PROPERTY = "bantam.repack";
     public static final Repack NONE = new Repack(Set.of());
     public static final Repack Q6_K = new Repack(Set.of(WeightType.Q6_K));
     public static final Repack Q4_K = new Repack(Set.of(WeightType.Q4_K));
+    /** What {@code -Dbantam.repack} means when it is not given. */
+    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K));
 
     public Repack {
         types = Set.copyOf(types);
+        if (budget < 0) throw new IllegalArgumentException("repack budget must be >= 0, got " + budget);
+    }
+
+    /** {@code types} with no budget but the direct-memory limit. */
+    public Repack(Set<WeightType> types) {
+        this(types, Long.MAX_VALUE);
+    }
+
+    /** The same types, the copies limited to {@code bytes} in all. */
+    public Repack withBudget(long bytes) {
+        return new Repack(types, bytes);
     }
 
     /** Whether matrices of type {@code t} are repacked. */
@@ -41,7 +58,8 @@ public record Repack(Set<WeightType> types) {
 
     /** The choice of {@code -Dbantam.repack}; a value it does not know fails with one line naming the property. */
     public static Repack fromSystemProperty() {
-        return parse(System.getProperty(PROPERTY, ""));
+        String value = System.getProperty(PROPERTY);
+        return value == null ? DEFAULT : parse(value);
     }
 
     static Repack parse(String value) {
@@ -56,5 +74,26 @@ public record Repack(Set<WeightType> types) {
             }
         }
         return new Repack(types);
+    }
+
+    /**
+     * What one load repacked: {@code tensors} matrices, {@code copyBytes} off the heap in
+     * {@code nanos}, {@code releasedBytes} of their mapped pages given back; {@code unpacked}
+     * matrices of {@code unpackedBytes} (of copy) that did not fit and stay in the file layout.
+     */
+    public record Summary(int tensors, long copyBytes, long releasedBytes, long nanos, int unpacked, long unpackedBytes) {
+        public static final Summary NONE = new Summary(0, 0, 0, 0, 0, 0);
+
+        /** One line for a load report, or empty where nothing was to repack. */
+        public String describe() {
+            if (tensors == 0 && unpacked == 0) return "";
+            String s = "weights repacked: %d tensors, %s off-heap in %.2f s, %s of file pages released".formatted(
+                    tensors, mib(copyBytes), nanos / 1e9, mib(releasedBytes));
+            return unpacked == 0 ? s : s + "; %d tensors (%s) left in the file layout".formatted(unpacked, mib(unpackedBytes));
+        }
+
+        static String mib(long bytes) {
+            return bytes < 10L << 20 ? "%.2f MiB".formatted(bytes / (double) (1 << 20)) : "%d MiB".formatted(bytes >> 20);
+        }
     }
 }

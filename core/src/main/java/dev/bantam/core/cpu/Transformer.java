@@ -86,6 +86,9 @@ public final class Transformer {
 
     public Weights weights() { return w; }
 
+    /** What {@link Repack} did at construction: matrices repacked, their copies' size, the time it took. */
+    public Repack.Summary repackSummary() { return blocks.repacked(); }
+
     /**
      * Runs {@code tokens} through the model after the cache's current positions.
      *

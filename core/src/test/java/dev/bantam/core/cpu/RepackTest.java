@@ -1,15 +1,28 @@
 package dev.bantam.core.cpu;
 
 import dev.bantam.core.kernels.ThreadPool;
+import dev.bantam.core.model.ModelConfig;
 import dev.bantam.core.model.ModelFile;
+import dev.bantam.core.model.Weights;
 import dev.bantam.core.tensor.WeightType;
 import dev.bantam.testing.Agreement;
 import dev.bantam.testing.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -73,29 +86,127 @@ class RepackTest {
         try (ModelFile file = ModelFile.open(Fixtures.path(name)); ThreadPool pool = new ThreadPool(2)) {
             Transformer off = new Transformer(file.config(), file.weights(), pool, Repack.NONE);
             Transformer on = new Transformer(file.config(), file.weights(), pool, repack);
-            int vocab = file.config().vocabSize();
-            Random random = new Random(1);
-            int[] tokens = new int[40];
-            for (int i = 0; i < tokens.length; i++) tokens[i] = random.nextInt(vocab);
-
-            float[] prefillOff = off.forward(new KvCache(file.config(), tokens.length), tokens, true);
-            float[] prefillOn = on.forward(new KvCache(file.config(), tokens.length), tokens, true);
-            Agreement p = Agreement.of(prefillOff, prefillOn, vocab);
-            System.out.printf("%s prefill, %s vs off: top-1 %d/%d, max |Δlogit| %.2e%n", name, repack, p.sameTop(), p.positions(), p.maxAbsDiff());
-            assertThat(p.maxAbsDiff()).isLessThanOrEqualTo(1e-3f);
-            assertThat(p.sameTop()).isEqualTo(p.positions());
-
-            float[] decodeOff = stepByStep(off, file, tokens), decodeOn = stepByStep(on, file, tokens);
-            Agreement a = Agreement.of(decodeOff, decodeOn, vocab);
-            System.out.printf("%s decode, %s vs off: top-1 %d/%d, max |Δlogit| %.2e%n", name, repack, a.sameTop(), a.positions(), a.maxAbsDiff());
-            assertThat(a.maxAbsDiff()).isLessThanOrEqualTo(1e-3f);
-            assertThat(a.sameTop()).isEqualTo(a.positions());
+            assertLogitsAgree(file.config(), off, on, name + ", " + repack);
         }
     }
 
-    private static float[] stepByStep(Transformer t, ModelFile file, int[] tokens) {
-        KvCache cache = new KvCache(file.config(), tokens.length);
-        int vocab = file.config().vocabSize();
+    /**
+     * A budget below the copies' total, as a small -XX:MaxDirectMemorySize would leave: the load
+     * succeeds, the matrices that fit are repacked, the rest stay mapped, one line on stderr says
+     * how many and how to change it, and the logits agree with no repacking as they do with all.
+     */
+    @Test
+    void matricesPastTheBudgetStayInTheFileLayout() throws Exception {
+        try (ModelFile file = ModelFile.open(Fixtures.path(Q4_K_FILE)); ThreadPool pool = new ThreadPool(2)) {
+            Repack.Summary all = CpuWeights.of(file.config(), file.weights(), BOTH, pool).repacked();
+            assertThat(all.unpacked()).isZero();
+            Transformer off = new Transformer(file.config(), file.weights(), pool, Repack.NONE);
+            PrintStream err = System.err;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            Transformer some;
+            try {
+                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                some = new Transformer(file.config(), file.weights(), pool, BOTH.withBudget(all.copyBytes() / 2));
+            } finally {
+                System.setErr(err);
+            }
+            Repack.Summary s = some.repackSummary();
+            System.out.printf("budget %d of %d bytes: %s%n", all.copyBytes() / 2, all.copyBytes(), s.describe());
+            assertThat(s.tensors()).isPositive();
+            assertThat(s.unpacked()).isPositive();
+            assertThat(s.tensors() + s.unpacked()).isEqualTo(all.tensors());
+            assertThat(s.copyBytes()).isLessThanOrEqualTo(all.copyBytes() / 2);
+            assertThat(s.copyBytes() + s.unpackedBytes()).isEqualTo(all.copyBytes());
+            String line = captured.toString(StandardCharsets.UTF_8);
+            assertThat(line.lines()).hasSize(1);
+            assertThat(line).startsWith("bantam: repack: %d of %d matrices".formatted(s.unpacked(), all.tensors()))
+                    .contains("-XX:MaxDirectMemorySize", "-Dbantam.repack=none");
+            assertLogitsAgree(file.config(), off, some, "budget of half");
+        }
+    }
+
+    /**
+     * An output tied to the token embedding is repacked for the products, but its mapped pages
+     * stay: the embedding lookup reads its rows in the file layout.
+     */
+    @Test
+    void aTiedOutputKeepsItsMappedPages() throws Exception {
+        try (ModelFile file = ModelFile.open(Fixtures.path(Q6_K_FILE)); ThreadPool pool = new ThreadPool(2)) {
+            Weights w = file.weights();
+            Weights tied = new Weights(w.tokenEmbedding(), w.positionEmbedding(), w.outputNorm(), w.tokenEmbedding(), w.layers(),
+                    w.ropeFreqs(), w.longRope());
+            assertThat(BOTH.covers(tied.output().type())).isTrue();
+            Repack.Summary untied = CpuWeights.of(file.config(), w, BOTH, pool).repacked();
+            CpuWeights t = CpuWeights.of(file.config(), tied, BOTH, pool);
+            assertThat(t.output().data()).isNotSameAs(tied.output().data());
+            assertThat(t.repacked().tensors()).isEqualTo(untied.tensors());
+            long outputPages = Repacker.release(w.output().data(), List.of());
+            assertThat(outputPages).isPositive();
+            assertThat(t.repacked().releasedBytes()).isEqualTo(untied.releasedBytes() - outputPages);
+            assertLogitsAgree(file.config(), new Transformer(file.config(), tied, pool, Repack.NONE),
+                    new Transformer(file.config(), tied, pool, BOTH), "tied output");
+        }
+    }
+
+    /**
+     * Only whole pages inside the tensor are released, none where another reader's bytes overlap,
+     * none of memory not mapped; what is read afterwards is still the file's bytes.
+     */
+    @Test
+    void releaseDropsTheWholePagesInsideOnly(@TempDir Path dir) throws Exception {
+        long page = Repacker.PAGE;
+        Path f = dir.resolve("pages");
+        byte[] bytes = new byte[(int) (5 * page)];
+        new Random(2).nextBytes(bytes);
+        Files.write(f, bytes);
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, 5 * page, arena);
+            assertThat(mapped.address() % page).isZero();
+            assertThat(Repacker.release(mapped.asSlice(100, 3 * page), List.of())).isEqualTo(2 * page);
+            assertThat(Repacker.release(mapped.asSlice(0, 5 * page), List.of())).isEqualTo(5 * page);
+            assertThat(Repacker.release(mapped.asSlice(100, page), List.of())).isZero();
+            assertThat(Repacker.release(mapped.asSlice(0, 3 * page), List.of(mapped.asSlice(2 * page + 10, 8)))).isZero();
+            assertThat(Repacker.release(mapped.asSlice(0, 2 * page), List.of(mapped.asSlice(2 * page, page)))).isEqualTo(2 * page);
+            // released pages fault back in from the file: the values never change
+            assertThat(mapped.toArray(ValueLayout.JAVA_BYTE)).isEqualTo(bytes);
+            assertThat(Repacker.release(arena.allocate(3 * page, page), List.of())).isZero();
+        }
+    }
+
+    /** The limit that the copies are planned against: the JVM's flag where given (the last one wins), else the maximum heap. */
+    @Test
+    void theDirectMemoryLimitIsTheFlagOrTheMaximumHeap() {
+        assertThat(Repacker.directMemoryLimit(List.of("-Xmx2g"), 7)).isEqualTo(7);
+        assertThat(Repacker.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=0"), 7)).isEqualTo(7);
+        assertThat(Repacker.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=600m", "-Xmx2g"), 7)).isEqualTo(600L << 20);
+        assertThat(Repacker.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=1G", "-XX:MaxDirectMemorySize=4096"), 7)).isEqualTo(4096);
+        assertThat(Repacker.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=3k", "-XX:MaxDirectMemorySize=2T"), 7)).isEqualTo(2L << 40);
+    }
+
+    /** Prefill and step-by-step decode of 40 random tokens: within 1e-3 of each other, the same top token everywhere. */
+    private static void assertLogitsAgree(ModelConfig config, Transformer off, Transformer on, String label) {
+        int vocab = config.vocabSize();
+        Random random = new Random(1);
+        int[] tokens = new int[40];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = random.nextInt(vocab);
+
+        float[] prefillOff = off.forward(new KvCache(config, tokens.length), tokens, true);
+        float[] prefillOn = on.forward(new KvCache(config, tokens.length), tokens, true);
+        Agreement p = Agreement.of(prefillOff, prefillOn, vocab);
+        System.out.printf("%s prefill vs off: top-1 %d/%d, max |Δlogit| %.2e%n", label, p.sameTop(), p.positions(), p.maxAbsDiff());
+        assertThat(p.maxAbsDiff()).isLessThanOrEqualTo(1e-3f);
+        assertThat(p.sameTop()).isEqualTo(p.positions());
+
+        float[] decodeOff = stepByStep(off, config, tokens), decodeOn = stepByStep(on, config, tokens);
+        Agreement a = Agreement.of(decodeOff, decodeOn, vocab);
+        System.out.printf("%s decode vs off: top-1 %d/%d, max |Δlogit| %.2e%n", label, a.sameTop(), a.positions(), a.maxAbsDiff());
+        assertThat(a.maxAbsDiff()).isLessThanOrEqualTo(1e-3f);
+        assertThat(a.sameTop()).isEqualTo(a.positions());
+    }
+
+    private static float[] stepByStep(Transformer t, ModelConfig config, int[] tokens) {
+        KvCache cache = new KvCache(config, tokens.length);
+        int vocab = config.vocabSize();
         float[] all = new float[tokens.length * vocab];
         for (int i = 0; i < tokens.length; i++) System.arraycopy(t.forward(cache, new int[] {tokens[i]}, false), 0, all, i * vocab, vocab);
         return all;
@@ -103,6 +214,9 @@ class RepackTest {
 
     @Test
     void theOptionNamesItselfOnABadValue() {
+        assertThat(Repack.fromSystemProperty()).as("without -D%s", Repack.PROPERTY)
+                .isEqualTo(System.getProperty(Repack.PROPERTY) == null ? Repack.DEFAULT : Repack.parse(System.getProperty(Repack.PROPERTY)));
+        assertThat(Repack.DEFAULT).isEqualTo(BOTH);
         assertThat(Repack.parse("")).isEqualTo(Repack.NONE);
         assertThat(Repack.parse("none")).isEqualTo(Repack.NONE);
         assertThat(Repack.parse("Q6_K")).isEqualTo(Repack.Q6_K);
