@@ -31,6 +31,15 @@ final class CudaForward {
      */
     static final int QUANTIZED_MATVEC_ROWS = 2 * MATVEC_ROWS;
     private static final int PREFILL_CHUNK = 256;
+    /** Query rows a block of attn_prefill takes (TILE_ROWS in attention_prefill.cu). */
+    static final int PREFILL_TILE_ROWS = 16;
+    /**
+     * Whether prefill rows (more than {@link #QUANTIZED_MATVEC_ROWS}, not a decode step) attend
+     * through attn_prefill's query tiles, which read a sequence's cache once per 16 rows, rather
+     * than attn_partial's walk per row; {@code -Dbantam.cuda.prefillTiles=false} keeps the walk,
+     * to compare.
+     */
+    static final boolean PREFILL_TILES = !"false".equals(System.getProperty("bantam.cuda.prefillTiles"));
     /**
      * Whether matrix-vector products of types with an int8 kernel quantize their input to int8 and
      * use it ({@link DeviceType#matvecInt8()}); {@code -Dbantam.cuda.int8=false} keeps the float
@@ -213,6 +222,8 @@ final class CudaForward {
      */
     private void run(int rows, int splits, int logitsFrom, boolean distinct) {
         boolean fuseRope = FUSE_ROPE && distinct && rows <= MATVEC_ROWS;
+        // a decode step's rows are each a sequence of their own: a tile of them would share no keys
+        boolean tiled = PREFILL_TILES && !distinct && rows > QUANTIZED_MATVEC_ROWS && c.headDim() <= DeviceKernels.PREFILL_MAX_HEAD;
         int dim = c.dim();
         DeviceMatrix te = w.tokenEmbedding(), pe = w.positionEmbedding();
         kernels.embed(rows, te.q(), te.d(), te.typeId(), dim, embeddingScale, tokens,
@@ -237,10 +248,15 @@ final class CudaForward {
                         keys[l], values[l], capacity, kvHalf ? 1 : 0);
             }
             boolean attnInt8 = int8(rows, layer.attnOut()) && c.headDim() % 32 == 0;  // a warp of the merge holds a block
-            kernels.attnPartial(splits, rows, qkv, qkvDim, keys[l], values[l], seq, pos,
-                    c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), c.layer(l).window(), c.attentionScale(), partAcc, partMl,
-                    attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0, attnCounters, c.ropeDims(), ropeTable[l], neox, fuseRope ? 1 : 0,
-                    kvHalf ? 1 : 0);
+            if (tiled) {  // no int8 output: more than QUANTIZED_MATVEC_ROWS rows go through cuBLAS
+                kernels.attnPrefill(rows, qkv, qkvDim, keys[l], values[l], seq, pos, c.heads(), c.kvHeads(), c.headDim(), capacity,
+                        c.layer(l).window(), c.attentionScale(), attn, c.qDim(), kvHalf ? 1 : 0);
+            } else {
+                kernels.attnPartial(splits, rows, qkv, qkvDim, keys[l], values[l], seq, pos,
+                        c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), c.layer(l).window(), c.attentionScale(), partAcc, partMl,
+                        attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0, attnCounters, c.ropeDims(), ropeTable[l], neox, fuseRope ? 1 : 0,
+                        kvHalf ? 1 : 0);
+            }
             residual(layer.attnOut(), attnInt8 ? new Input(attn, true) : input(attn, rows, layer.attnOut()), rows, layer.postAttnNorm());
 
             // feed-forward: x += Wdown · act(normalized x)

@@ -218,6 +218,16 @@ public final class CudaSession implements InferenceSession {
         gpu.driver().profilerStop();
     }
 
+    /** Sequence 0 prefilled with {@code tokens} (one chunk of at most maxRows) inside the profiler range, for ncu. */
+    public void profiledPrefill(int[] tokens) {
+        gpu.makeCurrent();
+        gpu.synchronize();
+        gpu.driver().profilerStart();
+        prefill(new int[][] {tokens});
+        gpu.synchronize();
+        gpu.driver().profilerStop();
+    }
+
     /** Inputs of one decode step: token i goes to sequence {@code seqs[i]} at its next position. */
     private void setStepInputs(int[] seqs, int[] tokens) {
         int[] positions = new int[seqs.length];

@@ -33,6 +33,10 @@ public final class CudaSpeed {
             for (int i = sized ? 2 : 1; i < args.length; i++) check(Path.of(args[i]), 24, batch);
             return;
         }
+        if (args[0].equals("--ncu-prefill")) {  // --ncu-prefill MODEL ROWS
+            ncuPrefill(Path.of(args[1]), Integer.parseInt(args[2]));
+            return;
+        }
         if (args[0].equals("--ncu-step")) {
             ncuStep(Path.of(args[1]), Integer.parseInt(args[2]), 512, 128);
             return;
@@ -122,6 +126,17 @@ public final class CudaSpeed {
             System.out.printf("  kernel time of one decode step at position %d (events around each launch, no graph): %.3f ms%n", prompt + gen, total);
             profile.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
                     System.out.printf("    %-16s %4.0f launches %8.3f ms %5.1f%%%n", e.getKey(), e.getValue()[1], e.getValue()[0], 100 * e.getValue()[0] / total));
+        }
+    }
+
+    /** A warm-up prefill of {@code rows} random tokens, then the same prefill again inside the profiler range: run under ncu --profile-from-start off. */
+    static void ncuPrefill(Path model, int rows) throws Exception {
+        try (CudaSession s = (CudaSession) new CudaBackend().open(new ModelSource(model), options(rows, 1))) {
+            Random r = new Random(1234);
+            int[] prompt = r.ints(rows, 0, s.vocabSize()).toArray();
+            s.prefill(new int[][] {prompt});
+            s.reset();
+            s.profiledPrefill(prompt);
         }
     }
 

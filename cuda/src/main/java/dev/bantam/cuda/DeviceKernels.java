@@ -104,10 +104,35 @@ final class DeviceKernels {
      * head; _f16 for a cache of f16 elements.
      */
     static String attnPartialKernel(int hd, boolean kvHalf) {
-        if (hd < 1 || hd > 256) throw new IllegalArgumentException("head size " + hd + " is outside the CUDA attention kernel's 1..256");
+        return byHeadSize("attn_partial_d", hd, 256, kvHalf);
+    }
+
+    /**
+     * {@code attn_prefill_dN(const float* qkv, int ld, const void* kcache, const void* vcache, const int* seq, const int* pos,
+     * int rows, int heads, int kv_heads, int hd, int capacity, int window, float scale, float* out, int ld_out)}: grid
+     * (tiles of {@link CudaForward#PREFILL_TILE_ROWS} rows, heads), 128 threads; hd ≤ {@link #PREFILL_MAX_HEAD}.
+     */
+    void attnPrefill(int rows, long qkv, int ld, long kcache, long vcache, long seq, long pos, int heads, int kvHeads, int hd,
+                     int capacity, int window, float scale, long out, int ldOut, int kvHalf) {
+        int tiles = (rows + CudaForward.PREFILL_TILE_ROWS - 1) / CudaForward.PREFILL_TILE_ROWS;
+        gpu.launch(attnPrefillKernel(hd, kvHalf != 0), new int[] {tiles, heads}, 128, qkv, ld, kcache, vcache, seq, pos,
+                rows, heads, kvHeads, hd, capacity, window, scale, out, ldOut);
+    }
+
+    /** The largest head attn_prefill holds: its tile of keys, values and queries fills 43 KB of shared memory at 128. */
+    static final int PREFILL_MAX_HEAD = 128;
+
+    /** attn_prefill_dN: N values of a head a lane (hd ≤ 32·N ≤ {@link #PREFILL_MAX_HEAD}); _f16 for a cache of f16 elements. */
+    static String attnPrefillKernel(int hd, boolean kvHalf) {
+        return byHeadSize("attn_prefill_d", hd, PREFILL_MAX_HEAD, kvHalf);
+    }
+
+    /** {@code prefix}N[_f16] with N the fewest values a lane (a power of two) that hold a head of {@code hd} in a warp. */
+    private static String byHeadSize(String prefix, int hd, int maxHd, boolean kvHalf) {
+        if (hd < 1 || hd > maxHd) throw new IllegalArgumentException("head size " + hd + " is outside the CUDA attention kernel's 1.." + maxHd);
         int perLane = 1;
         while (32 * perLane < hd) perLane *= 2;
-        return "attn_partial_d" + perLane + (kvHalf ? "_f16" : "");
+        return prefix + perLane + (kvHalf ? "_f16" : "");
     }
 
     // ---- matvec.cu: 128 threads, four warps taking 4 / split rows

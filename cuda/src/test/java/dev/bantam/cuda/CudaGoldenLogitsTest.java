@@ -88,11 +88,16 @@ class CudaGoldenLogitsTest {
         assertThat((double) same / total).isGreaterThanOrEqualTo(0.90);
     }
 
-    /** Sequences of different lengths in one batch get the logits each gets alone; the device argmax agrees. */
+    /**
+     * Sequences of different lengths in one batch get the logits each gets alone; the device argmax agrees.
+     * Their 37 rows take attn_prefill's query tiles, the second of which holds the end of one sequence and
+     * the start of the next; alone, the second (15 rows) takes attn_partial's walk per row.
+     */
     @Test
     void raggedBatchEqualsSequencesAlone() throws Exception {
         Path file = Fixtures.tinyGguf("llama-tiny", "f32");
-        int[] a = {1, 5, 9, 200, 31, 7, 7, 3, 90, 11, 12}, b = {4, 8, 15, 16};
+        int[] a = {1, 5, 9, 200, 31, 7, 7, 3, 90, 11, 12, 17, 44, 2, 250, 61, 8, 99, 5, 5, 130, 77, 6},
+              b = {4, 8, 15, 16, 23, 42, 108, 3, 14, 159, 26, 53, 58, 97};
         try (InferenceSession s = open(file, 32, 2)) {
             int vocab = s.vocabSize();
             s.prefill(new int[][] {a, b});

@@ -134,9 +134,11 @@ class DeviceKernelsTest {
     @Test
     void everyKernelHasAMethod() throws Exception {
         List<String> launched = new ArrayList<>(launchesOfEveryMethod().stream().map(Launch::kernel).distinct().toList());
-        // attn_partial_dN[_f16] by head size and cache type, which the placeholder ints (1, 2) do not reach beyond d1_f16
+        // attn_partial_dN[_f16] and attn_prefill_dN[_f16] by head size and cache type, which the placeholder ints (1, 2) do not reach beyond d1_f16
         for (boolean kvHalf : new boolean[] {false, true}) {
             java.util.stream.IntStream.rangeClosed(1, 256).mapToObj(hd -> DeviceKernels.attnPartialKernel(hd, kvHalf)).distinct()
+                    .filter(k -> !launched.contains(k)).forEach(launched::add);
+            java.util.stream.IntStream.rangeClosed(1, DeviceKernels.PREFILL_MAX_HEAD).mapToObj(hd -> DeviceKernels.attnPrefillKernel(hd, kvHalf)).distinct()
                     .filter(k -> !launched.contains(k)).forEach(launched::add);
         }
         assertThat(launched).containsExactlyInAnyOrderElementsOf(signatures().keySet());
@@ -156,6 +158,7 @@ class DeviceKernelsTest {
     @Test
     void theSourcesConstantsMatchTheJavaSide() {
         assertThat(defines(KernelSources.header("common.cuh"))).containsEntry("MAX_BATCH", Integer.toString(CudaForward.MATVEC_ROWS));
+        assertThat(defines(KernelSources.source("attention_prefill"))).containsEntry("TILE_ROWS", Integer.toString(CudaForward.PREFILL_TILE_ROWS));
         Map<String, String> layout = defines(KernelSources.source("layout"));
         assertThat(layout).containsEntry("OUT_F16", Integer.toString(DeviceKernels.OUT_F16));
         assertThat(layout).containsEntry("OUT_BF16", Integer.toString(DeviceKernels.OUT_BF16));

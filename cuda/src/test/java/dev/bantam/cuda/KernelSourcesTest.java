@@ -130,6 +130,19 @@ class KernelSourcesTest {
     }
 
     @Test
+    void everyHeadSizeUpTo128HasAPrefillTileKernelThatHoldsIt() {
+        List<String> kernels = allKernels();
+        for (int hd = 1; hd <= DeviceKernels.PREFILL_MAX_HEAD; hd++) {
+            String k = DeviceKernels.attnPrefillKernel(hd, false);
+            int perLane = Integer.parseInt(k.substring("attn_prefill_d".length()));
+            assertThat(kernels).contains(k, DeviceKernels.attnPrefillKernel(hd, true));
+            assertThat(DeviceKernels.attnPrefillKernel(hd, true)).isEqualTo(k + "_f16");
+            assertThat(32 * perLane).as("head size %d in %s", hd, k).isGreaterThanOrEqualTo(hd).isLessThan(Math.max(64, 2 * hd));
+        }
+        assertThatThrownBy(() -> DeviceKernels.attnPrefillKernel(DeviceKernels.PREFILL_MAX_HEAD + 1, false)).hasMessageContaining("head size 129");
+    }
+
+    @Test
     void theNewestArchitectureAGpuRunsIsChosen() {
         assertThat(KernelSources.ptxArchitectureFor(7, 5)).isEqualTo(75);
         assertThat(KernelSources.ptxArchitectureFor(8, 9)).isEqualTo(75);
