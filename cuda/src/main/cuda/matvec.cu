@@ -247,9 +247,12 @@ __device__ __forceinline__ void matvec_halves_shared(MATVEC_ARGS) {  // cols % 8
 
 extern "C" __global__ void matvec_f32(MATVEC_ARGS) { matvec_f32_rows<MAX_BATCH>(MATVEC_PASS); }
 extern "C" __global__ void matvec_f32_b1(MATVEC_ARGS) { matvec_f32_rows<1>(MATVEC_PASS); }
+// _b4: at most 4 vectors (DeviceType.matvecKernel), 16 accumulators a thread instead of 32.
 extern "C" __global__ void matvec_f16(MATVEC_ARGS) { matvec_halves_shared<false, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_f16_b4(MATVEC_ARGS) { matvec_halves_shared<false, 4>(MATVEC_PASS); }
 extern "C" __global__ void matvec_f16_b1(MATVEC_ARGS) { matvec_halves<false, 1>(MATVEC_PASS); }
 extern "C" __global__ void matvec_bf16(MATVEC_ARGS) { matvec_halves_shared<true, MAX_BATCH>(MATVEC_PASS); }
+extern "C" __global__ void matvec_bf16_b4(MATVEC_ARGS) { matvec_halves_shared<true, 4>(MATVEC_PASS); }
 extern "C" __global__ void matvec_bf16_b1(MATVEC_ARGS) { matvec_halves<true, 1>(MATVEC_PASS); }
 
 // Q8_0, split layout: int8 quants [rows][cols], one fp16 scale per 32. A lane takes 16 quants.

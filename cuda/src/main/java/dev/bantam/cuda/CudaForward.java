@@ -180,6 +180,11 @@ final class CudaForward {
         return rows > MATVEC_ROWS ? Math.max(chunk, PREFILL_CHUNK) : chunk;
     }
 
+    /** Whether a prefill run of {@code rows} rows attends through attn_prefill's tiles (which read no chunk count). */
+    boolean prefillTiled(int rows) {
+        return PREFILL_TILES && rows > QUANTIZED_MATVEC_ROWS && c.headDim() <= DeviceKernels.PREFILL_MAX_HEAD;
+    }
+
     /** Attention chunks covering {@code positions} positions for a run of {@code rows} rows. */
     int splits(int positions, int rows) {
         return Math.max(1, (positions + chunk(rows) - 1) / chunk(rows));
@@ -223,7 +228,7 @@ final class CudaForward {
     private void run(int rows, int splits, int logitsFrom, boolean distinct) {
         boolean fuseRope = FUSE_ROPE && distinct && rows <= MATVEC_ROWS;
         // a decode step's rows are each a sequence of their own: a tile of them would share no keys
-        boolean tiled = PREFILL_TILES && !distinct && rows > QUANTIZED_MATVEC_ROWS && c.headDim() <= DeviceKernels.PREFILL_MAX_HEAD;
+        boolean tiled = !distinct && prefillTiled(rows);
         int dim = c.dim();
         DeviceMatrix te = w.tokenEmbedding(), pe = w.positionEmbedding();
         kernels.embed(rows, te.q(), te.d(), te.typeId(), dim, embeddingScale, tokens,

@@ -31,8 +31,11 @@ public final class CudaSession implements InferenceSession {
     private final CudaForward forward;
     private final int[] lengths;
     private final Map<Integer, MemorySegment> decodeGraphs = new HashMap<>();
+    /** Graphs of a full prefill chunk (maxRows rows), by its first row with logits: {@link #runPrefillChunk}. */
+    private final Map<Integer, MemorySegment> prefillGraphs = new HashMap<>();
     private final MemorySegment hostLogits;
     private final boolean useGraphs = !Boolean.getBoolean("bantam.cuda.noGraphs");
+    private static final boolean PREFILL_GRAPHS = !"false".equals(System.getProperty("bantam.cuda.prefillGraphs"));
     private int batch;
 
     /**
@@ -100,7 +103,7 @@ public final class CudaSession implements InferenceSession {
             for (int last : lastRow) if (last >= from && last < from + rows) firstWanted = Math.min(firstWanted, last - from);
             forward.setInputs(java.util.Arrays.copyOfRange(ids, from, from + rows), java.util.Arrays.copyOfRange(seqs, from, from + rows),
                     java.util.Arrays.copyOfRange(positions, from, from + rows));
-            forward.run(rows, forward.splits(longest, rows), firstWanted);
+            runPrefillChunk(rows, longest, firstWanted);
             for (int b = 0; b < batch; b++) {
                 if (lastRow[b] >= from && lastRow[b] < from + rows) readLogitsRow(lastRow[b] - from - firstWanted, out, b * vocab);
             }
@@ -133,13 +136,39 @@ public final class CudaSession implements InferenceSession {
             boolean lastChunk = done + rows == n;
             int logitsFrom = all ? 0 : (lastChunk ? rows - 1 : rows);
             forward.setInputs(ids, seqs, positions);
-            forward.run(rows, forward.splits(start + done + rows, rows), logitsFrom);
+            runPrefillChunk(rows, start + done + rows, logitsFrom);
             int produced = rows - logitsFrom;
             if (produced > 0) readLogits(produced, out, all ? done * vocab : 0);
             done += rows;
         }
         lengths[s] = start + n;
         return out;
+    }
+
+    /**
+     * One prefill chunk of the rows set by setInputs, attending over at most {@code longest}
+     * positions. A full chunk (maxRows rows: every chunk of a long prompt but its last, or a
+     * prompt of exactly that length) whose logits start at its last row or past it replays a graph
+     * captured once for that case: its inputs are read from device memory, and attn_prefill reads
+     * each row's position there too, so the graph holds for any positions. A small model's
+     * prefill is otherwise bound by the host's launches (some 200 for gpt2-124m, each a few
+     * microseconds of JNI-free but not free FFM calls and cuBLAS's own host work), not by the GPU.
+     * {@code -Dbantam.cuda.prefillGraphs=false} launches every chunk directly, to compare.
+     */
+    private void runPrefillChunk(int rows, int longest, int logitsFrom) {
+        boolean graphed = useGraphs && PREFILL_GRAPHS && rows == forward.maxRows && logitsFrom >= rows - 1 && forward.prefillTiled(rows);
+        if (!graphed) {
+            forward.run(rows, forward.splits(longest, rows), logitsFrom);
+            return;
+        }
+        MemorySegment graph = prefillGraphs.get(logitsFrom);
+        if (graph == null) {
+            gpu.driver().beginCapture(gpu.stream());
+            forward.run(rows, 1, logitsFrom);  // tiles: no attention chunks to count
+            graph = gpu.driver().endCaptureAndInstantiate(gpu.stream());
+            prefillGraphs.put(logitsFrom, graph);
+        }
+        gpu.driver().launchGraph(graph, gpu.stream());
     }
 
     @Override
@@ -307,6 +336,7 @@ public final class CudaSession implements InferenceSession {
         try {
             gpu.makeCurrent();
             for (MemorySegment g : decodeGraphs.values()) gpu.driver().destroyGraphExec(g);
+            for (MemorySegment g : prefillGraphs.values()) gpu.driver().destroyGraphExec(g);
             cublas.close();
             gpu.close();
         } finally {

@@ -52,11 +52,15 @@ public record DeviceType(WeightType type, String matvec, String matvecInt8, int 
     /**
      * The name of the {@link #matvec()} kernel for a launch of {@code batch} vectors: matvec.cu
      * compiles each twice, NAME for up to {@link CudaForward#MATVEC_ROWS} and NAME_b1 for one,
-     * whose fewer registers keep more warps resident (batch-1 decode is bound by latency).
+     * whose fewer registers keep more warps resident (batch-1 decode is bound by latency); F16 and
+     * BF16 also NAME_b4 for two to four (64 registers against 77: 8 blocks an SM rather than 6).
      */
     String matvecKernel(int batch) {
-        return batch == 1 ? matvec + "_b1" : matvec;
+        return batch == 1 ? matvec + "_b1" : batch <= B4 && sharesRowsInBatches() ? matvec + "_b4" : matvec;
     }
+
+    /** The most vectors of an F16/BF16 {@code _b4} kernel. */
+    static final int B4 = 4;
 
     /** {@link #matvecInt8()} for a launch of {@code batch} vectors, as {@link #matvecKernel}; null where the type has none. */
     String matvecInt8Kernel(int batch) {

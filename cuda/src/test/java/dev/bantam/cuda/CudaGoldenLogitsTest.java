@@ -116,6 +116,32 @@ class CudaGoldenLogitsTest {
         }
     }
 
+    /**
+     * A full prefill chunk ({@link CudaSession#PREFILL_ROWS} rows) replays a graph captured on first use
+     * (CudaSession.runPrefillChunk): a prompt of two full chunks and a short one, and a prompt of exactly
+     * one chunk, prefilled twice each (capture, then replay), give the last-row logits of prefillAll,
+     * whose chunks (logits of every row) are launched directly.
+     */
+    @Test
+    void graphedPrefillChunksGiveTheDirectLogits() throws Exception {
+        Path file = Fixtures.tinyGguf("llama-tiny", "f32");
+        int full = CudaSession.PREFILL_ROWS, n = 2 * full + 76;
+        int[] tokens = new java.util.Random(5).ints(n, 0, 512).toArray();
+        try (InferenceSession s = open(file, n, 1)) {
+            int vocab = s.vocabSize();
+            float[] all = s.prefillAll(tokens);
+            for (int[] prompt : new int[][] {tokens, Arrays.copyOf(tokens, full)}) {
+                float[] expected = Arrays.copyOfRange(all, (prompt.length - 1) * vocab, prompt.length * vocab);
+                for (int round = 0; round < 2; round++) {
+                    s.reset();
+                    float[] last = s.prefill(new int[][] {prompt}).data();
+                    assertThat(Agreement.maxAbsDiff(expected, last)).as("%d tokens, round %d", prompt.length, round).isLessThan(1e-4f);
+                }
+            }
+            s.reset();
+        }
+    }
+
     /** The same golden check with the kernels compiled by NVRTC at run time instead of the jar's PTX. */
     @Test
     void nvrtcCompiledKernelsGiveTheSameLogits() throws Exception {
