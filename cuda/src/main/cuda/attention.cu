@@ -2,8 +2,10 @@
 // flash-decoding: the positions 0..pos[r] are cut into chunks, one block per (chunk, head, row)
 // keeps an online softmax (running max m, sum l, unnormalized output), and the last block of a
 // (head, row) to finish merges the chunks (a counter per (head, row): one launch a layer, not two;
-// the merge was a second kernel of 3-5 µs a layer on the H200, bound by launch latency). Prefill rows use the same kernels (each row attends to its own prefix), so decode
-// and prefill agree to rounding. Grouped-query heads share their kv head (h / (heads / kv_heads)).
+// the merge was a second kernel of 3-5 µs a layer on the H200, bound by launch latency). Runs of up
+// to 16 prefill rows use the same kernels (each row attends to its own prefix); longer ones take
+// attention_prefill.cu's query tiles, unless the head is larger than they hold.
+// Grouped-query heads share their kv head (h / (heads / kv_heads)).
 // A layer with a sliding window (window > 0) sees key j from query i iff 0 <= i - j < window:
 // chunks wholly before the window stay empty (m = -inf, l = 0) and weigh nothing in the combine.
 #include "common.cuh"

@@ -152,7 +152,7 @@ public final class CudaSession implements InferenceSession {
      * captured once for that case: its inputs are read from device memory, and attn_prefill reads
      * each row's position there too, so the graph holds for any positions. A small model's
      * prefill is otherwise bound by the host's launches (some 200 for gpt2-124m, each a few
-     * microseconds of JNI-free but not free FFM calls and cuBLAS's own host work), not by the GPU.
+     * microseconds of FFM calls and cuBLAS's own host work), not by the GPU.
      * {@code -Dbantam.cuda.prefillGraphs=false} launches every chunk directly, to compare.
      */
     private void runPrefillChunk(int rows, int longest, int logitsFrom) {
