@@ -3,7 +3,6 @@ package dev.bantam.core.kernels;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -33,20 +32,7 @@ public final class Q4_KRepack {
 
     /** The repacked copy of the Q4_K matrix {@code t}, its rows split over the pool. */
     public static WeightMatrix repack(ThreadPool pool, TensorView t) {
-        if (t.type() != WeightType.Q4_K) throw new IllegalArgumentException(t.name() + " is " + t.type() + ", not Q4_K");
-        int rows = t.rows(), cols = t.cols();
-        long rowBytes = Q4_KSplitKernels.bytesFor(cols);
-        MemorySegment dst = Arena.ofAuto().allocate(rowBytes * rows, 64);
-        MemorySegment src = t.data();
-        long srcRowBytes = t.rowBytes();
-        pool.forRanges(rows, (long) rows * cols, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                for (int b = 0; b < cols / BLOCK; b++) {
-                    repackBlock(src, r * srcRowBytes + (long) b * SRC_BLOCK_BYTES, dst, r * rowBytes + (long) b * Q4_KSplitKernels.BLOCK_BYTES);
-                }
-            }
-        });
-        return new WeightMatrix(t.name(), new Q4_KSplitKernels(), dst, rows, cols, rowBytes);
+        return RowRepack.repack(pool, t, WeightType.Q4_K, new Q4_KSplitKernels(), Q4_KSplitKernels.BLOCK_BYTES, () -> Q4_KRepack::repackBlock);
     }
 
     /** One super-block: d·sc and dmin·mn as the Q4_K reference computes them (float times int), then the nibbles. */
