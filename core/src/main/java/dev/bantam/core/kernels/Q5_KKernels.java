@@ -94,8 +94,8 @@ final class Q5_KKernels implements WeightKernels, SummedDot, Int8Dot {
         return acc.reduceLanes(VectorOperators.ADD) - minTerm;
     }
 
-    /** The super-block's levels in value order: sub-block 2g from the low nibbles of qs[32g..], 2g + 1 from the high ones, bit s of qh[l] on top. */
-    private static void unpackLevels(MemorySegment w, long block, byte[] levels) {
+    /** The super-block's levels in value order: sub-block 2g from the low nibbles of qs[32g..], 2g + 1 from the high ones, bit s of qh[l] on top (also {@link Q5_KRepack}'s). */
+    static void unpackLevels(MemorySegment w, long block, byte[] levels) {
         for (int o = 0; o < 32; o += WIDE_B.vectorByteSize()) {
             IntVector h = ByteVector.fromMemorySegment(WIDE_B, w, block + QH + o, LE).reinterpretAsInts();
             for (int g = 0; g < 4; g++) {
