@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #Q6_K_REPACKED} as a type is Q6_K repacked as {@code -Dbantam.repack=q6_k} does it; its
  * matrices hold as many values as the Q6_K ones, in 10/6.5625 as many bytes. {@value #Q4_K_SPLIT} is Q4_K
  * with its scales apart, as {@code -Dbantam.repack=q4_k} does it: 6/4.5 as many bytes as Q4_K.
- * {@value #Q5_K_SPLIT} is Q5_K with its scales apart and a byte per level, as
- * {@code -Dbantam.repack=q5_k} does it: 10/5.5 as many bytes as Q5_K.
+ * {@value #Q5_K_SPLIT} is Q5_K with its scales apart, as
+ * {@code -Dbantam.repack=q5_k} does it: 7/5.5 as many bytes as Q5_K.
  */
 public final class KernelBandwidth {
     private static final VectorSpecies<Long> LV = LongVector.SPECIES_PREFERRED;

@@ -18,9 +18,9 @@ import java.util.Set;
  * <li>{@code q4_k} copies every Q4_K matrix with its scales apart: per 32 values the floats d·sc
  * and dmin·mn beside the unchanged nibbles ({@link dev.bantam.core.kernels.Q4_KRepack}), 6 bits
  * a value against 4.5 (+33%).
- * <li>{@code q5_k} copies every Q5_K matrix with its scales apart as {@code q4_k} does and its
- * five-bit levels one byte each ({@link dev.bantam.core.kernels.Q5_KRepack}), 10 bits a value
- * against 5.5 (+82%). Opt-in: see docs/cpu-speed/zen4-2026-12-03/repack-q5_k.md.
+ * <li>{@code q5_k} copies every Q5_K matrix with its scales apart as {@code q4_k} does, beside
+ * the unchanged fifth bits and nibbles ({@link dev.bantam.core.kernels.Q5_KRepack}), 7 bits a
+ * value against 5.5 (+27%).
  * </ul>
  * The copies are off the heap and take a parallel pass at load ({@link Repacker}). They count
  * against the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, by default the maximum

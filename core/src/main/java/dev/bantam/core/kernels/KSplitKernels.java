@@ -23,42 +23,44 @@ import static dev.bantam.core.kernels.Vec.LE;
 /**
  * Layouts of no file type, made at load by {@link Q4_KRepack} and {@link Q5_KRepack}: a K-quant
  * whose value is d·sc·q − dmin·mn per sub-block of 32, with its scales apart from its levels.
- * Per 256 values: eight floats d·sc, eight floats dmin·mn, then the levels in one of two forms.
+ * Per 256 values: eight floats d·sc, eight floats dmin·mn, then the file's level bytes unchanged.
  * <ul>
- * <li>{@link #NIBBLES} (Q4_K): Q4_K's 128 bytes of nibbles unchanged, 192 bytes (6 bits a value
- * against Q4_K's 4.5). The dot splits them into an L1 scratch as Q4_K's does.
- * <li>{@link #BYTES} (Q5_K): one byte per level (0..31 for Q5_K) in value order, 320 bytes (10
- * bits a value against Q5_K's 5.5). The dot reads each level straight from the copy: none of
- * Q5_K's nibble and fifth-bit unpacking.
+ * <li>{@link #NIBBLES} (Q4_K): Q4_K's 128 bytes of nibbles, 192 bytes in all (6 bits a value
+ * against Q4_K's 4.5).
+ * <li>{@link #FIFTH_BITS} (Q5_K): Q5_K's 32 bytes of fifth bits qh and 128 of nibbles qs, 224
+ * bytes in all (7 bits a value against Q5_K's 5.5).
  * </ul>
- * Either way the dot does none of the 6-bit scale unpacking and fp16 conversion, which the
- * committed asm of Q4_K shows as about 40 scalar instructions per super-block. d is an fp16 and
- * sc 6 bits, so d·sc (and dmin·mn) is exact in float: the products are those the Q4_K and Q5_K
- * references compute, and the values are too.
+ * The dots do none of the 6-bit scale unpacking and fp16 conversion, which the committed asm of
+ * Q4_K shows as about 40 scalar instructions per super-block; they unpack the levels into an L1
+ * scratch as the file types' dots do. d is an fp16 and sc 6 bits, so d·sc (and dmin·mn) is
+ * exact in float: the products are those the Q4_K and Q5_K references compute, and the values
+ * are too.
  */
 final class KSplitKernels implements WeightKernels, SummedDot {
     static final int BLOCK = 256;
     static final int MINS = 32;
     static final int QS = 64;
     static final int NIBBLE_BLOCK_BYTES = QS + BLOCK / 2;
-    static final int BYTE_BLOCK_BYTES = QS + BLOCK;
+    /** {@link #FIFTH_BITS}: qh from QS, qs from QS + 32. */
+    static final int FIFTH_QS = QS + 32;
+    static final int FIFTH_BLOCK_BYTES = FIFTH_QS + BLOCK / 2;
     /** Q4_K's nibbles behind the scales. */
     static final KSplitKernels NIBBLES = new KSplitKernels(false);
-    /** A byte per level behind the scales (Q5_K's). */
-    static final KSplitKernels BYTES = new KSplitKernels(true);
+    /** Q5_K's fifth bits and nibbles behind the scales. */
+    static final KSplitKernels FIFTH_BITS = new KSplitKernels(true);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     /** The eight mins of a super-block against its eight Σ x, as one vector. */
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final boolean VECTOR = 32 % L == 0;
 
     /** One branch per row on it: the loops below use the constants of their form. */
-    private final boolean bytes;
+    private final boolean fifth;
     /** Bytes of a super-block in this form. */
     final int blockBytes;
 
-    private KSplitKernels(boolean bytes) {
-        this.bytes = bytes;
-        this.blockBytes = bytes ? BYTE_BLOCK_BYTES : NIBBLE_BLOCK_BYTES;
+    private KSplitKernels(boolean fifth) {
+        this.fifth = fifth;
+        this.blockBytes = fifth ? FIFTH_BLOCK_BYTES : NIBBLE_BLOCK_BYTES;
     }
 
     /** Bytes of {@code n} values (a multiple of {@link #BLOCK}). */
@@ -85,8 +87,8 @@ final class KSplitKernels implements WeightKernels, SummedDot {
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         if (!VECTOR) {
             Blocks.dequantizeByBlocks(decoder(), BLOCK, blockBytes, src, offset, dst, dstOff, n);
-        } else if (bytes) {
-            dequantizeBytes(src, offset, dst, dstOff, n);
+        } else if (fifth) {
+            dequantizeFifthBits(src, offset, dst, dstOff, n);
         } else {
             for (int b = 0; b < n / BLOCK; b++) {
                 long block = offset + (long) b * NIBBLE_BLOCK_BYTES;
@@ -99,17 +101,17 @@ final class KSplitKernels implements WeightKernels, SummedDot {
         }
     }
 
-    /** d·sc·q − dmin·mn as a multiplication then a subtraction, not an FMA: the references' rounding. */
-    private static void dequantizeBytes(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+    /** d·sc·q − dmin·mn as a multiplication then a subtraction, not an FMA: the reference's rounding. */
+    private static void dequantizeFifthBits(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        byte[] levels = new byte[BLOCK];
         for (int b = 0; b < n / BLOCK; b++) {
-            long block = offset + (long) b * BYTE_BLOCK_BYTES;
+            long block = offset + (long) b * FIFTH_BLOCK_BYTES;
+            Q5_KKernels.unpackLevels(src, block + QS, block + FIFTH_QS, levels);
             for (int s = 0; s < 8; s++) {
                 FloatVector d = FloatVector.broadcast(F, src.get(FLOAT, block + 4L * s));
                 FloatVector m = FloatVector.broadcast(F, src.get(FLOAT, block + MINS + 4L * s));
                 int out = dstOff + b * BLOCK + 32 * s;
-                for (int j = 0; j < 32; j += L) {
-                    toFloat(ByteVector.fromMemorySegment(B, src, block + QS + 32 * s + j, LE)).mul(d).sub(m).intoArray(dst, out + j);
-                }
+                for (int j = 0; j < 32; j += L) toFloat(ByteVector.fromArray(B, levels, 32 * s + j)).mul(d).sub(m).intoArray(dst, out + j);
             }
         }
     }
@@ -128,7 +130,7 @@ final class KSplitKernels implements WeightKernels, SummedDot {
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n, float[] sums) {
         if (!VECTOR) return Blocks.dotByBlocks(decoder(), BLOCK, blockBytes, w, offset, x, xOff, n);
-        return bytes ? byteDot(w, offset, x, xOff, n, sums) : nibbleDot(w, offset, x, xOff, n, sums);
+        return fifth ? fifthBitDot(w, offset, x, xOff, n, sums) : nibbleDot(w, offset, x, xOff, n, sums);
     }
 
     private static float nibbleDot(MemorySegment w, long offset, float[] x, int xOff, int n, float[] sums) {
@@ -149,25 +151,30 @@ final class KSplitKernels implements WeightKernels, SummedDot {
     }
 
     /**
-     * As {@link #nibbleDot}, each L levels one widening load from the copy: no scratch. One flat
-     * loop over the row's pairs of sub-blocks rather than super-blocks of four pairs: C2 gives a
-     * four-trip inner loop over segment reads a pre-loop, a main loop and a post-loop with their
-     * range-check set-up each time, which made that form slower than Q5_K's own kernel.
+     * As Q5_K's summed dot, with the scales read rather than unpacked: per super-block the 256
+     * levels unpacked into an L1 scratch (Q5_K's own unpacking), then per sub-block Σ q·x in float
+     * times its d·sc, the eight-trip loop unrolled whole by C2; the eight mins times the eight Σ x
+     * as one vector FMA. Two other forms were slower (repack-q5_k.md): a byte per level with a
+     * four-trip loop over pairs of sub-blocks (C2 set up a pre-, main and post-loop with range
+     * checks on the segment for each super-block), and these levels unpacked eight super-blocks
+     * at a time and then multiplied in one flat loop.
      */
-    private static float byteDot(MemorySegment w, long offset, float[] x, int xOff, int n, float[] sums) {
-        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
-        for (int p = 0; p < n / 64; p++) {
-            long block = offset + (long) (p >>> 2) * BYTE_BLOCK_BYTES, s = 2 * (p & 3);
-            long q = block + QS + 32 * s;
-            int xp = xOff + 64 * p;
-            acc0 = levelDot(w, q, x, xp).fma(FloatVector.broadcast(F, w.get(FLOAT, block + 4 * s)), acc0);
-            acc1 = levelDot(w, q + 32, x, xp + 32).fma(FloatVector.broadcast(F, w.get(FLOAT, block + 4 * s + 4)), acc1);
-        }
+    private static float fifthBitDot(MemorySegment w, long offset, float[] x, int xOff, int n, float[] sums) {
+        byte[] levels = new byte[BLOCK];
+        FloatVector acc = FloatVector.zero(F);
         FloatVector mins = FloatVector.zero(F8);
         for (int b = 0; b < n / BLOCK; b++) {
-            mins = FloatVector.fromMemorySegment(F8, w, offset + (long) b * BYTE_BLOCK_BYTES + MINS, LE).fma(FloatVector.fromArray(F8, sums, 8 * b), mins);
+            long block = offset + (long) b * FIFTH_BLOCK_BYTES;
+            Q5_KKernels.unpackLevels(w, block + QS, block + FIFTH_QS, levels);
+            int xb = xOff + b * BLOCK;
+            for (int s = 0; s < 8; s++) {
+                FloatVector qx = FloatVector.zero(F);
+                for (int j = 0; j < 32; j += L) qx = toFloat(ByteVector.fromArray(B, levels, 32 * s + j)).fma(FloatVector.fromArray(F, x, xb + 32 * s + j), qx);
+                acc = qx.fma(FloatVector.broadcast(F, w.get(FLOAT, block + 4L * s)), acc);
+            }
+            mins = FloatVector.fromMemorySegment(F8, w, block + MINS, LE).fma(FloatVector.fromArray(F8, sums, 8 * b), mins);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
+        return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
     }
 
     /** Σ q·x over the 32 levels at nibbles[at..], in L lanes. */
@@ -177,16 +184,9 @@ final class KSplitKernels implements WeightKernels, SummedDot {
         return p;
     }
 
-    /** Σ q·x over the 32 level bytes at w[at..] and x[xa..], in L lanes. */
-    private static FloatVector levelDot(MemorySegment w, long at, float[] x, int xa) {
-        FloatVector p = toFloat(ByteVector.fromMemorySegment(B, w, at, LE)).mul(FloatVector.fromArray(F, x, xa));
-        for (int j = L; j < 32; j += L) p = toFloat(ByteVector.fromMemorySegment(B, w, at + j, LE)).fma(FloatVector.fromArray(F, x, xa + j), p);
-        return p;
-    }
-
     /** The scalar decoding of this form. */
     Blocks.BlockDecoder decoder() {
-        return bytes ? KSplitKernels::decodeBytes : KSplitKernels::decodeNibbles;
+        return fifth ? KSplitKernels::decodeFifthBits : KSplitKernels::decodeNibbles;
     }
 
     /** The scalar decoding of {@link #NIBBLES}, in the Q4_K reference's operations (Q4_KKernels.decodeBlock). */
@@ -202,21 +202,27 @@ final class KSplitKernels implements WeightKernels, SummedDot {
         }
     }
 
-    /** The scalar decoding of {@link #BYTES}, in the Q5_K reference's operations (Q5_KKernels.decodeBlock). */
-    static void decodeBytes(MemorySegment src, long block, float[] dst, int off) {
-        for (int s = 0; s < 8; s++) {
-            float d = src.get(FLOAT, block + 4L * s), m = src.get(FLOAT, block + MINS + 4L * s);
-            for (int l = 0; l < 32; l++) dst[off + 32 * s + l] = d * src.get(ValueLayout.JAVA_BYTE, block + QS + 32 * s + l) - m;
+    /** The scalar decoding of {@link #FIFTH_BITS}, in the Q5_K reference's operations (Q5_KKernels.decodeBlock). */
+    static void decodeFifthBits(MemorySegment src, long block, float[] dst, int off) {
+        for (int g = 0; g < 4; g++) {
+            float d1 = src.get(FLOAT, block + 8L * g), m1 = src.get(FLOAT, block + MINS + 8L * g);
+            float d2 = src.get(FLOAT, block + 8L * g + 4), m2 = src.get(FLOAT, block + MINS + 8L * g + 4);
+            for (int l = 0; l < 32; l++) {
+                int q = src.get(ValueLayout.JAVA_BYTE, block + FIFTH_QS + 32 * g + l) & 0xFF;
+                int h = src.get(ValueLayout.JAVA_BYTE, block + QS + l) & 0xFF;
+                dst[off + 64 * g + l] = d1 * ((q & 15) | ((h >>> (2 * g)) & 1) << 4) - m1;
+                dst[off + 64 * g + 32 + l] = d2 * ((q >>> 4) | ((h >>> (2 * g + 1)) & 1) << 4) - m2;
+            }
         }
     }
 
     /** The source type's quantization (Q4_K or Q5_K), then its repack of each super-block: for tests and benchmarks. */
     @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
-        WeightType type = bytes ? WeightType.Q5_K : WeightType.Q4_K;
+        WeightType type = fifth ? WeightType.Q5_K : WeightType.Q4_K;
         MemorySegment q = Arena.ofAuto().allocate(n / BLOCK * (long) type.blockBytes);
         Kernels.of(type).quantize(src, srcOff, q, 0, n);
-        RowRepack.BlockRepack repack = bytes ? Q5_KRepack.blockRepack() : Q4_KRepack::repackBlock;
+        RowRepack.BlockRepack repack = fifth ? Q5_KRepack::repackBlock : Q4_KRepack::repackBlock;
         for (int b = 0; b < n / BLOCK; b++) repack.block(q, (long) b * type.blockBytes, dst, offset + (long) b * blockBytes);
     }
 }

@@ -58,7 +58,11 @@ class RepackTest {
     @ParameterizedTest
     @MethodSource("filesAndOptions")
     void everyMatrixOfTheTypeIsRepackedAndTheOthersAreTheMappedOnes(String name, Repack repack, WeightType type) throws Exception {
-        long bitsPerValue = type == WeightType.Q4_K ? 6 : 10;
+        long bitsPerValue = switch (type) {
+            case Q4_K -> 6;
+            case Q5_K -> 7;
+            default -> 10;
+        };
         try (ModelFile file = ModelFile.open(Fixtures.path(name)); ThreadPool pool = new ThreadPool(2)) {
             CpuWeights w = CpuWeights.of(file.config(), file.weights(), repack, pool);
             int repacked = 0, mapped = 0;

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Q5_K with its scales apart and a byte per level ({@link KSplitKernels#BYTES}) against Q5_K's
+ * Q5_K with its scales apart ({@link KSplitKernels#FIFTH_BITS}) against Q5_K's
  * scalar reference ({@link Q5_KKernels#decodeBlock}): every value exactly, since d·sc and
  * dmin·mn are exact in float and the value is then the reference's d·sc·q − dmin·mn; random
  * bytes reach every nibble and fifth bit, every 6-bit scale and min, and fp16 d and dmin of every
@@ -26,18 +26,18 @@ class Q5_KRepackTest extends RepackedLayoutTest {
 
     @Override long repackedBytes(TensorView t) { return Q5_KRepack.bytes(t); }
 
-    @Override int bitsPerValue() { return 10; }
+    @Override int bitsPerValue() { return 7; }
 
     @Override Class<? extends WeightKernels> repackedKernels() { return KSplitKernels.class; }
 
     @Override Blocks.BlockDecoder reference() { return Q5_KKernels::decodeBlock; }
 
     @Override void scalarDequantize(MemorySegment src, long offset, float[] dst, int n) {
-        Blocks.dequantizeByBlocks(KSplitKernels::decodeBytes, 256, KSplitKernels.BYTE_BLOCK_BYTES, src, offset, dst, 0, n);
+        Blocks.dequantizeByBlocks(KSplitKernels::decodeFifthBits, 256, KSplitKernels.FIFTH_BLOCK_BYTES, src, offset, dst, 0, n);
     }
 
     @Override float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return Blocks.dotByBlocks(KSplitKernels::decodeBytes, 256, KSplitKernels.BYTE_BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(KSplitKernels::decodeFifthBits, 256, KSplitKernels.FIFTH_BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /** d and dmin. */
@@ -51,7 +51,7 @@ class Q5_KRepackTest extends RepackedLayoutTest {
     @Test
     void quantizeGivesQ5_KsValuesAndTheDotMatchesTheScalarOneOverManyLengths() {
         Random random = new Random(5);
-        KSplitKernels k = KSplitKernels.BYTES;
+        KSplitKernels k = KSplitKernels.FIFTH_BITS;
         WeightKernels q5 = Kernels.of(WeightType.Q5_K);
         try (Arena arena = Arena.ofConfined()) {
             for (int blocks = 1; blocks <= 64; blocks++) {
@@ -66,7 +66,7 @@ class Q5_KRepackTest extends RepackedLayoutTest {
                 assertThat(got).as("n=%d dequantize", n).containsExactly(want);
                 double abs = 0;
                 for (int i = 0; i < n; i++) abs += Math.abs((double) got[i] * x[xOff + i]);
-                double scalar = Blocks.dotByBlocks(KSplitKernels::decodeBytes, 256, KSplitKernels.BYTE_BLOCK_BYTES, seg, off, x, xOff, n);
+                double scalar = Blocks.dotByBlocks(KSplitKernels::decodeFifthBits, 256, KSplitKernels.FIFTH_BLOCK_BYTES, seg, off, x, xOff, n);
                 assertThat((double) k.dot(seg, off, x, xOff, n)).as("n=%d off=%d dot", n, off).isCloseTo(scalar, within(1e-5 * abs + 1e-30));
                 assertThat((double) k.dot(seg, off, x, xOff, n, Blocks.blockSums(x, xOff, n))).as("n=%d off=%d summed dot", n, off)
                         .isCloseTo(scalar, within(1e-5 * abs + 1e-30));
