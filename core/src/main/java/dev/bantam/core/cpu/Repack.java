@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Which weight types the CPU engine rewrites at load into a layout its decode kernels read
  * faster, chosen by {@code -Dbantam.repack}: {@code q6_k}, {@code q4_k}, {@code q5_k} or a comma
- * list of them ({@code q6_k,q4_k}, the default, as llama.cpp repacks for its CPU kernels by
+ * list of them ({@code q6_k,q4_k,q5_k}, the default, as llama.cpp repacks for its CPU kernels by
  * default), or {@code none}.
  * <ul>
  * <li>{@code q6_k} copies every Q6_K matrix into int8 levels with a float scale per 16 values
@@ -38,7 +38,7 @@ public record Repack(Set<WeightType> types, long budget) {
     public static final Repack Q4_K = new Repack(Set.of(WeightType.Q4_K));
     public static final Repack Q5_K = new Repack(Set.of(WeightType.Q5_K));
     /** What {@code -Dbantam.repack} means when it is not given. */
-    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K));
+    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K, WeightType.Q5_K));
 
     public Repack {
         types = Set.copyOf(types);

@@ -33,14 +33,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code -Dbantam.repack=q6_k}, {@code q4_k} and {@code q5_k} on a model of each type,
- * {@code q6_k,q4_k} on the first two and {@code q6_k,q4_k,q5_k} on the third: every matrix of a covered type is repacked, and the logits of prefill and of decode (the
- * layout's own dot, another summation order) agree with the option off within the 1e-3 of
- * fixtures/README.md's float32 rule, with the same top token at every position. Prefill through
- * a repacked matrix gives the mapped matrix's floats bit for bit (Q6_KRepackTest,
- * Q4_KRepackTest, Q5_KRepackTest), but whole forward passes are not compared bit for bit: two runs with the
- * option off in one JVM differed in 20096 of their 40 × vocab logits once the JIT had compiled
- * the norms and attention in between. The cause is not known: reduceLanes(ADD) alone gave the
- * same bits interpreted and compiled (docs/cpu-speed/zen4-2026-12-03/repack-q4_k.md).
+ * {@code q6_k,q4_k} on the first two and {@code q6_k,q4_k,q5_k} on the third: every matrix of a
+ * covered type is repacked, and the logits of prefill and of decode (the layout's own dot,
+ * another summation order) agree with the option off within the 1e-3 of fixtures/README.md's
+ * float32 rule, with the same top token at every position. Prefill through a repacked matrix
+ * gives the mapped matrix's floats bit for bit (Q6_KRepackTest, Q4_KRepackTest, Q5_KRepackTest),
+ * but whole forward passes are not compared bit for bit: two runs with the option off in one JVM
+ * differed in 20096 of their 40 × vocab logits once the JIT had compiled the norms and attention
+ * in between. The cause is not known: reduceLanes(ADD) alone gave the same bits interpreted and
+ * compiled (docs/cpu-speed/zen4-2026-12-03/repack-q4_k.md).
  */
 class RepackTest {
     private static final String Q6_K_FILE = "tiny/llama-256/llama-256-q6_k.gguf";
@@ -223,7 +224,7 @@ class RepackTest {
     void theOptionNamesItselfOnABadValue() {
         assertThat(Repack.fromSystemProperty()).as("without -D%s", Repack.PROPERTY)
                 .isEqualTo(System.getProperty(Repack.PROPERTY) == null ? Repack.DEFAULT : Repack.parse(System.getProperty(Repack.PROPERTY)));
-        assertThat(Repack.DEFAULT).isEqualTo(BOTH);
+        assertThat(Repack.DEFAULT).isEqualTo(ALL);
         assertThat(Repack.parse("")).isEqualTo(Repack.NONE);
         assertThat(Repack.parse("none")).isEqualTo(Repack.NONE);
         assertThat(Repack.parse("Q6_K")).isEqualTo(Repack.Q6_K);
