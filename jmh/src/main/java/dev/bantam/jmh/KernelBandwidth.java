@@ -2,6 +2,7 @@ package dev.bantam.jmh;
 
 import dev.bantam.core.kernels.MatMul;
 import dev.bantam.core.kernels.Q4_KRepack;
+import dev.bantam.core.kernels.Q5_KRepack;
 import dev.bantam.core.kernels.Q6_KRepack;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.kernels.WeightMatrix;
@@ -32,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #Q6_K_REPACKED} as a type is Q6_K repacked as {@code -Dbantam.repack=q6_k} does it; its
  * matrices hold as many values as the Q6_K ones, in 10/6.5625 as many bytes. {@value #Q4_K_SPLIT} is Q4_K
  * with its scales apart, as {@code -Dbantam.repack=q4_k} does it: 6/4.5 as many bytes as Q4_K.
+ * {@value #Q5_K_SPLIT} is Q5_K with its scales apart, as
+ * {@code -Dbantam.repack=q5_k} does it: 7/5.5 as many bytes as Q5_K.
  */
 public final class KernelBandwidth {
     private static final VectorSpecies<Long> LV = LongVector.SPECIES_PREFERRED;
@@ -40,6 +43,7 @@ public final class KernelBandwidth {
     private static final double SECONDS = 1.5;
     private static final String Q6_K_REPACKED = "Q6_K_REPACKED";
     private static final String Q4_K_SPLIT = "Q4_K_SPLIT";
+    private static final String Q5_K_SPLIT = "Q5_K_SPLIT";
 
     private KernelBandwidth() {}
 
@@ -69,10 +73,11 @@ public final class KernelBandwidth {
         }
     }
 
-    /** A {@link #tiled} matrix of the type named, repacked after tiling where the name asks for it (sized as its Q6_K source). */
+    /** A {@link #tiled} matrix of the type named, repacked after tiling where the name asks for it (sized as its source). */
     private static WeightMatrix matrix(Arena arena, ThreadPool pool, String type, long bytes) {
         if (type.equals(Q6_K_REPACKED)) return Q6_KRepack.repack(pool, tiled(arena, WeightType.Q6_K, bytes));
         if (type.equals(Q4_K_SPLIT)) return Q4_KRepack.repack(pool, tiled(arena, WeightType.Q4_K, bytes));
+        if (type.equals(Q5_K_SPLIT)) return Q5_KRepack.repack(pool, tiled(arena, WeightType.Q5_K, bytes));
         return WeightMatrix.of(tiled(arena, WeightType.valueOf(type), bytes));
     }
 

@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * Which weight types the CPU engine rewrites at load into a layout its decode kernels read
- * faster, chosen by {@code -Dbantam.repack}: {@code q6_k}, {@code q4_k} or both as a comma list
- * ({@code q6_k,q4_k}, the default, as llama.cpp repacks for its CPU kernels by default), or
- * {@code none}.
+ * faster, chosen by {@code -Dbantam.repack}: {@code q6_k}, {@code q4_k}, {@code q5_k} or a comma
+ * list of them ({@code q6_k,q4_k,q5_k}, the default, as llama.cpp repacks for its CPU kernels by
+ * default), or {@code none}.
  * <ul>
  * <li>{@code q6_k} copies every Q6_K matrix into int8 levels with a float scale per 16 values
  * ({@link dev.bantam.core.kernels.Q6_KRepack}): 10 bits a value against 6.5625 (+52% for those
@@ -18,6 +18,9 @@ import java.util.Set;
  * <li>{@code q4_k} copies every Q4_K matrix with its scales apart: per 32 values the floats d·sc
  * and dmin·mn beside the unchanged nibbles ({@link dev.bantam.core.kernels.Q4_KRepack}), 6 bits
  * a value against 4.5 (+33%).
+ * <li>{@code q5_k} copies every Q5_K matrix with its scales apart as {@code q4_k} does, beside
+ * the unchanged fifth bits and nibbles ({@link dev.bantam.core.kernels.Q5_KRepack}), 7 bits a
+ * value against 5.5 (+27%).
  * </ul>
  * The copies are off the heap and take a parallel pass at load ({@link Repacker}). They count
  * against the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, by default the maximum
@@ -33,8 +36,9 @@ public record Repack(Set<WeightType> types, long budget) {
     public static final Repack NONE = new Repack(Set.of());
     public static final Repack Q6_K = new Repack(Set.of(WeightType.Q6_K));
     public static final Repack Q4_K = new Repack(Set.of(WeightType.Q4_K));
+    public static final Repack Q5_K = new Repack(Set.of(WeightType.Q5_K));
     /** What {@code -Dbantam.repack} means when it is not given. */
-    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K));
+    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K, WeightType.Q5_K));
 
     public Repack {
         types = Set.copyOf(types);
@@ -69,8 +73,9 @@ public record Repack(Set<WeightType> types, long budget) {
                 case "", "none" -> { }
                 case "q6_k" -> types.add(WeightType.Q6_K);
                 case "q4_k" -> types.add(WeightType.Q4_K);
+                case "q5_k" -> types.add(WeightType.Q5_K);
                 default -> throw new IllegalArgumentException(
-                        "-D%s: unknown value '%s' (expected q6_k, q4_k, a comma list of them, or none)".formatted(PROPERTY, item.trim()));
+                        "-D%s: unknown value '%s' (expected q6_k, q4_k, q5_k, a comma list of them, or none)".formatted(PROPERTY, item.trim()));
             }
         }
         return new Repack(types);

@@ -1,12 +1,12 @@
 package dev.bantam.core.cpu;
 
 import dev.bantam.core.kernels.Q4_KRepack;
+import dev.bantam.core.kernels.Q5_KRepack;
 import dev.bantam.core.kernels.Q6_KRepack;
 import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.kernels.WeightMatrix;
 import dev.bantam.core.model.Weights;
 import dev.bantam.core.tensor.TensorView;
-import dev.bantam.core.tensor.WeightType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
@@ -52,14 +52,22 @@ final class Repacker {
     /** {@code t} as the products read it: its repacked copy where the type is covered and the copy fits, else the mapped tensor. */
     WeightMatrix matrix(TensorView t) {
         if (!repack.covers(t.type())) return WeightMatrix.of(t);
-        boolean q6 = t.type() == WeightType.Q6_K;
-        long bytes = q6 ? Q6_KRepack.bytes(t) : Q4_KRepack.bytes(t);
+        long bytes = switch (t.type()) {
+            case Q6_K -> Q6_KRepack.bytes(t);
+            case Q4_K -> Q4_KRepack.bytes(t);
+            case Q5_K -> Q5_KRepack.bytes(t);
+            default -> throw new IllegalStateException("no repack of " + t.type());
+        };
         if (left < 0) left = Math.min(repack.budget(), directMemoryLimit());
         if (bytes > left) return unpacked(t, bytes);
         long t0 = System.nanoTime();
         WeightMatrix m;
         try {
-            m = q6 ? Q6_KRepack.repack(pool, t) : Q4_KRepack.repack(pool, t);
+            m = switch (t.type()) {
+                case Q6_K -> Q6_KRepack.repack(pool, t);
+                case Q4_K -> Q4_KRepack.repack(pool, t);
+                default -> Q5_KRepack.repack(pool, t);
+            };
         } catch (OutOfMemoryError e) {
             // the JDK has collected garbage and retried before this; later copies would wait as long and fail too
             failure = "allocating a copy failed (" + e.getMessage() + ")";

@@ -55,7 +55,7 @@ final class Q4_KKernels implements WeightKernels, SummedDot, Int8Dot {
     /**
      * The 64 values of one group's 32 nibble bytes at {@code qs}: low nibbles d1·q − m1 into
      * dst[out..out+32), high ones d2·q − m2 after them. A multiplication then a subtraction, not
-     * an FMA: the reference's rounding. Shared with {@link Q4_KSplitKernels}, whose scales are stored.
+     * an FMA: the reference's rounding. Shared with {@link KSplitKernels}, whose scales are stored.
      */
     static void dequantizeGroup(MemorySegment src, long qs, float d1, float m1, float d2, float m2, float[] dst, int out) {
         FloatVector vd1 = FloatVector.broadcast(F, d1), vm1 = FloatVector.broadcast(F, m1);

@@ -96,10 +96,15 @@ final class Q5_KKernels implements WeightKernels, SummedDot, Int8Dot {
 
     /** The super-block's levels in value order: sub-block 2g from the low nibbles of qs[32g..], 2g + 1 from the high ones, bit s of qh[l] on top. */
     private static void unpackLevels(MemorySegment w, long block, byte[] levels) {
+        unpackLevels(w, block + QH, block + QS, levels);
+    }
+
+    /** As {@link #unpackLevels(MemorySegment, long, byte[])}, from qh at {@code qh} and qs at {@code qs}: also {@link KSplitKernels}'. */
+    static void unpackLevels(MemorySegment w, long qh, long qs, byte[] levels) {
         for (int o = 0; o < 32; o += WIDE_B.vectorByteSize()) {
-            IntVector h = ByteVector.fromMemorySegment(WIDE_B, w, block + QH + o, LE).reinterpretAsInts();
+            IntVector h = ByteVector.fromMemorySegment(WIDE_B, w, qh + o, LE).reinterpretAsInts();
             for (int g = 0; g < 4; g++) {
-                ByteVector q = ByteVector.fromMemorySegment(WIDE_B, w, block + QS + 32 * g + o, LE);
+                ByteVector q = ByteVector.fromMemorySegment(WIDE_B, w, qs + 32 * g + o, LE);
                 q.and((byte) 0x0F).or(fifthBitInts(h, 2 * g)).intoArray(levels, 64 * g + o);
                 highNibbles(q).or(fifthBitInts(h, 2 * g + 1)).intoArray(levels, 64 * g + 32 + o);
             }

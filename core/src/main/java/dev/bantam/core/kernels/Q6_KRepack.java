@@ -3,7 +3,6 @@ package dev.bantam.core.kernels;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -18,7 +17,6 @@ import static dev.bantam.core.kernels.Blocks.half;
  */
 public final class Q6_KRepack {
     private static final int BLOCK = WeightType.Q6_K.blockSize;
-    private static final int BLOCK_BYTES = WeightType.Q6_K.blockBytes;
     private static final int QH = 128;
     private static final int SC = 192;
     private static final int D = 208;
@@ -32,21 +30,10 @@ public final class Q6_KRepack {
 
     /** The repacked copy of the Q6_K matrix {@code t}, its rows split over the pool. */
     public static WeightMatrix repack(ThreadPool pool, TensorView t) {
-        if (t.type() != WeightType.Q6_K) throw new IllegalArgumentException(t.name() + " is " + t.type() + ", not Q6_K");
-        int rows = t.rows(), cols = t.cols();
-        long rowBytes = Int8x16Kernels.bytesFor(cols);
-        MemorySegment dst = Arena.ofAuto().allocate(rowBytes * rows, 64);
-        MemorySegment src = t.data();
-        long srcRowBytes = t.rowBytes();
-        pool.forRanges(rows, (long) rows * cols, (r0, r1) -> {
+        return RowRepack.repack(pool, t, WeightType.Q6_K, new Int8x16Kernels(), Int8x16Kernels.bytesFor(BLOCK), () -> {
             byte[] levels = new byte[128];
-            for (int r = r0; r < r1; r++) {
-                for (int b = 0; b < cols / BLOCK; b++) {
-                    repackBlock(src, r * srcRowBytes + (long) b * BLOCK_BYTES, dst, r * rowBytes + Int8x16Kernels.bytesFor((long) b * BLOCK), levels);
-                }
-            }
+            return (src, block, dst, at) -> repackBlock(src, block, dst, at, levels);
         });
-        return new WeightMatrix(t.name(), new Int8x16Kernels(), dst, rows, cols, rowBytes);
     }
 
     /** One super-block into sixteen 20-byte blocks; the scale is d·sc in float, as {@link Q6_KKernels#decodeBlock} computes it. */

@@ -32,30 +32,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code -Dbantam.repack=q6_k} and {@code q4_k} on a model of each type, and {@code q6_k,q4_k} on
- * both: every matrix of a covered type is repacked, and the logits of prefill and of decode (the
- * layout's own dot, another summation order) agree with the option off within the 1e-3 of
- * fixtures/README.md's float32 rule, with the same top token at every position. Prefill through
- * a repacked matrix gives the mapped matrix's floats bit for bit (Q6_KRepackTest,
- * Q4_KRepackTest), but whole forward passes are not compared bit for bit: two runs with the
- * option off in one JVM differed in 20096 of their 40 × vocab logits once the JIT had compiled
- * the norms and attention in between. The cause is not known: reduceLanes(ADD) alone gave the
- * same bits interpreted and compiled (docs/cpu-speed/zen4-2026-12-03/repack-q4_k.md).
+ * {@code -Dbantam.repack=q6_k}, {@code q4_k} and {@code q5_k} on a model of each type,
+ * {@code q6_k,q4_k} on the first two and {@code q6_k,q4_k,q5_k} on the third: every matrix of a
+ * covered type is repacked, and the logits of prefill and of decode (the layout's own dot,
+ * another summation order) agree with the option off within the 1e-3 of fixtures/README.md's
+ * float32 rule, with the same top token at every position. Prefill through a repacked matrix
+ * gives the mapped matrix's floats bit for bit (Q6_KRepackTest, Q4_KRepackTest, Q5_KRepackTest),
+ * but whole forward passes are not compared bit for bit: two runs with the option off in one JVM
+ * differed in 20096 of their 40 × vocab logits once the JIT had compiled the norms and attention
+ * in between. The cause is not known: reduceLanes(ADD) alone gave the same bits interpreted and
+ * compiled (docs/cpu-speed/zen4-2026-12-03/repack-q4_k.md).
  */
 class RepackTest {
     private static final String Q6_K_FILE = "tiny/llama-256/llama-256-q6_k.gguf";
     private static final String Q4_K_FILE = "tiny/llama-256/llama-256-q4_k.gguf";
+    private static final String Q5_K_FILE = "tiny/llama-256/llama-256-q5_k.gguf";
     private static final Repack BOTH = Repack.parse("q6_k,q4_k");
+    private static final Repack ALL = Repack.parse("q6_k,q4_k,q5_k");
 
     static Stream<Arguments> filesAndOptions() {
         return Stream.of(Arguments.of(Q6_K_FILE, Repack.Q6_K, WeightType.Q6_K), Arguments.of(Q4_K_FILE, Repack.Q4_K, WeightType.Q4_K),
-                Arguments.of(Q4_K_FILE, BOTH, WeightType.Q4_K), Arguments.of(Q6_K_FILE, BOTH, WeightType.Q6_K));
+                Arguments.of(Q4_K_FILE, BOTH, WeightType.Q4_K), Arguments.of(Q6_K_FILE, BOTH, WeightType.Q6_K),
+                Arguments.of(Q5_K_FILE, Repack.Q5_K, WeightType.Q5_K), Arguments.of(Q5_K_FILE, ALL, WeightType.Q5_K));
     }
 
     @ParameterizedTest
     @MethodSource("filesAndOptions")
     void everyMatrixOfTheTypeIsRepackedAndTheOthersAreTheMappedOnes(String name, Repack repack, WeightType type) throws Exception {
-        long bitsPerValue = type == WeightType.Q6_K ? 10 : 6;
+        long bitsPerValue = switch (type) {
+            case Q4_K -> 6;
+            case Q5_K -> 7;
+            default -> 10;
+        };
         try (ModelFile file = ModelFile.open(Fixtures.path(name)); ThreadPool pool = new ThreadPool(2)) {
             CpuWeights w = CpuWeights.of(file.config(), file.weights(), repack, pool);
             int repacked = 0, mapped = 0;
@@ -216,7 +224,7 @@ class RepackTest {
     void theOptionNamesItselfOnABadValue() {
         assertThat(Repack.fromSystemProperty()).as("without -D%s", Repack.PROPERTY)
                 .isEqualTo(System.getProperty(Repack.PROPERTY) == null ? Repack.DEFAULT : Repack.parse(System.getProperty(Repack.PROPERTY)));
-        assertThat(Repack.DEFAULT).isEqualTo(BOTH);
+        assertThat(Repack.DEFAULT).isEqualTo(ALL);
         assertThat(Repack.parse("")).isEqualTo(Repack.NONE);
         assertThat(Repack.parse("none")).isEqualTo(Repack.NONE);
         assertThat(Repack.parse("Q6_K")).isEqualTo(Repack.Q6_K);
@@ -224,9 +232,12 @@ class RepackTest {
         assertThat(Repack.parse(" q4_k , Q6_K")).isEqualTo(BOTH);
         assertThat(BOTH.covers(WeightType.Q6_K) && BOTH.covers(WeightType.Q4_K)).isTrue();
         assertThat(Repack.Q4_K.covers(WeightType.Q6_K)).isFalse();
-        assertThatThrownBy(() -> Repack.parse("q5_k")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dbantam.repack: unknown value 'q5_k' (expected q6_k, q4_k, a comma list of them, or none)");
+        assertThat(Repack.parse("q5_k")).isEqualTo(Repack.Q5_K);
+        assertThat(Repack.parse("Q5_K,q4_k,q6_k")).isEqualTo(ALL);
+        assertThat(ALL.covers(WeightType.Q5_K) && !BOTH.covers(WeightType.Q5_K)).isTrue();
+        assertThatThrownBy(() -> Repack.parse("q3_k")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Dbantam.repack: unknown value 'q3_k' (expected q6_k, q4_k, q5_k, a comma list of them, or none)");
         assertThatThrownBy(() -> Repack.parse("q6_k,q8_0")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dbantam.repack: unknown value 'q8_0' (expected q6_k, q4_k, a comma list of them, or none)");
+                .hasMessage("-Dbantam.repack: unknown value 'q8_0' (expected q6_k, q4_k, q5_k, a comma list of them, or none)");
     }
 }

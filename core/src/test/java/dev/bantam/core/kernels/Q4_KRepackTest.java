@@ -6,7 +6,7 @@ import dev.bantam.core.tensor.WeightType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Q4_K with its scales apart ({@link Q4_KSplitKernels}) against Q4_K's scalar reference
+ * Q4_K with its scales apart ({@link KSplitKernels#NIBBLES}) against Q4_K's scalar reference
  * ({@link Q4_KKernels#decodeBlock}): every value exactly, since d·sc and dmin·mn are exact in
  * float and the value is then the reference's d·sc·q − dmin·mn; random bytes reach every nibble,
  * every 6-bit scale and min, and fp16 d and dmin of every finite exponent. The checks themselves:
@@ -21,16 +21,16 @@ class Q4_KRepackTest extends RepackedLayoutTest {
 
     @Override int bitsPerValue() { return 6; }
 
-    @Override Class<? extends WeightKernels> repackedKernels() { return Q4_KSplitKernels.class; }
+    @Override Class<? extends WeightKernels> repackedKernels() { return KSplitKernels.class; }
 
     @Override Blocks.BlockDecoder reference() { return Q4_KKernels::decodeBlock; }
 
     @Override void scalarDequantize(MemorySegment src, long offset, float[] dst, int n) {
-        Blocks.dequantizeByBlocks(Q4_KSplitKernels::decodeBlock, 256, Q4_KSplitKernels.BLOCK_BYTES, src, offset, dst, 0, n);
+        Blocks.dequantizeByBlocks(KSplitKernels::decodeNibbles, 256, KSplitKernels.NIBBLE_BLOCK_BYTES, src, offset, dst, 0, n);
     }
 
     @Override float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return Blocks.dotByBlocks(Q4_KSplitKernels::decodeBlock, 256, Q4_KSplitKernels.BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(KSplitKernels::decodeNibbles, 256, KSplitKernels.NIBBLE_BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /** d and dmin. */
