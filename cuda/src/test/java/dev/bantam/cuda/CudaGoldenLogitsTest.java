@@ -138,7 +138,6 @@ class CudaGoldenLogitsTest {
                     assertThat(Agreement.maxAbsDiff(expected, last)).as("%d tokens, round %d", prompt.length, round).isLessThan(1e-4f);
                 }
             }
-            s.reset();
         }
     }
 
