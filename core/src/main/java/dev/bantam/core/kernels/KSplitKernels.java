@@ -68,12 +68,15 @@ final class KSplitKernels implements WeightKernels, SummedDot {
         return n / BLOCK * blockBytes;
     }
 
+    /** Where the level bytes start in a Q4_K or Q5_K super-block, after fp16 d and dmin and 12 bytes of scales and mins. */
+    private static final int FILE_LEVELS = 16;
+
     /**
-     * The sixteen floats of a super-block from a Q4_K or Q5_K header at {@code src[block..]} (fp16
-     * d and dmin, 12 bytes of packed 6-bit scales and mins): d·sc and dmin·mn as the references
-     * compute them (float times int).
+     * A Q4_K or Q5_K super-block at {@code src[block..]} in this form at {@code dst[at..]}: d·sc
+     * and dmin·mn as the references compute them (float times int), then the file's level bytes
+     * as they are (Q4_K's nibbles; Q5_K's fifth bits and nibbles, in that order in both).
      */
-    static void putScales(MemorySegment src, long block, MemorySegment dst, long at) {
+    void repackBlock(MemorySegment src, long block, MemorySegment dst, long at) {
         float d = half(src, block), dmin = half(src, block + 2);
         long lo = src.get(LONG, block + 4);
         int hi = src.get(INT, block + 12);
@@ -81,6 +84,7 @@ final class KSplitKernels implements WeightKernels, SummedDot {
             dst.set(FLOAT, at + 4L * s, d * scaleMin(lo, hi, s, 0));
             dst.set(FLOAT, at + MINS + 4L * s, dmin * scaleMin(lo, hi, s, 1));
         }
+        MemorySegment.copy(src, block + FILE_LEVELS, dst, at + QS, blockBytes - QS);
     }
 
     @Override
@@ -186,30 +190,22 @@ final class KSplitKernels implements WeightKernels, SummedDot {
 
     /** The scalar decoding of this form. */
     Blocks.BlockDecoder decoder() {
-        return fifth ? KSplitKernels::decodeFifthBits : KSplitKernels::decodeNibbles;
+        return this::decodeBlock;
     }
 
-    /** The scalar decoding of {@link #NIBBLES}, in the Q4_K reference's operations (Q4_KKernels.decodeBlock). */
-    static void decodeNibbles(MemorySegment src, long block, float[] dst, int off) {
+    /**
+     * The scalar decoding of a super-block, in the references' operations (Q4_KKernels and
+     * Q5_KKernels.decodeBlock): d·sc·q − dmin·mn, q a nibble with, in {@link #FIFTH_BITS}, its
+     * fifth bit on top.
+     */
+    void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
+        long qs = block + (fifth ? FIFTH_QS : QS);
         for (int g = 0; g < 4; g++) {
             float d1 = src.get(FLOAT, block + 8L * g), m1 = src.get(FLOAT, block + MINS + 8L * g);
             float d2 = src.get(FLOAT, block + 8L * g + 4), m2 = src.get(FLOAT, block + MINS + 8L * g + 4);
             for (int l = 0; l < 32; l++) {
-                int q = src.get(ValueLayout.JAVA_BYTE, block + QS + 32 * g + l) & 0xFF;
-                dst[off + 64 * g + l] = d1 * (q & 15) - m1;
-                dst[off + 64 * g + 32 + l] = d2 * (q >>> 4) - m2;
-            }
-        }
-    }
-
-    /** The scalar decoding of {@link #FIFTH_BITS}, in the Q5_K reference's operations (Q5_KKernels.decodeBlock). */
-    static void decodeFifthBits(MemorySegment src, long block, float[] dst, int off) {
-        for (int g = 0; g < 4; g++) {
-            float d1 = src.get(FLOAT, block + 8L * g), m1 = src.get(FLOAT, block + MINS + 8L * g);
-            float d2 = src.get(FLOAT, block + 8L * g + 4), m2 = src.get(FLOAT, block + MINS + 8L * g + 4);
-            for (int l = 0; l < 32; l++) {
-                int q = src.get(ValueLayout.JAVA_BYTE, block + FIFTH_QS + 32 * g + l) & 0xFF;
-                int h = src.get(ValueLayout.JAVA_BYTE, block + QS + l) & 0xFF;
+                int q = src.get(ValueLayout.JAVA_BYTE, qs + 32 * g + l) & 0xFF;
+                int h = fifth ? src.get(ValueLayout.JAVA_BYTE, block + QS + l) & 0xFF : 0;
                 dst[off + 64 * g + l] = d1 * ((q & 15) | ((h >>> (2 * g)) & 1) << 4) - m1;
                 dst[off + 64 * g + 32 + l] = d2 * ((q >>> 4) | ((h >>> (2 * g + 1)) & 1) << 4) - m2;
             }
@@ -222,7 +218,6 @@ final class KSplitKernels implements WeightKernels, SummedDot {
         WeightType type = fifth ? WeightType.Q5_K : WeightType.Q4_K;
         MemorySegment q = Arena.ofAuto().allocate(n / BLOCK * (long) type.blockBytes);
         Kernels.of(type).quantize(src, srcOff, q, 0, n);
-        RowRepack.BlockRepack repack = fifth ? Q5_KRepack::repackBlock : Q4_KRepack::repackBlock;
-        for (int b = 0; b < n / BLOCK; b++) repack.block(q, (long) b * type.blockBytes, dst, offset + (long) b * blockBytes);
+        for (int b = 0; b < n / BLOCK; b++) repackBlock(q, (long) b * type.blockBytes, dst, offset + (long) b * blockBytes);
     }
 }

@@ -3,8 +3,6 @@ package dev.bantam.core.kernels;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Q4_K rewritten at load into {@link KSplitKernels#NIBBLES}' layout: each super-block's packed
  * 6-bit scales and mins and its fp16 d and dmin become sixteen float products, its nibbles are
@@ -12,9 +10,6 @@ import java.lang.foreign.MemorySegment;
  * only read; the copy is off the heap, freed when the matrix is no longer reachable.
  */
 public final class Q4_KRepack {
-    private static final int BLOCK = WeightType.Q4_K.blockSize;
-    private static final int QS = 16;
-
     private Q4_KRepack() {}
 
     /** Bytes the repacked copy of {@code t} takes. */
@@ -24,12 +19,6 @@ public final class Q4_KRepack {
 
     /** The repacked copy of the Q4_K matrix {@code t}, its rows split over the pool. */
     public static WeightMatrix repack(ThreadPool pool, TensorView t) {
-        return RowRepack.repack(pool, t, WeightType.Q4_K, KSplitKernels.NIBBLES, KSplitKernels.NIBBLE_BLOCK_BYTES, () -> Q4_KRepack::repackBlock);
-    }
-
-    /** One super-block: d·sc and dmin·mn as the Q4_K reference computes them (float times int), then the nibbles. */
-    static void repackBlock(MemorySegment src, long block, MemorySegment dst, long at) {
-        KSplitKernels.putScales(src, block, dst, at);
-        MemorySegment.copy(src, block + QS, dst, at + KSplitKernels.QS, BLOCK / 2);
+        return RowRepack.repack(pool, t, WeightType.Q4_K, KSplitKernels.NIBBLES, KSplitKernels.NIBBLES.blockBytes, () -> KSplitKernels.NIBBLES::repackBlock);
     }
 }

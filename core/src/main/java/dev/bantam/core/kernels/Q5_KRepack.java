@@ -3,8 +3,6 @@ package dev.bantam.core.kernels;
 import dev.bantam.core.tensor.TensorView;
 import dev.bantam.core.tensor.WeightType;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Q5_K rewritten at load into {@link KSplitKernels#FIFTH_BITS}' layout: each super-block's packed
  * 6-bit scales and mins and its fp16 d and dmin become sixteen float products, as Q4_K's do
@@ -13,9 +11,6 @@ import java.lang.foreign.MemorySegment;
  * heap, freed when the matrix is no longer reachable.
  */
 public final class Q5_KRepack {
-    /** qh, then qs, after the header. */
-    private static final int QH = 16;
-
     private Q5_KRepack() {}
 
     /** Bytes the repacked copy of {@code t} takes. */
@@ -25,12 +20,6 @@ public final class Q5_KRepack {
 
     /** The repacked copy of the Q5_K matrix {@code t}, its rows split over the pool. */
     public static WeightMatrix repack(ThreadPool pool, TensorView t) {
-        return RowRepack.repack(pool, t, WeightType.Q5_K, KSplitKernels.FIFTH_BITS, KSplitKernels.FIFTH_BLOCK_BYTES, () -> Q5_KRepack::repackBlock);
-    }
-
-    /** One super-block: d·sc and dmin·mn as the Q5_K reference computes them (float times int), then qh and qs. */
-    static void repackBlock(MemorySegment src, long block, MemorySegment dst, long at) {
-        KSplitKernels.putScales(src, block, dst, at);
-        MemorySegment.copy(src, block + QH, dst, at + KSplitKernels.QS, KSplitKernels.FIFTH_BLOCK_BYTES - KSplitKernels.QS);
+        return RowRepack.repack(pool, t, WeightType.Q5_K, KSplitKernels.FIFTH_BITS, KSplitKernels.FIFTH_BITS.blockBytes, () -> KSplitKernels.FIFTH_BITS::repackBlock);
     }
 }

@@ -26,11 +26,11 @@ class Q4_KRepackTest extends RepackedLayoutTest {
     @Override Blocks.BlockDecoder reference() { return Q4_KKernels::decodeBlock; }
 
     @Override void scalarDequantize(MemorySegment src, long offset, float[] dst, int n) {
-        Blocks.dequantizeByBlocks(KSplitKernels::decodeNibbles, 256, KSplitKernels.NIBBLE_BLOCK_BYTES, src, offset, dst, 0, n);
+        Blocks.dequantizeByBlocks(KSplitKernels.NIBBLES::decodeBlock, 256, KSplitKernels.NIBBLE_BLOCK_BYTES, src, offset, dst, 0, n);
     }
 
     @Override float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return Blocks.dotByBlocks(KSplitKernels::decodeNibbles, 256, KSplitKernels.NIBBLE_BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(KSplitKernels.NIBBLES::decodeBlock, 256, KSplitKernels.NIBBLE_BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /** d and dmin. */

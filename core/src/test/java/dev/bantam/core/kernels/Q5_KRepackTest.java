@@ -33,11 +33,11 @@ class Q5_KRepackTest extends RepackedLayoutTest {
     @Override Blocks.BlockDecoder reference() { return Q5_KKernels::decodeBlock; }
 
     @Override void scalarDequantize(MemorySegment src, long offset, float[] dst, int n) {
-        Blocks.dequantizeByBlocks(KSplitKernels::decodeFifthBits, 256, KSplitKernels.FIFTH_BLOCK_BYTES, src, offset, dst, 0, n);
+        Blocks.dequantizeByBlocks(KSplitKernels.FIFTH_BITS::decodeBlock, 256, KSplitKernels.FIFTH_BLOCK_BYTES, src, offset, dst, 0, n);
     }
 
     @Override float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return Blocks.dotByBlocks(KSplitKernels::decodeFifthBits, 256, KSplitKernels.FIFTH_BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(KSplitKernels.FIFTH_BITS::decodeBlock, 256, KSplitKernels.FIFTH_BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /** d and dmin. */
@@ -66,7 +66,7 @@ class Q5_KRepackTest extends RepackedLayoutTest {
                 assertThat(got).as("n=%d dequantize", n).containsExactly(want);
                 double abs = 0;
                 for (int i = 0; i < n; i++) abs += Math.abs((double) got[i] * x[xOff + i]);
-                double scalar = Blocks.dotByBlocks(KSplitKernels::decodeFifthBits, 256, KSplitKernels.FIFTH_BLOCK_BYTES, seg, off, x, xOff, n);
+                double scalar = Blocks.dotByBlocks(KSplitKernels.FIFTH_BITS::decodeBlock, 256, KSplitKernels.FIFTH_BLOCK_BYTES, seg, off, x, xOff, n);
                 assertThat((double) k.dot(seg, off, x, xOff, n)).as("n=%d off=%d dot", n, off).isCloseTo(scalar, within(1e-5 * abs + 1e-30));
                 assertThat((double) k.dot(seg, off, x, xOff, n, Blocks.blockSums(x, xOff, n))).as("n=%d off=%d summed dot", n, off)
                         .isCloseTo(scalar, within(1e-5 * abs + 1e-30));
