@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * Which weight types the CPU engine rewrites at load into a layout its decode kernels read
- * faster, chosen by {@code -Dbantam.repack}: {@code q6_k}, {@code q4_k}, {@code q5_k} or a comma
- * list of them ({@code q6_k,q4_k,q5_k}, the default, as llama.cpp repacks for its CPU kernels by
- * default), or {@code none}.
+ * faster, chosen by {@code -Dbantam.repack}: {@code q6_k}, {@code q4_k}, {@code q5_k}, {@code int8}
+ * or a comma list of them ({@code q6_k,q4_k,q5_k,int8}, the default, as llama.cpp repacks for its
+ * CPU kernels and multiplies int8 activations by default), or {@code none}.
  * <ul>
  * <li>{@code q6_k} copies every Q6_K matrix into int8 levels with a float scale per 16 values
  * ({@link dev.bantam.core.kernels.Q6_KRepack}): 10 bits a value against 6.5625 (+52% for those
@@ -21,6 +21,12 @@ import java.util.Set;
  * <li>{@code q5_k} copies every Q5_K matrix with its scales apart as {@code q4_k} does, beside
  * the unchanged fifth bits and nibbles ({@link dev.bantam.core.kernels.Q5_KRepack}), 7 bits a
  * value against 5.5 (+27%).
+ * <li>{@code int8}: where the CPU has 512-bit vectors, the {@code q4_k} copy orders its nibbles
+ * for products with int8 activations in integer lanes (the same bytes;
+ * {@link dev.bantam.core.kernels.Q4_KRepack#repack(dev.bantam.core.kernels.ThreadPool,
+ * dev.bantam.core.tensor.TensorView, boolean)}): decode quantizes each activation vector to int8
+ * per 32 values, as llama.cpp does, and its logits move by that rounding (the quantized files'
+ * rule of fixtures/README.md bounds them). Without it decode multiplies float activations.
  * </ul>
  * The copies are off the heap and take a parallel pass at load ({@link Repacker}). They count
  * against the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, by default the maximum
@@ -30,29 +36,30 @@ import java.util.Set;
  *
  * @param types  the weight types repacked
  * @param budget the most bytes the copies may take in all, besides the direct-memory limit
+ * @param int8   whether the copies with an int8-activation layout take it ({@code int8})
  */
-public record Repack(Set<WeightType> types, long budget) {
+public record Repack(Set<WeightType> types, long budget, boolean int8) {
     public static final String PROPERTY = "bantam.repack";
     public static final Repack NONE = new Repack(Set.of());
     public static final Repack Q6_K = new Repack(Set.of(WeightType.Q6_K));
     public static final Repack Q4_K = new Repack(Set.of(WeightType.Q4_K));
     public static final Repack Q5_K = new Repack(Set.of(WeightType.Q5_K));
     /** What {@code -Dbantam.repack} means when it is not given. */
-    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K, WeightType.Q5_K));
+    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K, WeightType.Q5_K), Long.MAX_VALUE, true);
 
     public Repack {
         types = Set.copyOf(types);
         if (budget < 0) throw new IllegalArgumentException("repack budget must be >= 0, got " + budget);
     }
 
-    /** {@code types} with no budget but the direct-memory limit. */
+    /** {@code types} for float activations, with no budget but the direct-memory limit. */
     public Repack(Set<WeightType> types) {
-        this(types, Long.MAX_VALUE);
+        this(types, Long.MAX_VALUE, false);
     }
 
-    /** The same types, the copies limited to {@code bytes} in all. */
+    /** The same choice, the copies limited to {@code bytes} in all. */
     public Repack withBudget(long bytes) {
-        return new Repack(types, bytes);
+        return new Repack(types, bytes, int8);
     }
 
     /** Whether matrices of type {@code t} are repacked. */
@@ -68,17 +75,19 @@ public record Repack(Set<WeightType> types, long budget) {
 
     static Repack parse(String value) {
         Set<WeightType> types = EnumSet.noneOf(WeightType.class);
+        boolean int8 = false;
         for (String item : value.split(",", -1)) {
             switch (item.trim().toLowerCase(Locale.ROOT)) {
                 case "", "none" -> { }
                 case "q6_k" -> types.add(WeightType.Q6_K);
                 case "q4_k" -> types.add(WeightType.Q4_K);
                 case "q5_k" -> types.add(WeightType.Q5_K);
+                case "int8" -> int8 = true;
                 default -> throw new IllegalArgumentException(
-                        "-D%s: unknown value '%s' (expected q6_k, q4_k, q5_k, a comma list of them, or none)".formatted(PROPERTY, item.trim()));
+                        "-D%s: unknown value '%s' (expected q6_k, q4_k, q5_k, int8, a comma list of them, or none)".formatted(PROPERTY, item.trim()));
             }
         }
-        return new Repack(types);
+        return new Repack(types, Long.MAX_VALUE, int8);
     }
 
     /**

@@ -53,7 +53,7 @@ final class Repacker {
     WeightMatrix matrix(TensorView t) {
         if (!repack.covers(t.type())) return WeightMatrix.of(t);
         long bytes = switch (t.type()) {
-            case Q6_K -> Q6_KRepack.bytes(t);
+            case Q6_K -> Q6_KRepack.bytes(t, repack.int8());
             case Q4_K -> Q4_KRepack.bytes(t);
             case Q5_K -> Q5_KRepack.bytes(t);
             default -> throw new IllegalStateException("no repack of " + t.type());
@@ -64,8 +64,8 @@ final class Repacker {
         WeightMatrix m;
         try {
             m = switch (t.type()) {
-                case Q6_K -> Q6_KRepack.repack(pool, t);
-                case Q4_K -> Q4_KRepack.repack(pool, t);
+                case Q6_K -> Q6_KRepack.repack(pool, t, repack.int8());
+                case Q4_K -> Q4_KRepack.repack(pool, t, repack.int8());
                 default -> Q5_KRepack.repack(pool, t);
             };
         } catch (OutOfMemoryError e) {

@@ -50,6 +50,13 @@ public final class Int8Activations {
         return q[i] * scale[i / BLOCK];
     }
 
+    /** Every {@link #value}, for tests. */
+    public float[] values() {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = value(i);
+        return v;
+    }
+
     public int length() {
         return n;
     }

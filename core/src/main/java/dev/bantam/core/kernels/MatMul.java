@@ -38,7 +38,9 @@ public final class MatMul {
         WeightKernels k = w.kernels();
         var data = w.data();
         ThreadPool.RangeBody body;
-        if (INT8 && k instanceof Int8Dot int8 && cols % Int8Activations.BLOCK == 0) {
+        if (k instanceof PreparedDot<?> prepared) {
+            body = preparedRows(prepared, data, rowBytes, x, xOff, cols, out, outOff);
+        } else if (INT8 && k instanceof Int8Dot int8 && cols % Int8Activations.BLOCK == 0) {
             // quantized once here, read by every row: O(cols) against the O(rows·cols) products
             Int8Activations xq = Int8Activations.quantize(x, xOff, cols);
             body = (start, end) -> {
@@ -55,6 +57,15 @@ public final class MatMul {
             };
         }
         pool.forRanges(rows, (long) rows * cols, body);
+    }
+
+    /** The rows of a {@link PreparedDot} layout, the activations prepared once here for all of them. */
+    private static <A> ThreadPool.RangeBody preparedRows(PreparedDot<A> k, java.lang.foreign.MemorySegment data, long rowBytes,
+                                                         float[] x, int xOff, int cols, float[] out, int outOff) {
+        A prepared = k.prepare(x, xOff, cols);
+        return (start, end) -> {
+            for (int r = start; r < end; r++) out[outOff + r] = k.dot(data, r * rowBytes, prepared);
+        };
     }
 
     /**

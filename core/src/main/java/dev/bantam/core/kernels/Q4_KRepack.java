@@ -17,8 +17,28 @@ public final class Q4_KRepack {
         return KSplitKernels.NIBBLES.bytesFor(t.elements());
     }
 
-    /** The repacked copy of the Q4_K matrix {@code t}, its rows split over the pool. */
+    /** Whether {@code repack(pool, t, true)} gives the int8-activation layout here: the CPU has 512-bit vectors. */
+    public static final boolean INT8_LAYOUT = PairedNibbleKernels.AVAILABLE;
+
+    /** The repacked copy of the Q4_K matrix {@code t} for float activations ({@link KSplitKernels#NIBBLES}), its rows split over the pool. */
     public static WeightMatrix repack(ThreadPool pool, TensorView t) {
-        return RowRepack.repack(pool, t, WeightType.Q4_K, KSplitKernels.NIBBLES, KSplitKernels.NIBBLES.blockBytes, () -> KSplitKernels.NIBBLES::repackBlock);
+        return repack(pool, t, false);
+    }
+
+    /**
+     * As {@link #repack(ThreadPool, TensorView)}; with {@code int8} and {@link #INT8_LAYOUT}, in
+     * {@link PairedNibbleKernels}' layout instead (the same bytes), whose decode multiplies int8
+     * activations in integer lanes.
+     */
+    public static WeightMatrix repack(ThreadPool pool, TensorView t, boolean int8) {
+        return int8 && INT8_LAYOUT ? paired(pool, t) : RowRepack.repack(pool, t, WeightType.Q4_K, KSplitKernels.NIBBLES, KSplitKernels.NIBBLES.blockBytes, () -> KSplitKernels.NIBBLES::repackBlock);
+    }
+
+    /** The copy in {@link PairedNibbleKernels}' layout, whatever the CPU (its tests run everywhere). */
+    static WeightMatrix paired(ThreadPool pool, TensorView t) {
+        return RowRepack.repack(pool, t, WeightType.Q4_K, PairedNibbleKernels.INSTANCE, PairedNibbleKernels.BLOCK_BYTES, () -> {
+            byte[] scratch = new byte[PairedNibbleKernels.BLOCK];
+            return (src, block, dst, at) -> PairedNibbleKernels.repackBlock(src, block, dst, at, scratch);
+        });
     }
 }

@@ -30,9 +30,9 @@ final class Q6_KKernels implements WeightKernels, Int8Dot {
     /** From the type table, into static finals: JIT constants like the literals they replace (enum fields are not). */
     private static final int BLOCK = WeightType.Q6_K.blockSize;
     private static final int BLOCK_BYTES = WeightType.Q6_K.blockBytes;
-    private static final int QH = 128;
-    private static final int SC = 192;
-    private static final int D = 208;
+    static final int QH = 128;
+    static final int SC = 192;
+    static final int D = 208;
     /** A vector of L values must not straddle two 16-value scale groups. */
     private static final boolean VECTOR = 16 % L == 0;
 

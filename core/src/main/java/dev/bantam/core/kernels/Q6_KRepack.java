@@ -23,16 +23,39 @@ public final class Q6_KRepack {
 
     private Q6_KRepack() {}
 
-    /** Bytes the repacked copy of {@code t} takes. */
+    /** Bytes the float-activation copy of {@code t} takes. */
     public static long bytes(TensorView t) {
-        return Int8x16Kernels.bytesFor(t.elements());
+        return bytes(t, false);
     }
 
-    /** The repacked copy of the Q6_K matrix {@code t}, its rows split over the pool. */
+    /** Bytes {@code repack(pool, t, int8)} takes. */
+    public static long bytes(TensorView t, boolean int8) {
+        return int8 && Q4_KRepack.INT8_LAYOUT ? PairedByteKernels.bytesFor(t.elements()) : Int8x16Kernels.bytesFor(t.elements());
+    }
+
+    /** The float-activation copy of the Q6_K matrix {@code t} ({@link Int8x16Kernels}), its rows split over the pool. */
     public static WeightMatrix repack(ThreadPool pool, TensorView t) {
+        return repack(pool, t, false);
+    }
+
+    /**
+     * As {@link #repack(ThreadPool, TensorView)}; with {@code int8} and {@link Q4_KRepack#INT8_LAYOUT}
+     * (512-bit vectors), in {@link PairedByteKernels}' layout instead (8.625 bits a value), whose
+     * decode multiplies int8 activations in integer lanes.
+     */
+    public static WeightMatrix repack(ThreadPool pool, TensorView t, boolean int8) {
+        if (int8 && Q4_KRepack.INT8_LAYOUT) return paired(pool, t);
         return RowRepack.repack(pool, t, WeightType.Q6_K, new Int8x16Kernels(), Int8x16Kernels.bytesFor(BLOCK), () -> {
             byte[] levels = new byte[128];
             return (src, block, dst, at) -> repackBlock(src, block, dst, at, levels);
+        });
+    }
+
+    /** The copy in {@link PairedByteKernels}' layout, whatever the CPU (its tests run everywhere). */
+    static WeightMatrix paired(ThreadPool pool, TensorView t) {
+        return RowRepack.repack(pool, t, WeightType.Q6_K, PairedByteKernels.INSTANCE, PairedByteKernels.BLOCK_BYTES, () -> {
+            byte[] levels = new byte[128];
+            return (src, block, dst, at) -> PairedByteKernels.repackBlock(src, block, dst, at, levels);
         });
     }
 

@@ -19,7 +19,7 @@ class Q4_KRepackTest extends RepackedLayoutTest {
 
     @Override long repackedBytes(TensorView t) { return Q4_KRepack.bytes(t); }
 
-    @Override int bitsPerValue() { return 6; }
+    @Override double bitsPerValue() { return 6; }
 
     @Override Class<? extends WeightKernels> repackedKernels() { return KSplitKernels.class; }
 

@@ -26,7 +26,7 @@ class Q5_KRepackTest extends RepackedLayoutTest {
 
     @Override long repackedBytes(TensorView t) { return Q5_KRepack.bytes(t); }
 
-    @Override int bitsPerValue() { return 7; }
+    @Override double bitsPerValue() { return 7; }
 
     @Override Class<? extends WeightKernels> repackedKernels() { return KSplitKernels.class; }
 

@@ -25,7 +25,7 @@ class Q6_KRepackTest extends RepackedLayoutTest {
 
     @Override long repackedBytes(TensorView t) { return Q6_KRepack.bytes(t); }
 
-    @Override int bitsPerValue() { return 10; }
+    @Override double bitsPerValue() { return 10; }
 
     @Override Class<? extends WeightKernels> repackedKernels() { return Int8x16Kernels.class; }
 

@@ -20,7 +20,10 @@ import static org.assertj.core.api.Assertions.within;
  * rounding any float summation order makes (as {@link QuantizedKernelsTest}); the prefill product
  * bit for bit. Rows of many lengths, at unaligned byte offsets, with activations at an offset, on
  * blocks of random bytes (fp16 scales forced finite) and on llama.cpp's rows of the fixture. A
- * subclass names the type, its repack and the repacked layout's scalar code.
+ * subclass names the type, its repack and the repacked layout's scalar code. A layout that
+ * multiplies prepared (int8) activations ({@link PreparedDot}) is held to the same 1e-5 against
+ * the values those activations stand for: its integer arithmetic must be exact, so only the
+ * final float scaling may round; the matvec, which takes that path, too.
  */
 abstract class RepackedLayoutTest {
     /** The file type repacked. */
@@ -32,7 +35,7 @@ abstract class RepackedLayoutTest {
     abstract long repackedBytes(TensorView t);
 
     /** Bits a value takes in the copy. */
-    abstract int bitsPerValue();
+    abstract double bitsPerValue();
 
     abstract Class<? extends WeightKernels> repackedKernels();
 
@@ -77,7 +80,7 @@ abstract class RepackedLayoutTest {
     private void checkMatrix(ThreadPool pool, TensorView t, float[] x, int xOff, String what) {
         WeightMatrix m = repack(pool, t);
         assertThat(m.kernels()).isInstanceOf(repackedKernels());
-        assertThat(m.data().byteSize()).isEqualTo(repackedBytes(t)).isEqualTo(t.elements() * bitsPerValue() / 8);
+        assertThat(m.data().byteSize()).isEqualTo(repackedBytes(t)).isEqualTo((long) (t.elements() * bitsPerValue() / 8));
         int n = t.cols();
         float[] out = new float[t.rows()];
         MatMul.matvec(pool, m, x, xOff, out, 0);
@@ -96,8 +99,24 @@ abstract class RepackedLayoutTest {
             double tol = 1e-5 * abs + 1e-30;
             assertThat((double) m.kernels().dot(m.data(), r * m.rowBytes(), x, xOff, n)).as("%s: dot", row).isCloseTo(want, within(tol));
             assertThat((double) scalarDot(m.data(), r * m.rowBytes(), x, xOff, n)).as("%s: scalar dot", row).isCloseTo(want, within(tol));
-            assertThat((double) out[r]).as("%s: matvec", row).isCloseTo(want, within(tol));
+            if (m.kernels() instanceof PreparedDot<?> prepared) {
+                float[] stands = Int8Activations.quantize(x, xOff, n).values();
+                double wantQ = 0, absQ = 0;
+                for (int i = 0; i < n; i++) {
+                    wantQ += (double) ref[i] * stands[i];
+                    absQ += Math.abs((double) ref[i] * stands[i]);
+                }
+                double tolQ = 1e-5 * absQ + 1e-30;
+                assertThat((double) preparedDot(prepared, m, r, x, xOff)).as("%s: int8 dot", row).isCloseTo(wantQ, within(tolQ));
+                assertThat((double) out[r]).as("%s: matvec (int8)", row).isCloseTo(wantQ, within(tolQ));
+            } else {
+                assertThat((double) out[r]).as("%s: matvec", row).isCloseTo(want, within(tol));
+            }
         }
+    }
+
+    private static <A> float preparedDot(PreparedDot<A> k, WeightMatrix m, int r, float[] x, int xOff) {
+        return k.dot(m.data(), r * m.rowBytes(), k.prepare(x, xOff, m.cols()));
     }
 
     @Test

@@ -1,0 +1,207 @@
+package dev.bantam.core.kernels;
+
+import dev.bantam.core.tensor.WeightType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static dev.bantam.core.kernels.Blocks.toFloat;
+import static dev.bantam.core.kernels.Vec.B;
+import static dev.bantam.core.kernels.Vec.F;
+import static dev.bantam.core.kernels.Vec.L;
+import static dev.bantam.core.kernels.Vec.LE;
+
+/**
+ * A layout of no file type, made at load by {@link Q4_KRepack} where the CPU has 512-bit vectors:
+ * a Q4_K super-block with its scales apart as in {@link KSplitKernels#NIBBLES} (eight floats d·sc,
+ * eight floats dmin·mn) and its 256 nibbles reordered so that decode multiplies them by int8
+ * activations in 32-bit integer lanes, two products a lane per multiply. 6 bits a value, as NIBBLES.
+ *
+ * <p>Why: llama.cpp's decode speed comes from int8 products (vpmaddubsw, vpdpbusd), and the Vector
+ * API has no widening multiply-add; its pair sum of 16-bit products costs two shifts and an add,
+ * which made the {@link Int8Dot} kernels no faster than the float path. Here the pair sum is free:
+ * a lane holding two levels w0 + w1·2¹⁶, times an activation pair a1 + a0·2¹⁶, is
+ * w0·a1 + (w0·a0 + w1·a1)·2¹⁶ modulo 2³², so one vpmulld leaves the pair's dot product in the
+ * upper half. Each of the 16 lanes is one half (16 values) of one sub-block, so a lane adds the 8
+ * products of one scale: started at 2¹⁵, its lower half (|Σ w0·a1| ≤ 8·15·127) never borrows from
+ * or carries into the upper, and the upper (|Σ| ≤ 8·2·15·127 = 30,480) fits 16 signed bits, so an
+ * arithmetic shift by 16 gives the exact integer sum. Per 32 values: a shift, an and, a multiply,
+ * an add (the float path: six conversions and FMAs, plus the nibble split).
+ *
+ * <p>Per 256 values: the 64 bytes of scales, then two rows t of 16 int words; word (t, lane) holds
+ * the levels of columns {@link #column}(lane, t, j, e): bits 4j of the low half (e = 0) and 4j of
+ * the high half (e = 1), j = 0..3. Prefill reads the layout through {@link #dequantize}, which
+ * puts the nibbles back in column order with byte permutes ({@link LevelPermute}) and gives the
+ * reference's floats exactly. The int8 {@link #dot(MemorySegment, long,
+ * Activations)} equals Σ w·x̂ in exact arithmetic, x̂ the values the quantized activations stand
+ * for (the minimums too use Σ x̂, as llama.cpp's bsums), up to the final float scaling.
+ */
+final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibbleKernels.Activations> {
+    static final int BLOCK = 256;
+    static final int BLOCK_BYTES = 192;
+    private static final int MINS = 32;
+    private static final int LEVELS = 64;
+    static final PairedNibbleKernels INSTANCE = new PairedNibbleKernels();
+
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    /** Whether the CPU runs 512-bit integer vectors, which this layout's kernels are written for (as 256-bit halves they ran at half the speed). */
+    static final boolean AVAILABLE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final IntVector LOW_BIAS = IntVector.broadcast(I16, 0x8000);
+    private static final IntVector PAIR_MASK = IntVector.broadcast(I16, 0x000F000F);
+
+    /** Column (0..255) of the level at bits 4j of half e of word (t, lane): lane's sub-block lane & 7, its half lane >> 3. */
+    static int column(int lane, int t, int j, int e) {
+        return 32 * (lane & 7) + 16 * (lane >> 3) + 8 * t + 2 * j + e;
+    }
+
+    /** The nibble-split level rows (t = 0 low nibbles, t = 0 high, t = 1 low, t = 1 high) back into column order. */
+    private static final LevelPermute COLUMN_ORDER;
+    /** For the scalar decode: the word and bit of each column's level. */
+    private static final int[] WORD_OF = new int[BLOCK], BIT_OF = new int[BLOCK];
+    /** For preparing activations: the column of each pair's level in the low half, in the order the dot reads the pairs. */
+    private static final int[] PAIR_COLUMN = new int[BLOCK / 2];
+
+    static {
+        int[] sourceOf = new int[BLOCK];
+        for (int t = 0; t < 2; t++) {
+            for (int lane = 0; lane < 16; lane++) {
+                for (int q = 0; q < 4; q++) {
+                    // byte q of the word: bits 8q..8q+7, i.e. half e = q >> 1, levels j = 2(q & 1) (low nibble) and 2(q & 1) + 1 (high)
+                    for (int nib = 0; nib < 2; nib++) {
+                        int j = 2 * (q & 1) + nib, e = q >> 1, c = column(lane, t, j, e);
+                        sourceOf[c] = 64 * (2 * t + nib) + 4 * lane + q;
+                        WORD_OF[c] = 16 * t + lane;
+                        BIT_OF[c] = 16 * e + 4 * j;
+                    }
+                }
+                for (int j = 0; j < 4; j++) PAIR_COLUMN[(t * 4 + j) * 16 + lane] = column(lane, t, j, 0);
+            }
+        }
+        COLUMN_ORDER = new LevelPermute(sourceOf, true);
+    }
+
+    private PairedNibbleKernels() {}
+
+    /** Bytes of {@code n} values (a multiple of {@link #BLOCK}). */
+    static long bytesFor(long n) {
+        return n / BLOCK * BLOCK_BYTES;
+    }
+
+    /** A Q4_K super-block at {@code src[block..]} in this layout at {@code dst[at..]}: the scales as NIBBLES has them, the nibbles reordered. */
+    static void repackBlock(MemorySegment src, long block, MemorySegment dst, long at, byte[] scratch) {
+        KSplitKernels.NIBBLES.repackBlock(src, block, dst, at);  // the scales; its nibbles, at LEVELS too, are overwritten below
+        for (int g = 0; g < 4; g++) Q4_KKernels.splitNibbles(src, block + 16 + 32 * g, scratch, 64 * g);  // column order
+        for (int t = 0; t < 2; t++) {
+            for (int lane = 0; lane < 16; lane++) {
+                int word = 0;
+                for (int j = 0; j < 4; j++) {
+                    word |= scratch[column(lane, t, j, 0)] << (4 * j);
+                    word |= scratch[column(lane, t, j, 1)] << (16 + 4 * j);
+                }
+                dst.set(INT, at + LEVELS + 64L * t + 4L * lane, word);
+            }
+        }
+    }
+
+    /** d·sc·q − dmin·mn as a multiplication then a subtraction, not an FMA: the reference's rounding. */
+    @Override
+    public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
+        byte[] levels = new byte[BLOCK];
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            COLUMN_ORDER.toColumnOrder(src, block + LEVELS, levels);
+            for (int s = 0; s < 8; s++) {
+                FloatVector d = FloatVector.broadcast(F, src.get(FLOAT, block + 4L * s));
+                FloatVector m = FloatVector.broadcast(F, src.get(FLOAT, block + MINS + 4L * s));
+                int out = dstOff + b * BLOCK + 32 * s;
+                for (int j = 0; j < 32; j += L) toFloat(ByteVector.fromArray(B, levels, 32 * s + j)).mul(d).sub(m).intoArray(dst, out + j);
+            }
+        }
+    }
+
+    /** With float activations (not decode's path, which takes {@link #prepare}d ones): the dequantized row times x. */
+    @Override
+    public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
+        float[] row = new float[n];
+        dequantize(w, offset, row, 0, n);
+        return FloatOps.dot(row, 0, x, xOff, n);
+    }
+
+    /**
+     * Activations for {@link #dot(MemorySegment, long, Activations)}: x quantized to int8 per 32
+     * values ({@link Int8Activations}, llama.cpp's Q8_0 rounding), the levels as the pairs the
+     * dot multiplies (a[c + 1] + a[c]·2¹⁶, c = {@link #PAIR_COLUMN} of each lane, per 256 values),
+     * the scales, and per 32 values scale·Σ levels for the minimums.
+     */
+    record Activations(int[] pairs, float[] scale, float[] levelSums, Int8Activations quantized) {}
+
+    @Override
+    public Activations prepare(float[] x, int off, int n) {
+        Int8Activations q = Int8Activations.quantize(x, off, n);
+        int[] pairs = new int[n / 2];
+        for (int b = 0; b < n / BLOCK; b++) {
+            for (int i = 0; i < BLOCK / 2; i++) {
+                int c = BLOCK * b + PAIR_COLUMN[i];
+                pairs[BLOCK / 2 * b + i] = q.q[c + 1] + (q.q[c] << 16);
+            }
+        }
+        float[] levelSums = new float[n / 32];
+        for (int s = 0; s < levelSums.length; s++) levelSums[s] = q.scale[s] * q.sum[s];
+        return new Activations(pairs, q.scale, levelSums, q);
+    }
+
+    @Override
+    public float dot(MemorySegment w, long offset, Activations x) {
+        int[] a = x.pairs();
+        FloatVector acc = FloatVector.zero(F8), mins = FloatVector.zero(F8);
+        for (int b = 0; b < a.length / (BLOCK / 2); b++) {
+            long block = offset + (long) b * BLOCK_BYTES;
+            IntVector r0 = IntVector.fromMemorySegment(I16, w, block + LEVELS, LE);
+            IntVector r1 = IntVector.fromMemorySegment(I16, w, block + LEVELS + 64, LE);
+            int ab = b * (BLOCK / 2);
+            IntVector m = r0.and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab)).add(LOW_BIAS);
+            m = r0.lanewise(VectorOperators.LSHR, 4).and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab + 16)).add(m);
+            m = r0.lanewise(VectorOperators.LSHR, 8).and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab + 32)).add(m);
+            m = r0.lanewise(VectorOperators.LSHR, 12).and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab + 48)).add(m);
+            m = r1.and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab + 64)).add(m);
+            m = r1.lanewise(VectorOperators.LSHR, 4).and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab + 80)).add(m);
+            m = r1.lanewise(VectorOperators.LSHR, 8).and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab + 96)).add(m);
+            m = r1.lanewise(VectorOperators.LSHR, 12).and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab + 112)).add(m);
+            IntVector halves = m.lanewise(VectorOperators.ASHR, 16);
+            // lanes s and s + 8 are the two halves of sub-block s
+            IntVector sub = ((IntVector) halves.castShape(I8, 0)).add((IntVector) halves.castShape(I8, 1));
+            FloatVector scale = FloatVector.fromMemorySegment(F8, w, block, LE).mul(FloatVector.fromArray(F8, x.scale(), 8 * b));
+            acc = ((FloatVector) sub.convert(VectorOperators.I2F, 0)).fma(scale, acc);
+            mins = FloatVector.fromMemorySegment(F8, w, block + MINS, LE).fma(FloatVector.fromArray(F8, x.levelSums(), 8 * b), mins);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The scalar decoding of a super-block: d·sc·q − dmin·mn, each level found by its word and bit. */
+    static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
+        for (int c = 0; c < BLOCK; c++) {
+            int s = c / 32;
+            int q = (src.get(INT, block + LEVELS + 4L * WORD_OF[c]) >>> BIT_OF[c]) & 15;
+            dst[off + c] = src.get(FLOAT, block + 4L * s) * q - src.get(FLOAT, block + MINS + 4L * s);
+        }
+    }
+
+    /** Q4_K's quantization, then this layout's repack of each super-block: for tests and benchmarks. */
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
+        MemorySegment q = Arena.ofAuto().allocate(n / BLOCK * (long) WeightType.Q4_K.blockBytes);
+        Kernels.of(WeightType.Q4_K).quantize(src, srcOff, q, 0, n);
+        byte[] scratch = new byte[BLOCK];
+        for (int b = 0; b < n / BLOCK; b++) repackBlock(q, (long) b * WeightType.Q4_K.blockBytes, dst, offset + (long) b * BLOCK_BYTES, scratch);
+    }
+}
