@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * Which weight types the CPU engine rewrites at load into a layout its decode kernels read
- * faster, chosen by {@code -Dbantam.repack}: {@code q6_k}, {@code q4_k}, {@code q5_k}, {@code int8}
- * or a comma list of them ({@code q6_k,q4_k,q5_k,int8}, the default, as llama.cpp repacks for its
- * CPU kernels and multiplies int8 activations by default), or {@code none}.
+ * faster, chosen by {@code -Dbantam.repack}: {@code q6_k}, {@code q4_k}, {@code q5_k}, {@code q4_0},
+ * {@code int8} or a comma list of them ({@code q6_k,q4_k,q5_k,q4_0,int8}, the default, as llama.cpp
+ * repacks for its CPU kernels and multiplies int8 activations by default), or {@code none}.
  * <ul>
  * <li>{@code q6_k} copies every Q6_K matrix into int8 levels with a float scale per 16 values
  * ({@link dev.bantam.core.kernels.Q6_KRepack}): 10 bits a value against 6.5625 (+52% for those
@@ -21,12 +21,16 @@ import java.util.Set;
  * <li>{@code q5_k} copies every Q5_K matrix with its scales apart as {@code q4_k} does, beside
  * the unchanged fifth bits and nibbles ({@link dev.bantam.core.kernels.Q5_KRepack}), 7 bits a
  * value against 5.5 (+27%).
- * <li>{@code int8}: where the CPU has 512-bit vectors, the {@code q4_k} copy orders its nibbles
- * for products with int8 activations in integer lanes (the same bytes;
- * {@link dev.bantam.core.kernels.Q4_KRepack#repack(dev.bantam.core.kernels.ThreadPool,
- * dev.bantam.core.tensor.TensorView, boolean)}): decode quantizes each activation vector to int8
- * per 32 values, as llama.cpp does, and its logits move by that rounding (the quantized files'
- * rule of fixtures/README.md bounds them). Without it decode multiplies float activations.
+ * <li>{@code q4_0} copies every Q4_0 matrix into the int8-activation layout of {@code q4_k}
+ * ({@link dev.bantam.core.kernels.Q4_0Repack}), 6 bits a value against 4.5: only with
+ * {@code int8}, where the CPU has it, and for rows of whole 256-value units.
+ * <li>{@code int8}: where the CPU has 512-bit vectors, the {@code q4_k} and {@code q6_k} copies
+ * (and {@code q4_0}'s) take layouts whose decode multiplies int8 activations in integer lanes
+ * ({@link dev.bantam.core.kernels.PairedNibbleKernels}: the same bytes as {@code q4_k}'s;
+ * {@link dev.bantam.core.kernels.PairedByteKernels}: 8.625 bits a value against {@code q6_k}'s 10):
+ * decode quantizes each activation vector to int8 per 32 values, as llama.cpp does, and its
+ * logits move by that rounding (the quantized files' rule of fixtures/README.md bounds them).
+ * Without it decode multiplies float activations.
  * </ul>
  * The copies are off the heap and take a parallel pass at load ({@link Repacker}). They count
  * against the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, by default the maximum
@@ -45,7 +49,7 @@ public record Repack(Set<WeightType> types, long budget, boolean int8) {
     public static final Repack Q4_K = new Repack(Set.of(WeightType.Q4_K));
     public static final Repack Q5_K = new Repack(Set.of(WeightType.Q5_K));
     /** What {@code -Dbantam.repack} means when it is not given. */
-    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K, WeightType.Q5_K), Long.MAX_VALUE, true);
+    public static final Repack DEFAULT = new Repack(Set.of(WeightType.Q6_K, WeightType.Q4_K, WeightType.Q5_K, WeightType.Q4_0), Long.MAX_VALUE, true);
 
     public Repack {
         types = Set.copyOf(types);
@@ -62,9 +66,9 @@ public record Repack(Set<WeightType> types, long budget, boolean int8) {
         return new Repack(types, bytes, int8);
     }
 
-    /** Whether matrices of type {@code t} are repacked. */
+    /** Whether matrices of type {@code t} are repacked (Q4_0 only with {@link #int8}: its copy has no float-activation layout). */
     public boolean covers(WeightType t) {
-        return types.contains(t);
+        return types.contains(t) && (t != WeightType.Q4_0 || int8);
     }
 
     /** The choice of {@code -Dbantam.repack}; a value it does not know fails with one line naming the property. */
@@ -82,9 +86,10 @@ public record Repack(Set<WeightType> types, long budget, boolean int8) {
                 case "q6_k" -> types.add(WeightType.Q6_K);
                 case "q4_k" -> types.add(WeightType.Q4_K);
                 case "q5_k" -> types.add(WeightType.Q5_K);
+                case "q4_0" -> types.add(WeightType.Q4_0);
                 case "int8" -> int8 = true;
                 default -> throw new IllegalArgumentException(
-                        "-D%s: unknown value '%s' (expected q6_k, q4_k, q5_k, int8, a comma list of them, or none)".formatted(PROPERTY, item.trim()));
+                        "-D%s: unknown value '%s' (expected q6_k, q4_k, q5_k, q4_0, int8, a comma list of them, or none)".formatted(PROPERTY, item.trim()));
             }
         }
         return new Repack(types, Long.MAX_VALUE, int8);

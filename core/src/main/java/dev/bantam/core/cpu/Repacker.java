@@ -1,5 +1,6 @@
 package dev.bantam.core.cpu;
 
+import dev.bantam.core.kernels.Q4_0Repack;
 import dev.bantam.core.kernels.Q4_KRepack;
 import dev.bantam.core.kernels.Q5_KRepack;
 import dev.bantam.core.kernels.Q6_KRepack;
@@ -7,6 +8,7 @@ import dev.bantam.core.kernels.ThreadPool;
 import dev.bantam.core.kernels.WeightMatrix;
 import dev.bantam.core.model.Weights;
 import dev.bantam.core.tensor.TensorView;
+import dev.bantam.core.tensor.WeightType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
@@ -51,11 +53,12 @@ final class Repacker {
 
     /** {@code t} as the products read it: its repacked copy where the type is covered and the copy fits, else the mapped tensor. */
     WeightMatrix matrix(TensorView t) {
-        if (!repack.covers(t.type())) return WeightMatrix.of(t);
+        if (!repack.covers(t.type()) || t.type() == WeightType.Q4_0 && !Q4_0Repack.fits(t)) return WeightMatrix.of(t);
         long bytes = switch (t.type()) {
             case Q6_K -> Q6_KRepack.bytes(t, repack.int8());
             case Q4_K -> Q4_KRepack.bytes(t);
             case Q5_K -> Q5_KRepack.bytes(t);
+            case Q4_0 -> Q4_0Repack.bytes(t);
             default -> throw new IllegalStateException("no repack of " + t.type());
         };
         if (left < 0) left = Math.min(repack.budget(), directMemoryLimit());
@@ -66,6 +69,7 @@ final class Repacker {
             m = switch (t.type()) {
                 case Q6_K -> Q6_KRepack.repack(pool, t, repack.int8());
                 case Q4_K -> Q4_KRepack.repack(pool, t, repack.int8());
+                case Q4_0 -> Q4_0Repack.repack(pool, t);
                 default -> Q5_KRepack.repack(pool, t);
             };
         } catch (OutOfMemoryError e) {

@@ -18,10 +18,11 @@ import static dev.bantam.core.kernels.Vec.L;
 import static dev.bantam.core.kernels.Vec.LE;
 
 /**
- * A layout of no file type, made at load by {@link Q4_KRepack} where the CPU has 512-bit vectors:
- * a Q4_K super-block with its scales apart as in {@link KSplitKernels#NIBBLES} (eight floats d·sc,
- * eight floats dmin·mn) and its 256 nibbles reordered so that decode multiplies them by int8
- * activations in 32-bit integer lanes, two products a lane per multiply. 6 bits a value, as NIBBLES.
+ * A layout of no file type, made at load by {@link Q4_KRepack} and {@link Q4_0Repack} where the
+ * CPU has 512-bit vectors: per 256 values eight scales and eight minimums as floats (Q4_K's d·sc
+ * and dmin·mn, as {@link KSplitKernels#NIBBLES} has them; Q4_0's d and 8d) and the 256 nibbles
+ * reordered so that decode multiplies them by int8 activations in 32-bit integer lanes, two
+ * products a lane per multiply. 6 bits a value (Q4_K 4.5, Q4_0 4.5).
  *
  * <p>Why: llama.cpp's decode speed comes from int8 products (vpmaddubsw, vpdpbusd), and the Vector
  * API has no widening multiply-add; its pair sum of 16-bit products costs two shifts and an add,
@@ -47,7 +48,17 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
     static final int BLOCK_BYTES = 192;
     private static final int MINS = 32;
     private static final int LEVELS = 64;
-    static final PairedNibbleKernels INSTANCE = new PairedNibbleKernels();
+    /** Q4_K's value d·sc·q − dmin·mn per sub-block of 32. */
+    static final PairedNibbleKernels Q4_K = new PairedNibbleKernels(false);
+    /**
+     * Q4_0's value (q − 8)·d per block of 32: the scales are the eight blocks' d, the minimums 8d
+     * (what the int8 dot subtracts, 8d·Σ x̂); dequantize computes (q − 8)·d as the reference does.
+     */
+    static final PairedNibbleKernels Q4_0 = new PairedNibbleKernels(true);
+    private static final FloatVector EIGHT = FloatVector.broadcast(F, 8f);
+
+    /** Q4_0's form: an offset of 8 rather than a minimum, for dequantize's rounding. */
+    private final boolean offsetEight;
 
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
@@ -90,7 +101,9 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
         COLUMN_ORDER = new LevelPermute(sourceOf, true);
     }
 
-    private PairedNibbleKernels() {}
+    private PairedNibbleKernels(boolean offsetEight) {
+        this.offsetEight = offsetEight;
+    }
 
     /** Bytes of {@code n} values (a multiple of {@link #BLOCK}). */
     static long bytesFor(long n) {
@@ -98,22 +111,44 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
     }
 
     /** A Q4_K super-block at {@code src[block..]} in this layout at {@code dst[at..]}: the scales as NIBBLES has them, the nibbles reordered. */
-    static void repackBlock(MemorySegment src, long block, MemorySegment dst, long at, byte[] scratch) {
+    static void repackQ4_K(MemorySegment src, long block, MemorySegment dst, long at, byte[] scratch) {
         KSplitKernels.NIBBLES.repackBlock(src, block, dst, at);  // the scales; its nibbles, at LEVELS too, are overwritten below
         for (int g = 0; g < 4; g++) Q4_KKernels.splitNibbles(src, block + 16 + 32 * g, scratch, 64 * g);  // column order
+        putLevels(scratch, dst, at);
+    }
+
+    /** Eight Q4_0 blocks at {@code src[block..]} (256 values) in this layout at {@code dst[at..]}: d and 8d per block, the nibbles reordered. */
+    static void repackQ4_0(MemorySegment src, long block, MemorySegment dst, long at, byte[] scratch) {
+        int bytes = WeightType.Q4_0.blockBytes;
+        for (int s = 0; s < 8; s++) {
+            long b = block + (long) s * bytes;
+            float d = Blocks.half(src, b);
+            dst.set(FLOAT, at + 4L * s, d);
+            dst.set(FLOAT, at + MINS + 4L * s, 8 * d);
+            for (int j = 0; j < 16; j++) {
+                int q = src.get(ValueLayout.JAVA_BYTE, b + 2 + j) & 0xFF;
+                scratch[32 * s + j] = (byte) (q & 15);
+                scratch[32 * s + 16 + j] = (byte) (q >>> 4);
+            }
+        }
+        putLevels(scratch, dst, at);
+    }
+
+    /** The 256 levels of {@code levels} (column order) as the words of the super-block at {@code dst[at..]}. */
+    private static void putLevels(byte[] levels, MemorySegment dst, long at) {
         for (int t = 0; t < 2; t++) {
             for (int lane = 0; lane < 16; lane++) {
                 int word = 0;
                 for (int j = 0; j < 4; j++) {
-                    word |= scratch[column(lane, t, j, 0)] << (4 * j);
-                    word |= scratch[column(lane, t, j, 1)] << (16 + 4 * j);
+                    word |= levels[column(lane, t, j, 0)] << (4 * j);
+                    word |= levels[column(lane, t, j, 1)] << (16 + 4 * j);
                 }
                 dst.set(INT, at + LEVELS + 64L * t + 4L * lane, word);
             }
         }
     }
 
-    /** d·sc·q − dmin·mn as a multiplication then a subtraction, not an FMA: the reference's rounding. */
+    /** d·sc·q − dmin·mn (Q4_K) or (q − 8)·d (Q4_0), as the references round: no FMA. */
     @Override
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         byte[] levels = new byte[BLOCK];
@@ -124,7 +159,10 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
                 FloatVector d = FloatVector.broadcast(F, src.get(FLOAT, block + 4L * s));
                 FloatVector m = FloatVector.broadcast(F, src.get(FLOAT, block + MINS + 4L * s));
                 int out = dstOff + b * BLOCK + 32 * s;
-                for (int j = 0; j < 32; j += L) toFloat(ByteVector.fromArray(B, levels, 32 * s + j)).mul(d).sub(m).intoArray(dst, out + j);
+                for (int j = 0; j < 32; j += L) {
+                    FloatVector q = toFloat(ByteVector.fromArray(B, levels, 32 * s + j));
+                    (offsetEight ? q.sub(EIGHT).mul(d) : q.mul(d).sub(m)).intoArray(dst, out + j);
+                }
             }
         }
     }
@@ -187,21 +225,27 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
         return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
     }
 
-    /** The scalar decoding of a super-block: d·sc·q − dmin·mn, each level found by its word and bit. */
-    static void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
+    /** The scalar decoding of a super-block, each level found by its word and bit: d·sc·q − dmin·mn, or (q − 8)·d. */
+    void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
         for (int c = 0; c < BLOCK; c++) {
             int s = c / 32;
             int q = (src.get(INT, block + LEVELS + 4L * WORD_OF[c]) >>> BIT_OF[c]) & 15;
-            dst[off + c] = src.get(FLOAT, block + 4L * s) * q - src.get(FLOAT, block + MINS + 4L * s);
+            float d = src.get(FLOAT, block + 4L * s);
+            dst[off + c] = offsetEight ? (q - 8) * d : d * q - src.get(FLOAT, block + MINS + 4L * s);
         }
     }
 
-    /** Q4_K's quantization, then this layout's repack of each super-block: for tests and benchmarks. */
+    /** The file type's quantization (Q4_K or Q4_0), then this layout's repack: for tests and benchmarks. */
     @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long offset, int n) {
-        MemorySegment q = Arena.ofAuto().allocate(n / BLOCK * (long) WeightType.Q4_K.blockBytes);
-        Kernels.of(WeightType.Q4_K).quantize(src, srcOff, q, 0, n);
+        WeightType type = offsetEight ? WeightType.Q4_0 : WeightType.Q4_K;
+        long unitBytes = type.bytesFor(BLOCK);
+        MemorySegment q = Arena.ofAuto().allocate(n / BLOCK * unitBytes);
+        Kernels.of(type).quantize(src, srcOff, q, 0, n);
         byte[] scratch = new byte[BLOCK];
-        for (int b = 0; b < n / BLOCK; b++) repackBlock(q, (long) b * WeightType.Q4_K.blockBytes, dst, offset + (long) b * BLOCK_BYTES, scratch);
+        for (int b = 0; b < n / BLOCK; b++) {
+            if (offsetEight) repackQ4_0(q, b * unitBytes, dst, offset + (long) b * BLOCK_BYTES, scratch);
+            else repackQ4_K(q, b * unitBytes, dst, offset + (long) b * BLOCK_BYTES, scratch);
+        }
     }
 }

@@ -36,9 +36,9 @@ public final class Q4_KRepack {
 
     /** The copy in {@link PairedNibbleKernels}' layout, whatever the CPU (its tests run everywhere). */
     static WeightMatrix paired(ThreadPool pool, TensorView t) {
-        return RowRepack.repack(pool, t, WeightType.Q4_K, PairedNibbleKernels.INSTANCE, PairedNibbleKernels.BLOCK_BYTES, () -> {
+        return RowRepack.repack(pool, t, WeightType.Q4_K, PairedNibbleKernels.Q4_K, PairedNibbleKernels.BLOCK_BYTES, () -> {
             byte[] scratch = new byte[PairedNibbleKernels.BLOCK];
-            return (src, block, dst, at) -> PairedNibbleKernels.repackBlock(src, block, dst, at, scratch);
+            return (src, block, dst, at) -> PairedNibbleKernels.repackQ4_K(src, block, dst, at, scratch);
         });
     }
 }

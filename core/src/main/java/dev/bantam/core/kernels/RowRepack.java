@@ -28,16 +28,27 @@ final class RowRepack {
      */
     static WeightMatrix repack(ThreadPool pool, TensorView t, WeightType from, WeightKernels kernels, long blockBytes,
                                Supplier<BlockRepack> perRange) {
+        return repack(pool, t, from, from.blockSize, kernels, blockBytes, perRange);
+    }
+
+    /**
+     * As above, {@code unit} values (a whole number of the file type's blocks, which must divide
+     * the rows) rewritten at a time into {@code blockBytes}: Q4_0's eight blocks of 32 make one
+     * 256-value unit of {@link PairedNibbleKernels}.
+     */
+    static WeightMatrix repack(ThreadPool pool, TensorView t, WeightType from, int unit, WeightKernels kernels, long blockBytes,
+                               Supplier<BlockRepack> perRange) {
         if (t.type() != from) throw new IllegalArgumentException(t.name() + " is " + t.type() + ", not " + from);
-        int rows = t.rows(), cols = t.cols(), blocks = cols / from.blockSize;
-        long rowBytes = blocks * blockBytes, srcRowBytes = t.rowBytes();
+        if (t.cols() % unit != 0) throw new IllegalArgumentException(t.name() + ": rows of " + t.cols() + " values are not whole units of " + unit);
+        int rows = t.rows(), cols = t.cols(), blocks = cols / unit;
+        long rowBytes = blocks * blockBytes, srcRowBytes = t.rowBytes(), srcUnitBytes = (long) unit / from.blockSize * from.blockBytes;
         MemorySegment dst = Arena.ofAuto().allocate(rowBytes * rows, 64);
         MemorySegment src = t.data();
         pool.forRanges(rows, (long) rows * cols, (r0, r1) -> {
             BlockRepack repack = perRange.get();
             for (int r = r0; r < r1; r++) {
                 for (int b = 0; b < blocks; b++) {
-                    repack.block(src, r * srcRowBytes + (long) b * from.blockBytes, dst, r * rowBytes + b * blockBytes);
+                    repack.block(src, r * srcRowBytes + b * srcUnitBytes, dst, r * rowBytes + b * blockBytes);
                 }
             }
         });

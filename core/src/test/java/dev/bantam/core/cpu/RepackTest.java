@@ -50,7 +50,8 @@ class RepackTest {
     private static final String Q5_K_FILE = "tiny/llama-256/llama-256-q5_k.gguf";
     private static final Repack BOTH = Repack.parse("q6_k,q4_k");
     private static final Repack ALL = Repack.parse("q6_k,q4_k,q5_k");
-    private static final Repack INT8 = Repack.parse("q6_k,q4_k,q5_k,int8");
+    private static final Repack INT8 = Repack.parse("q6_k,q4_k,q5_k,q4_0,int8");
+    private static final String Q4_0_FILE = "tiny/llama-256/llama-256-q4_0.gguf";
 
     static Stream<Arguments> filesAndOptions() {
         return Stream.of(Arguments.of(Q6_K_FILE, Repack.Q6_K, WeightType.Q6_K), Arguments.of(Q4_K_FILE, Repack.Q4_K, WeightType.Q4_K),
@@ -58,9 +59,10 @@ class RepackTest {
                 Arguments.of(Q5_K_FILE, Repack.Q5_K, WeightType.Q5_K), Arguments.of(Q5_K_FILE, ALL, WeightType.Q5_K));
     }
 
-    /** The int8-activation layouts (where the CPU has them): Q4_K and Q6_K. */
+    /** The int8-activation layouts (where the CPU has them): Q4_K, Q6_K and Q4_0 (which without them is not repacked). */
     static Stream<Arguments> int8Files() {
-        return Stream.of(Arguments.of(Q4_K_FILE, INT8, WeightType.Q4_K), Arguments.of(Q6_K_FILE, INT8, WeightType.Q6_K));
+        Stream<Arguments> kQuants = Stream.of(Arguments.of(Q4_K_FILE, INT8, WeightType.Q4_K), Arguments.of(Q6_K_FILE, INT8, WeightType.Q6_K));
+        return Q4_KRepack.INT8_LAYOUT ? Stream.concat(kQuants, Stream.of(Arguments.of(Q4_0_FILE, INT8, WeightType.Q4_0))) : kQuants;
     }
 
     static Stream<Arguments> allFilesAndOptions() {
@@ -71,7 +73,7 @@ class RepackTest {
     @MethodSource("allFilesAndOptions")
     void everyMatrixOfTheTypeIsRepackedAndTheOthersAreTheMappedOnes(String name, Repack repack, WeightType type) throws Exception {
         double bitsPerValue = switch (type) {
-            case Q4_K -> 6;
+            case Q4_K, Q4_0 -> 6;
             case Q5_K -> 7;
             default -> repack.int8() && Q4_KRepack.INT8_LAYOUT ? 8.625 : 10;
         };
@@ -276,8 +278,10 @@ class RepackTest {
         assertThat(Repack.fromSystemProperty()).as("without -D%s", Repack.PROPERTY)
                 .isEqualTo(System.getProperty(Repack.PROPERTY) == null ? Repack.DEFAULT : Repack.parse(System.getProperty(Repack.PROPERTY)));
         assertThat(Repack.DEFAULT).isEqualTo(INT8);
-        assertThat(INT8.int8() && !ALL.int8() && INT8.types().equals(ALL.types())).isTrue();
+        assertThat(INT8.int8() && !ALL.int8() && INT8.types().containsAll(ALL.types()) && INT8.covers(WeightType.Q4_0)).isTrue();
         assertThat(Repack.parse("int8")).isEqualTo(new Repack(java.util.Set.of(), Long.MAX_VALUE, true));
+        assertThat(Repack.parse("q4_0").covers(WeightType.Q4_0)).as("q4_0 without int8: no layout to take").isFalse();
+        assertThat(Repack.parse("q4_0,int8").covers(WeightType.Q4_0)).isTrue();
         assertThat(Repack.parse("")).isEqualTo(Repack.NONE);
         assertThat(Repack.parse("none")).isEqualTo(Repack.NONE);
         assertThat(Repack.parse("Q6_K")).isEqualTo(Repack.Q6_K);

@@ -31,11 +31,11 @@ class PairedNibbleRepackTest extends RepackedLayoutTest {
     @Override Blocks.BlockDecoder reference() { return Q4_KKernels::decodeBlock; }
 
     @Override void scalarDequantize(MemorySegment src, long offset, float[] dst, int n) {
-        Blocks.dequantizeByBlocks(PairedNibbleKernels::decodeBlock, 256, PairedNibbleKernels.BLOCK_BYTES, src, offset, dst, 0, n);
+        Blocks.dequantizeByBlocks(PairedNibbleKernels.Q4_K::decodeBlock, 256, PairedNibbleKernels.BLOCK_BYTES, src, offset, dst, 0, n);
     }
 
     @Override float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return Blocks.dotByBlocks(PairedNibbleKernels::decodeBlock, 256, PairedNibbleKernels.BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(PairedNibbleKernels.Q4_K::decodeBlock, 256, PairedNibbleKernels.BLOCK_BYTES, w, offset, x, xOff, n);
     }
 
     /** d and dmin. */
@@ -77,7 +77,7 @@ class PairedNibbleRepackTest extends RepackedLayoutTest {
                 float[] stands = Int8Activations.quantize(x, 0, n).values();
                 double want = 0;
                 for (int i = 0; i < n; i++) want += (double) ref[i] * stands[i];
-                var k = PairedNibbleKernels.INSTANCE;
+                var k = PairedNibbleKernels.Q4_K;
                 assertThat((double) k.dot(m.data(), 0, k.prepare(x, 0, n))).as("pattern %d", pattern).isCloseTo(want, org.assertj.core.api.Assertions.within(1e-5 * Math.abs(want) + 1e-6));
             }
         }

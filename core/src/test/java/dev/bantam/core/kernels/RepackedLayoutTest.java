@@ -50,6 +50,11 @@ abstract class RepackedLayoutTest {
     /** Byte offsets of a super-block's fp16 scales, which random bytes must leave finite. */
     abstract int[] fp16Scales();
 
+    /** Values the layout rewrites at a time, which rows are whole multiples of: the type's block unless the layout groups several. */
+    int unit() {
+        return type().blockSize;
+    }
+
     static float[] gaussian(Random r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
@@ -122,17 +127,17 @@ abstract class RepackedLayoutTest {
     @Test
     void randomBlocksOverManyLengthsAndOffsets() {
         WeightType type = type();
-        assertThat(600L * 2 * type.blockSize).isGreaterThan(ThreadPool.MIN_PARALLEL_WORK);
+        assertThat(600L * 2 * unit()).isGreaterThan(ThreadPool.MIN_PARALLEL_WORK);
         Random random = new Random(14);
         try (Arena arena = Arena.ofShared(); ThreadPool pool = new ThreadPool(2)) {
             for (int trial = 0; trial < 60; trial++) {
                 // the last trial is large enough for the repack and the matvec to split rows over the pool
                 boolean large = trial == 59;
-                int blocks = large ? 2 : 1 + random.nextInt(23), rows = large ? 600 : 1 + random.nextInt(9), xOff = random.nextInt(40);
-                int n = blocks * type.blockSize;
+                int units = large ? 2 : 1 + random.nextInt(23), rows = large ? 600 : 1 + random.nextInt(9), xOff = random.nextInt(40);
+                int n = units * unit();
                 long off = random.nextInt(8);
                 MemorySegment seg = arena.allocate(off + rows * type.bytesFor(n));
-                randomBlocks(random, seg, off, rows * blocks);
+                randomBlocks(random, seg, off, rows * (n / type.blockSize));
                 TensorView t = new TensorView("w", type, new long[] {n, rows}, seg.asSlice(off));
                 checkMatrix(pool, t, gaussian(random, xOff + n), xOff, "random bytes, byte offset " + off);
             }
@@ -163,7 +168,7 @@ abstract class RepackedLayoutTest {
         WeightType type = type();
         Random random = new Random(7);
         try (Arena arena = Arena.ofShared(); ThreadPool pool = new ThreadPool(2)) {
-            int n = 3 * type.blockSize, rows = 37, tokens = 45;
+            int n = 3 * unit(), rows = 37, tokens = 45;
             MemorySegment seg = arena.allocate(rows * type.bytesFor(n));
             float[] w = new float[n];
             for (int r = 0; r < rows; r++) {
