@@ -293,8 +293,8 @@ class RepackTest {
         assertThat(Repack.parse("Q5_K,q4_k,q6_k")).isEqualTo(ALL);
         assertThat(ALL.covers(WeightType.Q5_K) && !BOTH.covers(WeightType.Q5_K)).isTrue();
         assertThatThrownBy(() -> Repack.parse("q3_k")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dbantam.repack: unknown value 'q3_k' (expected q6_k, q4_k, q5_k, int8, a comma list of them, or none)");
+                .hasMessage("-Dbantam.repack: unknown value 'q3_k' (expected q6_k, q4_k, q5_k, q4_0, int8, a comma list of them, or none)");
         assertThatThrownBy(() -> Repack.parse("q6_k,q8_0")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("-Dbantam.repack: unknown value 'q8_0' (expected q6_k, q4_k, q5_k, int8, a comma list of them, or none)");
+                .hasMessage("-Dbantam.repack: unknown value 'q8_0' (expected q6_k, q4_k, q5_k, q4_0, int8, a comma list of them, or none)");
     }
 }
