@@ -56,7 +56,7 @@ final class Repacker {
         if (!repack.covers(t.type()) || t.type() == WeightType.Q4_0 && !Q4_0Repack.fits(t)) return WeightMatrix.of(t);
         long bytes = switch (t.type()) {
             case Q6_K -> Q6_KRepack.bytes(t, repack.int8());
-            case Q4_K -> Q4_KRepack.bytes(t);
+            case Q4_K -> Q4_KRepack.bytes(t, repack.int8());
             case Q5_K -> Q5_KRepack.bytes(t);
             case Q4_0 -> Q4_0Repack.bytes(t);
             default -> throw new IllegalStateException("no repack of " + t.type());

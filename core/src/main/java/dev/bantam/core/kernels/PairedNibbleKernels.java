@@ -19,10 +19,12 @@ import static dev.bantam.core.kernels.Vec.LE;
 
 /**
  * A layout of no file type, made at load by {@link Q4_KRepack} and {@link Q4_0Repack} where the
- * CPU has 512-bit vectors: per 256 values eight scales and eight minimums as floats (Q4_K's d·sc
- * and dmin·mn, as {@link KSplitKernels#NIBBLES} has them; Q4_0's d and 8d) and the 256 nibbles
- * reordered so that decode multiplies them by int8 activations in 32-bit integer lanes, two
- * products a lane per multiply. 6 bits a value (Q4_K 4.5, Q4_0 4.5).
+ * CPU has 512-bit vectors: per 256 values a header (Q4_K: d and dmin as floats and the eight
+ * 6-bit scales and mins as bytes, 24 bytes; Q4_0: the eight blocks' d as floats, 32 bytes) and the
+ * 256 nibbles reordered so that decode multiplies them by int8 activations in 32-bit integer
+ * lanes, two products a lane per multiply. 4.75 bits a value for Q4_K (the file's 4.5), 5 for
+ * Q4_0 (4.5). Decode streams these bytes, so they are kept near the file's: the scales were
+ * floats d·sc, dmin·mn at first (6 bits a value), which the kernels now form per super-block.
  *
  * <p>Why: llama.cpp's decode speed comes from int8 products (vpmaddubsw, vpdpbusd), and the Vector
  * API has no widening multiply-add; its pair sum of 16-bit products costs two shifts and an add,
@@ -35,7 +37,7 @@ import static dev.bantam.core.kernels.Vec.LE;
  * arithmetic shift by 16 gives the exact integer sum. Per 32 values: a shift, an and, a multiply,
  * an add (the float path: six conversions and FMAs, plus the nibble split).
  *
- * <p>Per 256 values: the 64 bytes of scales, then two rows t of 16 int words; word (t, lane) holds
+ * <p>Per 256 values: the header, then two rows t of 16 int words; word (t, lane) holds
  * the levels of columns {@link #column}(lane, t, j, e): bits 4j of the low half (e = 0) and 4j of
  * the high half (e = 1), j = 0..3. Prefill reads the layout through {@link #dequantize}, which
  * puts the nibbles back in column order with byte permutes ({@link LevelPermute}) and gives the
@@ -45,9 +47,10 @@ import static dev.bantam.core.kernels.Vec.LE;
  */
 final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibbleKernels.Activations> {
     static final int BLOCK = 256;
-    static final int BLOCK_BYTES = 192;
-    private static final int MINS = 32;
-    private static final int LEVELS = 64;
+    /** Q4_K's header: d and dmin as floats, then the eight 6-bit scales and the eight mins as bytes. */
+    private static final int Q4_K_HEADER = 24;
+    /** Q4_0's header: the eight blocks' d as floats. */
+    private static final int Q4_0_HEADER = 32;
     /** Q4_K's value d·sc·q − dmin·mn per sub-block of 32. */
     static final PairedNibbleKernels Q4_K = new PairedNibbleKernels(false);
     /**
@@ -59,10 +62,15 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
 
     /** Q4_0's form: an offset of 8 rather than a minimum, for dequantize's rounding. */
     private final boolean offsetEight;
+    /** Bytes of a super-block's header, where its 128 bytes of level words start. */
+    private final int header;
+    /** Bytes of a super-block in this form. */
+    final int blockBytes;
 
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     /** Whether the CPU runs 512-bit integer vectors, which this layout's kernels are written for (as 256-bit halves they ran at half the speed). */
     static final boolean AVAILABLE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -103,18 +111,27 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
 
     private PairedNibbleKernels(boolean offsetEight) {
         this.offsetEight = offsetEight;
+        this.header = offsetEight ? Q4_0_HEADER : Q4_K_HEADER;
+        this.blockBytes = header + BLOCK / 2;
     }
 
     /** Bytes of {@code n} values (a multiple of {@link #BLOCK}). */
-    static long bytesFor(long n) {
-        return n / BLOCK * BLOCK_BYTES;
+    long bytesFor(long n) {
+        return n / BLOCK * blockBytes;
     }
 
-    /** A Q4_K super-block at {@code src[block..]} in this layout at {@code dst[at..]}: the scales as NIBBLES has them, the nibbles reordered. */
+    /** A Q4_K super-block at {@code src[block..]} in this layout at {@code dst[at..]}: d, dmin, the scales and mins unpacked to bytes, the nibbles reordered. */
     static void repackQ4_K(MemorySegment src, long block, MemorySegment dst, long at, byte[] scratch) {
-        KSplitKernels.NIBBLES.repackBlock(src, block, dst, at);  // the scales; its nibbles, at LEVELS too, are overwritten below
+        long lo = src.get(Blocks.LONG, block + 4);
+        int hi = src.get(Blocks.INT, block + 12);
+        dst.set(FLOAT, at, Blocks.half(src, block));
+        dst.set(FLOAT, at + 4, Blocks.half(src, block + 2));
+        for (int s = 0; s < 8; s++) {
+            dst.set(ValueLayout.JAVA_BYTE, at + 8 + s, (byte) QuantSearch.scaleMin(lo, hi, s, 0));
+            dst.set(ValueLayout.JAVA_BYTE, at + 16 + s, (byte) QuantSearch.scaleMin(lo, hi, s, 1));
+        }
         for (int g = 0; g < 4; g++) Q4_KKernels.splitNibbles(src, block + 16 + 32 * g, scratch, 64 * g);  // column order
-        putLevels(scratch, dst, at);
+        putLevels(scratch, dst, at + Q4_K_HEADER);
     }
 
     /** Eight Q4_0 blocks at {@code src[block..]} (256 values) in this layout at {@code dst[at..]}: d and 8d per block, the nibbles reordered. */
@@ -122,19 +139,17 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
         int bytes = WeightType.Q4_0.blockBytes;
         for (int s = 0; s < 8; s++) {
             long b = block + (long) s * bytes;
-            float d = Blocks.half(src, b);
-            dst.set(FLOAT, at + 4L * s, d);
-            dst.set(FLOAT, at + MINS + 4L * s, 8 * d);
+            dst.set(FLOAT, at + 4L * s, Blocks.half(src, b));
             for (int j = 0; j < 16; j++) {
                 int q = src.get(ValueLayout.JAVA_BYTE, b + 2 + j) & 0xFF;
                 scratch[32 * s + j] = (byte) (q & 15);
                 scratch[32 * s + 16 + j] = (byte) (q >>> 4);
             }
         }
-        putLevels(scratch, dst, at);
+        putLevels(scratch, dst, at + Q4_0_HEADER);
     }
 
-    /** The 256 levels of {@code levels} (column order) as the words of the super-block at {@code dst[at..]}. */
+    /** The 256 levels of {@code levels} (column order) as the level words at {@code dst[at..]}. */
     private static void putLevels(byte[] levels, MemorySegment dst, long at) {
         for (int t = 0; t < 2; t++) {
             for (int lane = 0; lane < 16; lane++) {
@@ -143,7 +158,7 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
                     word |= levels[column(lane, t, j, 0)] << (4 * j);
                     word |= levels[column(lane, t, j, 1)] << (16 + 4 * j);
                 }
-                dst.set(INT, at + LEVELS + 64L * t + 4L * lane, word);
+                dst.set(INT, at + 64L * t + 4L * lane, word);
             }
         }
     }
@@ -153,11 +168,11 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
     public void dequantize(MemorySegment src, long offset, float[] dst, int dstOff, int n) {
         byte[] levels = new byte[BLOCK];
         for (int b = 0; b < n / BLOCK; b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            COLUMN_ORDER.toColumnOrder(src, block + LEVELS, levels);
+            long block = offset + (long) b * blockBytes;
+            COLUMN_ORDER.toColumnOrder(src, block + header, levels);
             for (int s = 0; s < 8; s++) {
-                FloatVector d = FloatVector.broadcast(F, src.get(FLOAT, block + 4L * s));
-                FloatVector m = FloatVector.broadcast(F, src.get(FLOAT, block + MINS + 4L * s));
+                FloatVector d = FloatVector.broadcast(F, scale(src, block, s));
+                FloatVector m = FloatVector.broadcast(F, offsetEight ? 0f : min(src, block, s));
                 int out = dstOff + b * BLOCK + 32 * s;
                 for (int j = 0; j < 32; j += L) {
                     FloatVector q = toFloat(ByteVector.fromArray(B, levels, 32 * s + j));
@@ -203,9 +218,9 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
         int[] a = x.pairs();
         FloatVector acc = FloatVector.zero(F8), mins = FloatVector.zero(F8);
         for (int b = 0; b < a.length / (BLOCK / 2); b++) {
-            long block = offset + (long) b * BLOCK_BYTES;
-            IntVector r0 = IntVector.fromMemorySegment(I16, w, block + LEVELS, LE);
-            IntVector r1 = IntVector.fromMemorySegment(I16, w, block + LEVELS + 64, LE);
+            long block = offset + (long) b * blockBytes;
+            IntVector r0 = IntVector.fromMemorySegment(I16, w, block + header, LE);
+            IntVector r1 = IntVector.fromMemorySegment(I16, w, block + header + 64, LE);
             int ab = b * (BLOCK / 2);
             IntVector m = r0.and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab)).add(LOW_BIAS);
             m = r0.lanewise(VectorOperators.LSHR, 4).and(PAIR_MASK).mul(IntVector.fromArray(I16, a, ab + 16)).add(m);
@@ -218,9 +233,17 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
             IntVector halves = m.lanewise(VectorOperators.ASHR, 16);
             // lanes s and s + 8 are the two halves of sub-block s
             IntVector sub = ((IntVector) halves.castShape(I8, 0)).add((IntVector) halves.castShape(I8, 1));
-            FloatVector scale = FloatVector.fromMemorySegment(F8, w, block, LE).mul(FloatVector.fromArray(F8, x.scale(), 8 * b));
-            acc = ((FloatVector) sub.convert(VectorOperators.I2F, 0)).fma(scale, acc);
-            mins = FloatVector.fromMemorySegment(F8, w, block + MINS, LE).fma(FloatVector.fromArray(F8, x.levelSums(), 8 * b), mins);
+            // the eight sub-blocks' scales and minimums: d·sc and dmin·mn (Q4_K), d and 8d (Q4_0)
+            FloatVector d8, m8;
+            if (offsetEight) {
+                d8 = FloatVector.fromMemorySegment(F8, w, block, LE);
+                m8 = d8.mul(8f);
+            } else {
+                d8 = ((FloatVector) ByteVector.fromMemorySegment(B8, w, block + 8, LE).convertShape(VectorOperators.B2F, F8, 0)).mul(w.get(FLOAT, block));
+                m8 = ((FloatVector) ByteVector.fromMemorySegment(B8, w, block + 16, LE).convertShape(VectorOperators.B2F, F8, 0)).mul(w.get(FLOAT, block + 4));
+            }
+            acc = ((FloatVector) sub.convert(VectorOperators.I2F, 0)).fma(d8.mul(FloatVector.fromArray(F8, x.scale(), 8 * b)), acc);
+            mins = m8.fma(FloatVector.fromArray(F8, x.levelSums(), 8 * b), mins);
         }
         return acc.reduceLanes(VectorOperators.ADD) - mins.reduceLanes(VectorOperators.ADD);
     }
@@ -229,10 +252,20 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
     void decodeBlock(MemorySegment src, long block, float[] dst, int off) {
         for (int c = 0; c < BLOCK; c++) {
             int s = c / 32;
-            int q = (src.get(INT, block + LEVELS + 4L * WORD_OF[c]) >>> BIT_OF[c]) & 15;
-            float d = src.get(FLOAT, block + 4L * s);
-            dst[off + c] = offsetEight ? (q - 8) * d : d * q - src.get(FLOAT, block + MINS + 4L * s);
+            int q = (src.get(INT, block + header + 4L * WORD_OF[c]) >>> BIT_OF[c]) & 15;
+            float d = scale(src, block, s);
+            dst[off + c] = offsetEight ? (q - 8) * d : d * q - min(src, block, s);
         }
+    }
+
+    /** Sub-block s's scale: d·sc as the Q4_K reference computes it (fp16 d times the 6-bit sc, exact in float), or Q4_0's d. */
+    private float scale(MemorySegment w, long block, int s) {
+        return offsetEight ? w.get(FLOAT, block + 4L * s) : w.get(FLOAT, block) * w.get(ValueLayout.JAVA_BYTE, block + 8 + s);
+    }
+
+    /** Sub-block s's minimum dmin·mn (Q4_K). */
+    private static float min(MemorySegment w, long block, int s) {
+        return w.get(FLOAT, block + 4) * w.get(ValueLayout.JAVA_BYTE, block + 16 + s);
     }
 
     /** The file type's quantization (Q4_K or Q4_0), then this layout's repack: for tests and benchmarks. */
@@ -244,8 +277,8 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
         Kernels.of(type).quantize(src, srcOff, q, 0, n);
         byte[] scratch = new byte[BLOCK];
         for (int b = 0; b < n / BLOCK; b++) {
-            if (offsetEight) repackQ4_0(q, b * unitBytes, dst, offset + (long) b * BLOCK_BYTES, scratch);
-            else repackQ4_K(q, b * unitBytes, dst, offset + (long) b * BLOCK_BYTES, scratch);
+            if (offsetEight) repackQ4_0(q, b * unitBytes, dst, offset + (long) b * blockBytes, scratch);
+            else repackQ4_K(q, b * unitBytes, dst, offset + (long) b * blockBytes, scratch);
         }
     }
 }

@@ -12,9 +12,14 @@ import dev.bantam.core.tensor.WeightType;
 public final class Q4_KRepack {
     private Q4_KRepack() {}
 
-    /** Bytes the repacked copy of {@code t} takes. */
+    /** Bytes the float-activation copy of {@code t} takes. */
     public static long bytes(TensorView t) {
-        return KSplitKernels.NIBBLES.bytesFor(t.elements());
+        return bytes(t, false);
+    }
+
+    /** Bytes {@code repack(pool, t, int8)} takes. */
+    public static long bytes(TensorView t, boolean int8) {
+        return (int8 && INT8_LAYOUT ? PairedNibbleKernels.Q4_K.bytesFor(t.elements()) : KSplitKernels.NIBBLES.bytesFor(t.elements()));
     }
 
     /** Whether {@code repack(pool, t, true)} gives the int8-activation layout here: the CPU has 512-bit vectors. */
@@ -27,8 +32,8 @@ public final class Q4_KRepack {
 
     /**
      * As {@link #repack(ThreadPool, TensorView)}; with {@code int8} and {@link #INT8_LAYOUT}, in
-     * {@link PairedNibbleKernels}' layout instead (the same bytes), whose decode multiplies int8
-     * activations in integer lanes.
+     * {@link PairedNibbleKernels}' layout instead (4.75 bits a value rather than 6), whose decode
+     * multiplies int8 activations in integer lanes.
      */
     public static WeightMatrix repack(ThreadPool pool, TensorView t, boolean int8) {
         return int8 && INT8_LAYOUT ? paired(pool, t) : RowRepack.repack(pool, t, WeightType.Q4_K, KSplitKernels.NIBBLES, KSplitKernels.NIBBLES.blockBytes, () -> KSplitKernels.NIBBLES::repackBlock);
@@ -36,7 +41,7 @@ public final class Q4_KRepack {
 
     /** The copy in {@link PairedNibbleKernels}' layout, whatever the CPU (its tests run everywhere). */
     static WeightMatrix paired(ThreadPool pool, TensorView t) {
-        return RowRepack.repack(pool, t, WeightType.Q4_K, PairedNibbleKernels.Q4_K, PairedNibbleKernels.BLOCK_BYTES, () -> {
+        return RowRepack.repack(pool, t, WeightType.Q4_K, PairedNibbleKernels.Q4_K, PairedNibbleKernels.Q4_K.blockBytes, () -> {
             byte[] scratch = new byte[PairedNibbleKernels.BLOCK];
             return (src, block, dst, at) -> PairedNibbleKernels.repackQ4_K(src, block, dst, at, scratch);
         });

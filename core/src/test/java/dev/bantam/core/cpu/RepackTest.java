@@ -73,7 +73,8 @@ class RepackTest {
     @MethodSource("allFilesAndOptions")
     void everyMatrixOfTheTypeIsRepackedAndTheOthersAreTheMappedOnes(String name, Repack repack, WeightType type) throws Exception {
         double bitsPerValue = switch (type) {
-            case Q4_K, Q4_0 -> 6;
+            case Q4_K -> repack.int8() && Q4_KRepack.INT8_LAYOUT ? 4.75 : 6;
+            case Q4_0 -> 5;
             case Q5_K -> 7;
             default -> repack.int8() && Q4_KRepack.INT8_LAYOUT ? 8.625 : 10;
         };

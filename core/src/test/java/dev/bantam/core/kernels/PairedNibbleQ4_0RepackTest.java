@@ -20,18 +20,18 @@ class PairedNibbleQ4_0RepackTest extends RepackedLayoutTest {
 
     @Override long repackedBytes(TensorView t) { return Q4_0Repack.bytes(t); }
 
-    @Override double bitsPerValue() { return 6; }
+    @Override double bitsPerValue() { return 5; }
 
     @Override Class<? extends WeightKernels> repackedKernels() { return PairedNibbleKernels.class; }
 
     @Override Blocks.BlockDecoder reference() { return Q4_0Kernels::decodeBlock; }
 
     @Override void scalarDequantize(MemorySegment src, long offset, float[] dst, int n) {
-        Blocks.dequantizeByBlocks(PairedNibbleKernels.Q4_0::decodeBlock, 256, PairedNibbleKernels.BLOCK_BYTES, src, offset, dst, 0, n);
+        Blocks.dequantizeByBlocks(PairedNibbleKernels.Q4_0::decodeBlock, 256, PairedNibbleKernels.Q4_0.blockBytes, src, offset, dst, 0, n);
     }
 
     @Override float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return Blocks.dotByBlocks(PairedNibbleKernels.Q4_0::decodeBlock, 256, PairedNibbleKernels.BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(PairedNibbleKernels.Q4_0::decodeBlock, 256, PairedNibbleKernels.Q4_0.blockBytes, w, offset, x, xOff, n);
     }
 
     /** d. */

@@ -22,20 +22,20 @@ class PairedNibbleRepackTest extends RepackedLayoutTest {
 
     @Override WeightMatrix repack(ThreadPool pool, TensorView t) { return Q4_KRepack.paired(pool, t); }
 
-    @Override long repackedBytes(TensorView t) { return Q4_KRepack.bytes(t); }
+    @Override long repackedBytes(TensorView t) { return PairedNibbleKernels.Q4_K.bytesFor(t.elements()); }
 
-    @Override double bitsPerValue() { return 6; }
+    @Override double bitsPerValue() { return 4.75; }
 
     @Override Class<? extends WeightKernels> repackedKernels() { return PairedNibbleKernels.class; }
 
     @Override Blocks.BlockDecoder reference() { return Q4_KKernels::decodeBlock; }
 
     @Override void scalarDequantize(MemorySegment src, long offset, float[] dst, int n) {
-        Blocks.dequantizeByBlocks(PairedNibbleKernels.Q4_K::decodeBlock, 256, PairedNibbleKernels.BLOCK_BYTES, src, offset, dst, 0, n);
+        Blocks.dequantizeByBlocks(PairedNibbleKernels.Q4_K::decodeBlock, 256, PairedNibbleKernels.Q4_K.blockBytes, src, offset, dst, 0, n);
     }
 
     @Override float scalarDot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        return Blocks.dotByBlocks(PairedNibbleKernels.Q4_K::decodeBlock, 256, PairedNibbleKernels.BLOCK_BYTES, w, offset, x, xOff, n);
+        return Blocks.dotByBlocks(PairedNibbleKernels.Q4_K::decodeBlock, 256, PairedNibbleKernels.Q4_K.blockBytes, w, offset, x, xOff, n);
     }
 
     /** d and dmin. */
@@ -49,7 +49,9 @@ class PairedNibbleRepackTest extends RepackedLayoutTest {
             MemorySegment seg = arena.allocate(WeightType.Q4_K.bytesFor(n));
             Kernels.of(WeightType.Q4_K).quantize(RepackedLayoutTest.gaussian(new Random(3), n), 0, seg, 0, n);
             TensorView t = new TensorView("w", WeightType.Q4_K, new long[] {n, 1}, seg);
-            assertThat(Q4_KRepack.repack(pool, t, true).kernels()).isInstanceOf(Q4_KRepack.INT8_LAYOUT ? PairedNibbleKernels.class : KSplitKernels.class);
+            WeightMatrix m = Q4_KRepack.repack(pool, t, true);
+            assertThat(m.kernels()).isInstanceOf(Q4_KRepack.INT8_LAYOUT ? PairedNibbleKernels.class : KSplitKernels.class);
+            assertThat(m.data().byteSize()).isEqualTo(Q4_KRepack.bytes(t, true));
             assertThat(Q4_KRepack.repack(pool, t, false).kernels()).isInstanceOf(KSplitKernels.class);
         }
     }
