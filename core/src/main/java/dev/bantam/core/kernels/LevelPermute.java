@@ -1,7 +1,6 @@
 package dev.bantam.core.kernels;
 
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -18,9 +17,14 @@ import java.lang.foreign.MemorySegment;
  */
 final class LevelPermute {
     static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_512;
-    /** Per output vector u: indexes into sources (0, 1) and into (2, 3), and which bytes come from (2, 3). */
-    private final ByteVector[] low = new ByteVector[4], high = new ByteVector[4];
-    private final VectorMask<Byte>[] fromHigh;
+    /**
+     * Per output vector u, the source of each byte as 64·v + i (0..255): selectFrom on (s0, s1)
+     * and on (s2, s3) takes it modulo 128, and its top bit says which of the two to keep. Loaded
+     * into a vector where it is used, not held as one: a ByteVector read from a field or an array
+     * has no exact type for C2, which then called selectFrom out of line (and its scalar fallback)
+     * in some runs, halving prefill.
+     */
+    private final byte[][] index = new byte[4][64];
     /** Whether the 256 levels are 128 bytes of nibbles (sources: low, high nibbles of the first 64 bytes, then of the next) or 256 bytes. */
     private final boolean nibbles;
 
@@ -29,24 +33,10 @@ final class LevelPermute {
      * with {@code nibbles} the sources are the low and the high nibbles of bytes 0..63, then of
      * bytes 64..127, else the four 64-byte runs.
      */
-    @SuppressWarnings("unchecked")
     LevelPermute(int[] sourceOf, boolean nibbles) {
         this.nibbles = nibbles;
         if (sourceOf.length != 256) throw new IllegalArgumentException("a permutation of 256 levels, got " + sourceOf.length);
-        fromHigh = new VectorMask[4];
-        for (int u = 0; u < 4; u++) {
-            byte[] lo = new byte[64], hi = new byte[64];
-            boolean[] taken = new boolean[64];
-            for (int i = 0; i < 64; i++) {
-                int src = sourceOf[64 * u + i];
-                taken[i] = src >= 128;
-                lo[i] = (byte) (src % 128);  // selectFrom(a, b): 0..63 pick from a, 64..127 from b
-                hi[i] = (byte) (src % 128);
-            }
-            low[u] = ByteVector.fromArray(B64, lo, 0);
-            high[u] = ByteVector.fromArray(B64, hi, 0);
-            fromHigh[u] = VectorMask.fromArray(B64, taken, 0);
-        }
+        for (int c = 0; c < 256; c++) index[c / 64][c % 64] = (byte) sourceOf[c];
     }
 
     /** The 256 levels stored at {@code w[at..]}, in column order, to {@code out[0..256)}. */
@@ -64,6 +54,9 @@ final class LevelPermute {
             s2 = ByteVector.fromMemorySegment(B64, w, at + 128, Vec.LE);
             s3 = ByteVector.fromMemorySegment(B64, w, at + 192, Vec.LE);
         }
-        for (int u = 0; u < 4; u++) low[u].selectFrom(s0, s1).blend(high[u].selectFrom(s2, s3), fromHigh[u]).intoArray(out, 64 * u);
+        for (int u = 0; u < 4; u++) {
+            ByteVector from = ByteVector.fromArray(B64, index[u], 0);
+            from.selectFrom(s0, s1).blend(from.selectFrom(s2, s3), from.lt((byte) 0)).intoArray(out, 64 * u);
+        }
     }
 }
