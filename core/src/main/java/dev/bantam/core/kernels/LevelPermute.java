@@ -18,6 +18,12 @@ import java.lang.foreign.MemorySegment;
 final class LevelPermute {
     static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_512;
     /**
+     * Whether the CPU runs 512-bit vectors, which the int8-activation layouts are written for:
+     * their 16 integer lanes are one super-block's 16 scales (as two 256-bit halves, in a test,
+     * Q4_K's ran at half the speed), and the permutes here are 64 bytes wide.
+     */
+    static final boolean AVAILABLE = jdk.incubator.vector.IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    /**
      * Per output vector u, the source of each byte as 64·v + i (0..255): selectFrom on (s0, s1)
      * and on (s2, s3) takes it modulo 128, and its top bit says which of the two to keep. Loaded
      * into a vector where it is used, not held as one: a ByteVector read from a field or an array

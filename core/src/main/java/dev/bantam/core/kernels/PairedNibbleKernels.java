@@ -71,8 +71,6 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
-    /** Whether the CPU runs 512-bit integer vectors, which this layout's kernels are written for (as 256-bit halves they ran at half the speed). */
-    static final boolean AVAILABLE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final IntVector LOW_BIAS = IntVector.broadcast(I16, 0x8000);
@@ -196,7 +194,7 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
      * dot multiplies (a[c + 1] + a[c]·2¹⁶, c = {@link #PAIR_COLUMN} of each lane, per 256 values),
      * the scales, and per 32 values scale·Σ levels for the minimums.
      */
-    record Activations(int[] pairs, float[] scale, float[] levelSums, Int8Activations quantized) {}
+    record Activations(int[] pairs, float[] scale, float[] levelSums) {}
 
     @Override
     public Activations prepare(float[] x, int off, int n) {
@@ -210,7 +208,7 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
         }
         float[] levelSums = new float[n / 32];
         for (int s = 0; s < levelSums.length; s++) levelSums[s] = q.scale[s] * q.sum[s];
-        return new Activations(pairs, q.scale, levelSums, q);
+        return new Activations(pairs, q.scale, levelSums);
     }
 
     @Override

@@ -22,8 +22,8 @@ public final class Q4_KRepack {
         return (int8 && INT8_LAYOUT ? PairedNibbleKernels.Q4_K.bytesFor(t.elements()) : KSplitKernels.NIBBLES.bytesFor(t.elements()));
     }
 
-    /** Whether {@code repack(pool, t, true)} gives the int8-activation layout here: the CPU has 512-bit vectors. */
-    public static final boolean INT8_LAYOUT = PairedNibbleKernels.AVAILABLE;
+    /** Whether {@code repack(pool, t, true)} (and Q6_K's and Q4_0's) gives an int8-activation layout here: the CPU has 512-bit vectors. */
+    public static final boolean INT8_LAYOUT = LevelPermute.AVAILABLE;
 
     /** The repacked copy of the Q4_K matrix {@code t} for float activations ({@link KSplitKernels#NIBBLES}), its rows split over the pool. */
     public static WeightMatrix repack(ThreadPool pool, TensorView t) {
