@@ -97,6 +97,13 @@ final class Blocks {
         for (int b = 0; b < n / block; b++) dec.decode(src, offset + (long) b * blockBytes, dst, dstOff + b * block);
     }
 
+    /** The row dequantized whole, then a float dot: for layouts whose decode reads prepared activations instead (PreparedDot). */
+    static float dotOfDequantized(WeightKernels k, MemorySegment w, long offset, float[] x, int xOff, int n) {
+        float[] row = new float[n];
+        k.dequantize(w, offset, row, 0, n);
+        return FloatOps.dot(row, 0, x, xOff, n);
+    }
+
     /** The scalar fallback dot: decode one block at a time and accumulate in float. */
     static float dotByBlocks(BlockDecoder dec, int block, int blockBytes, MemorySegment w, long offset, float[] x, int xOff, int n) {
         float[] tmp = new float[block];

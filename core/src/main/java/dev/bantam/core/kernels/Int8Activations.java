@@ -50,6 +50,14 @@ public final class Int8Activations {
         return q[i] * scale[i / BLOCK];
     }
 
+    /**
+     * Levels c and c + 1 as one int, q[c + 1] + q[c]·2¹⁶: what the int8-activation layouts
+     * multiply a lane of two weight levels by (PairedNibbleKernels has why).
+     */
+    int pair(int c) {
+        return q[c + 1] + (q[c] << 16);
+    }
+
     /** Every {@link #value}, for tests. */
     public float[] values() {
         float[] v = new float[n];

@@ -103,9 +103,7 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
     /** With float activations (not decode's path, which takes {@link #prepare}d ones): the dequantized row times x. */
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        float[] row = new float[n];
-        dequantize(w, offset, row, 0, n);
-        return FloatOps.dot(row, 0, x, xOff, n);
+        return Blocks.dotOfDequantized(this, w, offset, x, xOff, n);
     }
 
     /**
@@ -125,7 +123,7 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
             for (int k = 0; k < 8; k++) {
                 for (int l = 0; l < 16; l++) {
                     int c = BLOCK * b + GROUP * l + 2 * k;
-                    pairs[BLOCK / 2 * b + 16 * k + l] = q.q[c + 1] + (q.q[c] << 16);
+                    pairs[BLOCK / 2 * b + 16 * k + l] = q.pair(c);
                 }
             }
         }

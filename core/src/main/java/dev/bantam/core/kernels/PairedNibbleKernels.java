@@ -183,9 +183,7 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
     /** With float activations (not decode's path, which takes {@link #prepare}d ones): the dequantized row times x. */
     @Override
     public float dot(MemorySegment w, long offset, float[] x, int xOff, int n) {
-        float[] row = new float[n];
-        dequantize(w, offset, row, 0, n);
-        return FloatOps.dot(row, 0, x, xOff, n);
+        return Blocks.dotOfDequantized(this, w, offset, x, xOff, n);
     }
 
     /**
@@ -203,7 +201,7 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
         for (int b = 0; b < n / BLOCK; b++) {
             for (int i = 0; i < BLOCK / 2; i++) {
                 int c = BLOCK * b + PAIR_COLUMN[i];
-                pairs[BLOCK / 2 * b + i] = q.q[c + 1] + (q.q[c] << 16);
+                pairs[BLOCK / 2 * b + i] = q.pair(c);
             }
         }
         float[] levelSums = new float[n / 32];
