@@ -295,8 +295,8 @@ __device__ __forceinline__ void matvec_halves_normed(MATVEC_NORMED_ARGS) {  // c
 // the partials in block order, so the result does not depend on which block is last. What the
 // epilogue waits for is kept short: the norm weight is loaded before the wait (no kernel writes
 // it), the old x right after it, one acquire-release atomic announces the partial (no separate
-// fence), and the last block issues its partial loads 8 at a time.
-#define RESIDUAL_LOADS 8
+// fence), and the last block loads the partials in one round (RESIDUAL_LOADS float4s a thread).
+#define RESIDUAL_LOADS 4
 template <bool BF>
 __device__ __forceinline__ void matvec_halves_residual(MATVEC_RESIDUAL_ARGS) {  // cols % 8 == 0
     constexpr int NB = 1;
@@ -334,18 +334,21 @@ __device__ __forceinline__ void matvec_halves_residual(MATVEC_RESIDUAL_ARGS) {  
     }
     __syncthreads();
     if (last) {  // the same in every thread of the block
-        int n = gridDim.x;
+        // the partials from L2 (other blocks wrote them) as float4s, RESIDUAL_LOADS a thread in flight:
+        // one round trip for up to 2,048 blocks at 128 threads
+        int n = gridDim.x, n4 = n >> 2;
         float ss = 0.0f;
-        for (int i0 = threadIdx.x; i0 < n; i0 += RESIDUAL_LOADS * blockDim.x) {
-            float pv[RESIDUAL_LOADS];
+        for (int i0 = threadIdx.x; i0 < n4; i0 += RESIDUAL_LOADS * blockDim.x) {
+            float4 pv[RESIDUAL_LOADS];
 #pragma unroll
             for (int j = 0; j < RESIDUAL_LOADS; j++) {
                 int i = i0 + j * blockDim.x;
-                pv[j] = i < n ? __ldcg(partials + i) : 0.0f;  // from L2: other blocks wrote them
+                pv[j] = i < n4 ? __ldcg((const float4*) partials + i) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
             }
 #pragma unroll
-            for (int j = 0; j < RESIDUAL_LOADS; j++) ss += pv[j];
+            for (int j = 0; j < RESIDUAL_LOADS; j++) ss += (pv[j].x + pv[j].y) + (pv[j].z + pv[j].w);
         }
+        if ((int) threadIdx.x < n - 4 * n4) ss += __ldcg(partials + 4 * n4 + threadIdx.x);
         ss = block_sum(ss);
         if (threadIdx.x == 0) {
             *norm_scale = rsqrtf(ss / rows + eps);
