@@ -4,17 +4,7 @@
 
 #define GRID_STRIDE(i, n) for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < (n); i += (long long) gridDim.x * blockDim.x)
 
-// GELU, tanh approximation (GPT-2's gelu_new, Gemma's gelu_pytorch_tanh)
-__device__ __forceinline__ float gelu_tanh(float v) {
-    return 0.5f * v * (1.0f + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v)));
-}
-
-// The gate's activation: act GATE_SILU (SwiGLU) or GATE_GELU (GeGLU), DeviceKernels' constants
-#define GATE_SILU 0
-#define GATE_GELU 1
-__device__ __forceinline__ float gate_act(float g, int act) {
-    return act == GATE_GELU ? gelu_tanh(g) : g / (1.0f + expf(-g));
-}
+// gelu_tanh and gate_act (GATE_SILU, GATE_GELU): common.cuh, shared with matvec.cu's gated products
 
 // gate = act(gate) · up
 extern "C" __global__ void gated(float* gate, const float* up, long long n, int act) {

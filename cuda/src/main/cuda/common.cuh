@@ -97,6 +97,19 @@ __device__ __forceinline__ float warp_max(float v) {
     return v;
 }
 
+// GELU, tanh approximation (GPT-2's gelu_new, Gemma's gelu_pytorch_tanh)
+__device__ __forceinline__ float gelu_tanh(float v) {
+    return 0.5f * v * (1.0f + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v)));
+}
+
+// The gate's activation: act GATE_SILU (SwiGLU) or GATE_GELU (GeGLU), DeviceKernels' constants;
+// activations.cu's gated and gated_rows, matvec.cu's gated batch-1 products
+#define GATE_SILU 0
+#define GATE_GELU 1
+__device__ __forceinline__ float gate_act(float g, int act) {
+    return act == GATE_GELU ? gelu_tanh(g) : g / (1.0f + expf(-g));
+}
+
 // Sum over a block of at most 1024 threads; every thread gets the result.
 __device__ float block_sum(float v) {
     __shared__ float partial[32];

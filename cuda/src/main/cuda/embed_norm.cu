@@ -3,15 +3,27 @@
 #include "common.cuh"
 
 // x[r] = E[tokens[r]]·scale (+ P[pos[r]] when the model has learned positions, pq != 0); scale is
-// 1, or √dim for Gemma (Architecture.scaleEmbedding)
+// 1, or √dim for Gemma (Architecture.scaleEmbedding). norm_w != 0: the first layer's RMSNorm
+// folded in as matvec.cu's _residual products do it: xb[r] = x[r]·norm_w and norm_scale[r] =
+// 1 / sqrt(mean(x[r]²) + eps), which the _normed products multiply their dot products with.
 extern "C" __global__ void embed(const u8* eq, const u16* ed, int etype, int dim, float scale, const int* tokens,
-                                 const u8* pq, const u16* pd, int ptype, const int* pos, float* x) {
+                                 const u8* pq, const u16* pd, int ptype, const int* pos, float* x,
+                                 const float* norm_w, float* xb, float* norm_scale, float eps) {
     after_previous_kernel();
     int r = blockIdx.x, t = tokens[r];
+    float ss = 0.0f;
     for (int i = threadIdx.x; i < dim; i += blockDim.x) {
         float v = weight_at(eq, ed, etype, t, dim, i) * scale;
         if (pq) v += weight_at(pq, pd, ptype, pos[r], dim, i);
         x[(long long) r * dim + i] = v;
+        if (norm_w) {
+            xb[(long long) r * dim + i] = v * norm_w[i];
+            ss += v * v;
+        }
+    }
+    if (norm_w) {  // the same for the whole grid: block_sum's barriers are reached by every thread
+        ss = block_sum(ss);
+        if (threadIdx.x == 0) norm_scale[r] = rsqrtf(ss / dim + eps);
     }
 }
 

@@ -158,10 +158,9 @@ __device__ __forceinline__ void unpack8(uint4 v, float* f) {
     }
 }
 
+// acc[b] += this thread's share (lane of step threads) of row w · x[b], live_cols values (0: none)
 template <bool BF, int NB>
-__device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
-    MATVEC_ROW(0LL)
-    const u16* w = (const u16*) q + (long long) row * cols;
+__device__ __forceinline__ void halves_dot(const u16* w, int live_cols, int lane, int step, const float* x, int ldx, int batch, float* acc) {
     for (int k0 = lane * 8; k0 < live_cols; k0 += 8 * step * NB_HALF_UNITS) {
         uint4 wv[NB_HALF_UNITS];
 #pragma unroll
@@ -184,6 +183,12 @@ __device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
             }
         }
     }
+}
+
+template <bool BF, int NB>
+__device__ __forceinline__ void matvec_halves(MATVEC_ARGS) {  // cols % 8 == 0
+    MATVEC_ROW(0LL)
+    halves_dot<BF, NB>((const u16*) q + (long long) row * cols, live_cols, lane, step, x, ldx, batch, acc);
     finish<NB>(acc, batch, row, live_cols, split, bias, y, ldy, accumulate);
 }
 
@@ -254,6 +259,164 @@ extern "C" __global__ void matvec_f16_b1(MATVEC_ARGS) { matvec_halves<false, 1>(
 extern "C" __global__ void matvec_bf16(MATVEC_ARGS) { matvec_halves_shared<true, MAX_BATCH>(MATVEC_PASS); }
 extern "C" __global__ void matvec_bf16_b4(MATVEC_ARGS) { matvec_halves_shared<true, 4>(MATVEC_PASS); }
 extern "C" __global__ void matvec_bf16_b1(MATVEC_ARGS) { matvec_halves<true, 1>(MATVEC_PASS); }
+
+// ---- F16/BF16 at batch 1 with the neighbouring launches folded in (CudaForward: -Dbantam.cuda.fuseNorm,
+// -Dbantam.cuda.fuseGate). A batch-1 step is ~130 launches of a few microseconds each, and the
+// norms (33) and the gated activation (16) did nothing but wait for their one input.
+//
+// RMSNorm of the residual stream without its own launch: the kernel that writes x (the o and down
+// products, accumulating: _residual; embed for the first layer) also writes xb = x·g with g the
+// weight of the norm that follows, and the sum of squares of the new x, which the last of its
+// blocks turns into norm_scale = 1 / sqrt(mean(x²) + eps). The consumer (_normed, or _gated)
+// multiplies its dot products with xb by that one scalar: s·(W·(x·g)) = W·RMSNorm(x)·g. (The
+// consumer loading g beside x instead doubled its x-side loads: cuda/NOTES.md, third session.)
+
+#define MATVEC_NORMED_ARGS const u8* q, const u16* d, int rows, int cols, const float* x, int ldx, int batch, \
+                           const float* bias, float* y, int ldy, int accumulate, int split, const float* norm_scale
+#define MATVEC_RESIDUAL_ARGS const u8* q, const u16* d, int rows, int cols, const float* x, int ldx, int batch, \
+                             const float* bias, float* y, int ldy, int accumulate, int split, const float* norm_w, float* xb, \
+                             float* partials, int* counter, float* norm_scale, float eps
+#define MATVEC_GATED_ARGS const u8* q, const u16* d, int rows, int cols, const float* x, int ldx, int batch, \
+                          const float* bias, float* y, int ldy, int accumulate, int split, int act, const float* norm_scale
+
+// y = s·(W·x) + bias, s = *norm_scale (written by the previous kernel: read after the wait)
+template <bool BF>
+__device__ __forceinline__ void matvec_halves_normed(MATVEC_NORMED_ARGS) {  // cols % 8 == 0
+    constexpr int NB = 1;
+    MATVEC_ROW(0LL)
+    halves_dot<BF, 1>((const u16*) q + (long long) row * cols, live_cols, lane, step, x, ldx, 1, acc);
+    acc[0] *= *norm_scale;
+    finish<1>(acc, 1, row, live_cols, split, bias, y, ldy, accumulate);
+}
+
+// y (+)= W·x + bias as matvec_halves at batch 1, then xb = y·norm_w and norm_scale = 1 / sqrt(Σ y² / rows
+// + eps): each block adds its rows' y² into partials[block], and the block that finishes last
+// (counter, zero before the launch and left zero by that block, as attn_partial's merge does) sums
+// the partials in block order, so the result does not depend on which block is last. What the
+// epilogue waits for is kept short: the norm weight is loaded before the wait (no kernel writes
+// it), the old x right after it, one acquire-release atomic announces the partial (no separate
+// fence), and the last block loads the partials in one round (RESIDUAL_LOADS float4s a thread).
+#define RESIDUAL_LOADS 4
+template <bool BF>
+__device__ __forceinline__ void matvec_halves_residual(MATVEC_RESIDUAL_ARGS) {  // cols % 8 == 0
+    constexpr int NB = 1;
+    // thread r < nr: the block's row r; its norm weight and old x wait in shared memory, not in
+    // registers across the loop (at 32 registers a thread, 16 blocks of 128 stay resident an SM)
+    __shared__ float part[4], g[4], old[4];
+    __shared__ int last;
+    int nr = 4 / split, mine = min((int) blockIdx.x * nr + (int) threadIdx.x, rows - 1);
+    if (threadIdx.x < nr) g[threadIdx.x] = __ldg(norm_w + mine);
+    MATVEC_ROW(0LL)
+    if (threadIdx.x < nr) old[threadIdx.x] = accumulate ? y[mine] : 0.0f;
+    halves_dot<BF, 1>((const u16*) q + (long long) row * cols, live_cols, lane, step, x, ldx, 1, acc);
+    float v = warp_sum(acc[0]);
+    if ((threadIdx.x & 31) == 0) part[warp] = v;
+    __syncthreads();
+    if (warp == 0) {
+        float nx = 0.0f;
+        int r = threadIdx.x, out_row = blockIdx.x * nr + r;
+        if (r < nr && out_row < rows) {
+            float s = 0.0f;
+            for (int k = 0; k < split; k++) s += part[r * split + k];  // in the order finish() takes them
+            nx = old[r] + (s + (bias ? bias[out_row] : 0.0f));  // as finish(): *out + (sum + bias)
+            y[out_row] = nx;
+            xb[out_row] = nx * g[r];
+        }
+        float p = nx * nx;  // lanes 0..nr-1 (nr ≤ 4) hold the rows, the others 0
+        p += __shfl_xor_sync(0xffffffff, p, 1);
+        p += __shfl_xor_sync(0xffffffff, p, 2);
+        if (threadIdx.x == 0) {
+            partials[blockIdx.x] = p;
+            int ticket;  // release: the partial before the count that announces it; acquire: the others' partials after
+            asm volatile("atom.acq_rel.gpu.global.add.u32 %0, [%1], 1;" : "=r"(ticket) : "l"(counter) : "memory");
+            last = ticket == (int) gridDim.x - 1;
+        }
+    }
+    __syncthreads();
+    if (last) {  // the same in every thread of the block
+        // the partials from L2 (other blocks wrote them) as float4s, RESIDUAL_LOADS a thread in flight:
+        // one round trip for up to 2,048 blocks at 128 threads
+        int n = gridDim.x, n4 = n >> 2;
+        float ss = 0.0f;
+        for (int i0 = threadIdx.x; i0 < n4; i0 += RESIDUAL_LOADS * blockDim.x) {
+            float4 pv[RESIDUAL_LOADS];
+#pragma unroll
+            for (int j = 0; j < RESIDUAL_LOADS; j++) {
+                int i = i0 + j * blockDim.x;
+                pv[j] = i < n4 ? __ldcg((const float4*) partials + i) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+            }
+#pragma unroll
+            for (int j = 0; j < RESIDUAL_LOADS; j++) ss += (pv[j].x + pv[j].y) + (pv[j].z + pv[j].w);
+        }
+        if ((int) threadIdx.x < n - 4 * n4) ss += __ldcg(partials + 4 * n4 + threadIdx.x);
+        ss = block_sum(ss);
+        if (threadIdx.x == 0) {
+            *norm_scale = rsqrtf(ss / rows + eps);
+            *counter = 0;
+        }
+    }
+}
+
+// The stacked [gate; up] product (rows = 2·ffn) with the gated activation as its epilogue:
+// y[i] = act(s·g_i + bias_i) · (s·u_i + bias_ffn+i), g_i and u_i the dot products of rows i and ffn + i
+// with x, s = *norm_scale or 1 (norm_scale 0). A block takes 2 / split pairs (split 1 or 2): its
+// first 2 / split rows are gate rows i.., the others the up rows of the same i.
+template <bool BF>
+__device__ __forceinline__ void matvec_halves_gated(MATVEC_GATED_ARGS) {  // cols % 8 == 0, split ≤ 2
+    int ffn = rows >> 1, pairs = 2 / split;
+    int warp = threadIdx.x >> 5, local = warp / split;
+    int i = blockIdx.x * pairs + local % pairs;
+    int live_cols = i < ffn ? cols : 0;
+    if (i >= ffn) i = ffn - 1;
+    int row = i + (local / pairs) * ffn;
+    int lane = (warp % split) * 32 + (threadIdx.x & 31), step = split * 32;
+    after_previous_kernel();
+    float acc[1] = {0.0f};
+    halves_dot<BF, 1>((const u16*) q + (long long) row * cols, live_cols, lane, step, x, ldx, 1, acc);
+    __shared__ float part[4];
+    float v = warp_sum(acc[0]);
+    if ((threadIdx.x & 31) == 0) part[warp] = v;
+    __syncthreads();
+    if (threadIdx.x < pairs) {
+        int p = threadIdx.x, o = blockIdx.x * pairs + p;
+        if (o < ffn) {
+            float g = 0.0f, u = 0.0f;
+            for (int k = 0; k < split; k++) {
+                g += part[p * split + k];
+                u += part[(pairs + p) * split + k];
+            }
+            if (norm_scale) {
+                float s = *norm_scale;
+                g *= s;
+                u *= s;
+            }
+            if (bias) {
+                g += bias[o];
+                u += bias[ffn + o];
+            }
+            y[o] = gate_act(g, act) * u;
+        }
+    }
+}
+
+extern "C" __global__ void matvec_f16_b1_normed(MATVEC_NORMED_ARGS) {
+    matvec_halves_normed<false>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split, norm_scale);
+}
+extern "C" __global__ void matvec_bf16_b1_normed(MATVEC_NORMED_ARGS) {
+    matvec_halves_normed<true>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split, norm_scale);
+}
+extern "C" __global__ void matvec_f16_b1_residual(MATVEC_RESIDUAL_ARGS) {
+    matvec_halves_residual<false>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split, norm_w, xb, partials, counter, norm_scale, eps);
+}
+extern "C" __global__ void matvec_bf16_b1_residual(MATVEC_RESIDUAL_ARGS) {
+    matvec_halves_residual<true>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split, norm_w, xb, partials, counter, norm_scale, eps);
+}
+extern "C" __global__ void matvec_f16_b1_gated(MATVEC_GATED_ARGS) {
+    matvec_halves_gated<false>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split, act, norm_scale);
+}
+extern "C" __global__ void matvec_bf16_b1_gated(MATVEC_GATED_ARGS) {
+    matvec_halves_gated<true>(q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split, act, norm_scale);
+}
 
 // Q8_0, split layout: int8 quants [rows][cols], one fp16 scale per 32. A lane takes 16 quants.
 template <int NB>

@@ -59,6 +59,22 @@ final class CudaForward {
      * Q4_K_M 954–969 → 997).
      */
     private static final int MIN_CHUNK = Integer.getInteger("bantam.cuda.attnChunk", 32);
+    /**
+     * Whether a batch-1 step folds each RMSNorm of the residual stream into the kernels around it
+     * ({@code -Dbantam.cuda.fuseNorm=false}: the rms_norm launches, to compare; read when a session
+     * opens): the kernel that writes x (embed, the o and down products: matvec.cu's {@code _residual})
+     * also writes xb = x·g for the next norm's weight g and the norm's scale, and the products that
+     * read xb ({@code _normed}, {@code _gated}) multiply their dot products by it. Where the norm is
+     * RMS, the writer has no Gemma post-norm, and writer and readers are F16/BF16 matrix-vector
+     * products (or embed); {@link #foldedNorms}.
+     */
+    private final boolean fuseNorm = !"false".equals(System.getProperty("bantam.cuda.fuseNorm"));
+    /**
+     * Whether a batch-1 step computes act(gate)·up in the stacked [gate; up] product's epilogue
+     * (matvec.cu's {@code _gated}) rather than by a gated_rows launch, where that product is F16/BF16
+     * and the down product takes a float input ({@code -Dbantam.cuda.fuseGate=false}, to compare).
+     */
+    private final boolean fuseGate = !"false".equals(System.getProperty("bantam.cuda.fuseGate"));
 
     private final Gpu gpu;
     private final DeviceKernels kernels;
@@ -79,6 +95,11 @@ final class CudaForward {
     private final long attnCounters;
     /** The input of the int8 matrix-vector kernels: quants (a byte a value) and (scale, scale·Σq) per block of 32. */
     private final long xq8, xs8;
+    /**
+     * The folded RMSNorm ({@link #fuseNorm}): its scale (a float a row), the _residual products' sums of squares (a
+     * float a block, at most dim blocks) and their count of finished blocks (an int, zero between launches).
+     */
+    private final long normScale, normPartials, normCounter;
     private final MemorySegment hostInputs;
 
     /**
@@ -133,6 +154,10 @@ final class CudaForward {
         partMl = gpu.alloc(8L * parts);
         attnCounters = gpu.alloc(4L * maxRows * c.heads());
         gpu.driver().memset(attnCounters, (byte) 0, 4L * maxRows * c.heads());
+        normScale = gpu.alloc(4L * maxRows);
+        normPartials = gpu.alloc(4L * c.dim());
+        normCounter = gpu.alloc(4);
+        gpu.driver().memset(normCounter, (byte) 0, 4);
         gpu.driver().synchronize();  // the memset runs on the legacy stream, which the session's non-blocking stream does not wait for
         boolean gemm = maxRows > MATVEC_ROWS;
         act16 = gemm ? gpu.alloc(2L * maxRows * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim())) : 0;
@@ -231,16 +256,19 @@ final class CudaForward {
         boolean tiled = !distinct && prefillTiled(rows);
         int dim = c.dim();
         DeviceMatrix te = w.tokenEmbedding(), pe = w.positionEmbedding();
+        boolean[] folded = foldedNorms(rows, logitsFrom);
+        int layers = c.layers();
         kernels.embed(rows, te.q(), te.d(), te.typeId(), dim, embeddingScale, tokens,
-                pe == null ? 0L : pe.q(), pe == null ? 0L : pe.d(), pe == null ? 0 : pe.typeId(), pos, x);
-        for (int l = 0; l < c.layers(); l++) {
+                pe == null ? 0L : pe.q(), pe == null ? 0L : pe.d(), pe == null ? 0 : pe.typeId(), pos, x,
+                folded[0] ? w.layers().getFirst().attnNorm().weight() : 0L, xb, normScale, c.normEps());
+        for (int l = 0; l < layers; l++) {
             DeviceModel.Layer layer = w.layers().get(l);
 
             // attention: x += Wo · attn(q, k, v) with q, k, v from the normalized x
             if (layer.qkv() != null) {
-                linear(layer.qkv(), norm(layer.attnNorm(), x, xb, rows, int8(rows, layer.qkv())), rows, qkv, qkvDim, false);
+                linear(layer.qkv(), norm(layer.attnNorm(), x, xb, rows, int8(rows, layer.qkv()), folded[2 * l]), rows, qkv, qkvDim, false);
             } else {
-                Input in = norm(layer.attnNorm(), x, xb, rows, int8(rows, layer.q(), layer.k(), layer.v()));
+                Input in = norm(layer.attnNorm(), x, xb, rows, int8(rows, layer.q(), layer.k(), layer.v()), folded[2 * l]);
                 linear(layer.q(), in, rows, qkv, qkvDim, false);
                 linear(layer.k(), in, rows, qkv + 4L * c.qDim(), qkvDim, false);
                 linear(layer.v(), in, rows, qkv + 4L * (c.qDim() + c.kvDim()), qkvDim, false);
@@ -262,41 +290,91 @@ final class CudaForward {
                         attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0, attnCounters, c.ropeDims(), ropeTable[l], neox, fuseRope ? 1 : 0,
                         kvHalf ? 1 : 0);
             }
-            residual(layer.attnOut(), attnInt8 ? new Input(attn, true) : input(attn, rows, layer.attnOut()), rows, layer.postAttnNorm());
+            residual(layer.attnOut(), attnInt8 ? new Input(attn, true) : input(attn, rows, layer.attnOut()), rows, layer.postAttnNorm(),
+                    folded[2 * l + 1] ? layer.ffnNorm().weight() : 0L);
 
             // feed-forward: x += Wdown · act(normalized x)
             Input hidden;
+            boolean ffnFolded = folded[2 * l + 1];
             if (layer.gateUp() != null) {
-                // gate and up in one product: gate[r] and up[r] side by side in a row of 2·ffn
-                linear(layer.gateUp(), norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.gateUp())), rows, gate, 2 * c.ffnDim(), false);
+                Input in = norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.gateUp()), ffnFolded);
                 boolean downInt8 = int8(rows, layer.down());
-                kernels.gatedRows(gate, up, c.ffnDim(), rows, gateAct, downInt8 ? xq8 : 0, downInt8 ? xs8 : 0);
+                if (fuseGate && rows == 1 && !in.int8() && !downInt8 && halvesB1(layer.gateUp())) {
+                    gatedProduct(layer.gateUp(), in, up);  // act(gate)·up straight into up, no gated_rows
+                } else {
+                    // gate and up in one product: gate[r] and up[r] side by side in a row of 2·ffn
+                    linear(layer.gateUp(), in, rows, gate, 2 * c.ffnDim(), false);
+                    kernels.gatedRows(gate, up, c.ffnDim(), rows, gateAct, downInt8 ? xq8 : 0, downInt8 ? xs8 : 0);
+                }
                 hidden = new Input(up, downInt8);
             } else if (c.arch().gated()) {
-                Input in = norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.up(), layer.gate()));
+                Input in = norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.up(), layer.gate()), ffnFolded);
                 linear(layer.up(), in, rows, up, c.ffnDim(), false);
                 linear(layer.gate(), in, rows, gate, c.ffnDim(), false);
                 kernels.gated(gate, up, (long) rows * c.ffnDim(), gateAct);
                 hidden = input(gate, rows, layer.down());
             } else {
-                linear(layer.up(), norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.up())), rows, up, c.ffnDim(), false);
+                linear(layer.up(), norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.up()), ffnFolded), rows, up, c.ffnDim(), false);
                 kernels.gelu(up, (long) rows * c.ffnDim());
                 hidden = input(up, rows, layer.down());
             }
-            residual(layer.down(), hidden, rows, layer.postFfnNorm());
+            long nextNorm = !folded[2 * l + 2] ? 0L : l + 1 < layers ? w.layers().get(l + 1).attnNorm().weight() : w.outputNorm().weight();
+            residual(layer.down(), hidden, rows, layer.postFfnNorm(), nextNorm);
         }
         int n = rows - logitsFrom;
         if (n <= 0) return;
         var output = new DeviceModel.Linear(w.output(), 0);
-        linear(output, norm(w.outputNorm(), x + 4L * logitsFrom * dim, xb, n, int8(n, output)), n, logits, c.vocabSize(), false);
+        linear(output, norm(w.outputNorm(), x + 4L * logitsFrom * dim, xb, n, int8(n, output), folded[2 * layers]), n, logits, c.vocabSize(), false);
         if (c.logitSoftcap() > 0) kernels.softcap(logits, (long) n * c.vocabSize(), c.logitSoftcap());
     }
 
     /**
-     * x += W·in, or with a post-norm (Gemma) x += RMSNorm(W·in): the product then goes through xb,
-     * free at this point (it held the block's normalized input, already consumed).
+     * Which norms of a run are folded into the kernels around them ({@link #fuseNorm}): entry 2l is layer l's
+     * attention norm, 2l + 1 its ffn norm, 2·layers the output norm. Only at one row, for RMSNorm, where the
+     * kernel that writes the norm's input x is embed or an F16/BF16 product without a post-norm after it (so that
+     * it can write xb and the scale: _residual), and every product that reads the norm's output is F16/BF16
+     * (_normed or _gated); everything else keeps its rms_norm launch.
      */
-    private void residual(DeviceModel.Linear lin, Input in, int rows, DeviceModel.Norm postNorm) {
+    private boolean[] foldedNorms(int rows, int logitsFrom) {
+        int layers = c.layers();
+        boolean[] folded = new boolean[2 * layers + 1];
+        if (!fuseNorm || rows != 1 || c.arch().norm() != Architecture.Norm.RMS) return folded;
+        for (int l = 0; l < layers; l++) {
+            DeviceModel.Layer layer = w.layers().get(l);
+            boolean written = l == 0 || writesNorm(w.layers().get(l - 1).down(), w.layers().get(l - 1).postFfnNorm());
+            boolean read = layer.qkv() != null ? halvesB1(layer.qkv()) : halvesB1(layer.q()) && halvesB1(layer.k()) && halvesB1(layer.v());
+            folded[2 * l] = written && read;
+            read = layer.gateUp() != null ? halvesB1(layer.gateUp())
+                    : halvesB1(layer.up()) && (!c.arch().gated() || halvesB1(layer.gate()));
+            folded[2 * l + 1] = writesNorm(layer.attnOut(), layer.postAttnNorm()) && read;
+        }
+        DeviceModel.Layer last = w.layers().getLast();
+        folded[2 * layers] = logitsFrom == 0 && writesNorm(last.down(), last.postFfnNorm()) && halvesB1(new DeviceModel.Linear(w.output(), 0));
+        return folded;
+    }
+
+    /** Whether the product that adds {@code lin} into x can write the next norm's input (_residual): F16/BF16, no post-norm. */
+    private static boolean writesNorm(DeviceModel.Linear lin, DeviceModel.Norm postNorm) {
+        return !postNorm.present() && halvesB1(lin);
+    }
+
+    /** Whether one row times {@code lin} runs matvec.cu's F16/BF16 batch-1 kernel, which has the fused variants. */
+    private static boolean halvesB1(DeviceModel.Linear lin) {
+        return lin != null && lin.weight().type().sharesRowsInBatches() && lin.weight().vectorKernelFits();
+    }
+
+    /**
+     * x += W·in, or with a post-norm (Gemma) x += RMSNorm(W·in): the product then goes through xb,
+     * free at this point (it held the block's normalized input, already consumed). {@code nextNorm} != 0
+     * (one row, {@link #foldedNorms}): the product also writes that norm's input xb and scale (_residual).
+     */
+    private void residual(DeviceModel.Linear lin, Input in, int rows, DeviceModel.Norm postNorm, long nextNorm) {
+        if (nextNorm != 0) {
+            DeviceMatrix m = lin.weight();
+            kernels.matvecResidual(m.type(), m.q(), m.d(), m.rows(), m.cols(), in.x(), m.cols(), 1, lin.bias(), x, c.dim(), 1, split(m, 1),
+                    nextNorm, xb, normPartials, normCounter, normScale, c.normEps());
+            return;
+        }
         if (!postNorm.present()) {
             linear(lin, in, rows, x, c.dim(), true);
             return;
@@ -307,8 +385,12 @@ final class CudaForward {
 
     long logits() { return logits; }
 
-    /** out = norm(in), the input of the products that follow; with {@code int8} also quantized for them (as {@link #input}). */
-    private Input norm(DeviceModel.Norm n, long in, long out, int rows, boolean int8) {
+    /**
+     * out = norm(in), the input of the products that follow; with {@code int8} also quantized for them (as {@link #input}).
+     * {@code folded}: no launch, out = xb already holds in·g, written with the norm's scale by the kernel that wrote in.
+     */
+    private Input norm(DeviceModel.Norm n, long in, long out, int rows, boolean int8, boolean folded) {
+        if (folded) return new Input(xb, false, normScale);
         long xq = int8 ? xq8 : 0, xs = int8 ? xs8 : 0;
         if (c.arch().norm() == Architecture.Norm.RMS) {
             kernels.rmsNorm(rows, in, n.weight(), out, c.dim(), c.normEps(), xq, xs);
@@ -324,7 +406,11 @@ final class CudaForward {
      * produced it (norms, attn_partial's merge, gated_rows), else by quantize_x. It must be consumed
      * before the next input is made (xq8 holds one at a time).
      */
-    private record Input(long x, boolean int8) {}
+    private record Input(long x, boolean int8, long scale) {
+        Input(long x, boolean int8) {
+            this(x, int8, 0);
+        }
+    }
 
     /** Whether the input of {@code users} is quantized: one of them has an int8 kernel and takes the rows through it. */
     private static boolean int8(int rows, DeviceModel.Linear... users) {
@@ -379,10 +465,11 @@ final class CudaForward {
         DeviceMatrix m = lin.weight();
         long in = input.x() + 4L * from * m.cols();
         out += 4L * from * ldOut;
-        // warps per row: all four of a block for long rows, two for matrices too small to fill the GPU;
-        // F16/BF16 for several rows: 1, the four rows of a block shared by its warps (matvec_halves_shared)
-        int split = rows > 1 && m.type().sharesRowsInBatches() ? 1 : m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
-        if (input.int8() && m.int8KernelFits()) {
+        int split = split(m, rows);
+        if (input.scale() != 0) {  // a folded norm's output (one row, F16/BF16: foldedNorms)
+            kernels.matvecNormed(m.type(), m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows, lin.bias(), out, ldOut, accumulate ? 1 : 0, split,
+                    input.scale());
+        } else if (input.int8() && m.int8KernelFits()) {
             // xq8 / xs8 hold the quantized rows one after another: a byte a value, a (scale, sum) pair per 32
             kernels.matvecInt8(m.type(), m.q(), m.d(), m.rows(), m.cols(), xq8 + (long) from * m.cols(), xs8 + 8L * from * (m.cols() / 32), rows,
                     lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
@@ -393,5 +480,20 @@ final class CudaForward {
             kernels.matvecGeneric(m.q(), m.d(), m.typeId(), m.rows(), m.cols(), in, m.cols(), rows,
                     lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
         }
+    }
+
+    /**
+     * Warps per row: all four of a block for long rows, two for matrices too small to fill the GPU;
+     * F16/BF16 for several rows: 1, the four rows of a block shared by its warps (matvec_halves_shared).
+     */
+    private static int split(DeviceMatrix m, int rows) {
+        return rows > 1 && m.type().sharesRowsInBatches() ? 1 : m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
+    }
+
+    /** out = act(gate)·up of one row by the stacked [gate; up] product's epilogue (matvec.cu's _gated), in scaled by its norm where folded. */
+    private void gatedProduct(DeviceModel.Linear gateUp, Input in, long out) {
+        DeviceMatrix m = gateUp.weight();
+        kernels.matvecGated(m.type(), m.q(), m.d(), m.rows(), m.cols(), in.x(), m.cols(), 1, gateUp.bias(), out, c.ffnDim(), 0,
+                Math.min(split(m, 1), 2), gateAct, in.scale());
     }
 }

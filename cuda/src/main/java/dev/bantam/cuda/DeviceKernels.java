@@ -34,9 +34,16 @@ final class DeviceKernels {
 
     // ---- embed_norm.cu: one block per row
 
-    /** {@code embed(const u8* eq, const u16* ed, int etype, int dim, float scale, const int* tokens, const u8* pq, const u16* pd, int ptype, const int* pos, float* x)} */
-    void embed(int rows, long eq, long ed, int etype, int dim, float scale, long tokens, long pq, long pd, int ptype, long pos, long x) {
-        gpu.launch("embed", new int[] {rows}, 256, eq, ed, etype, dim, scale, tokens, pq, pd, ptype, pos, x);
+    /**
+     * {@code embed(const u8* eq, const u16* ed, int etype, int dim, float scale, const int* tokens, const u8* pq, const u16* pd,
+     * int ptype, const int* pos, float* x, const float* norm_w, float* xb, float* norm_scale, float eps)}; normW != 0: also
+     * xb = x·normW and normScale[r] = 1 / sqrt(mean(x[r]²) + eps), the first RMSNorm for {@link #matvecNormed}, by 1024
+     * threads a row rather than 256 (the row's loads in fewer rounds before the sum; the step's first kernel waits for it).
+     */
+    void embed(int rows, long eq, long ed, int etype, int dim, float scale, long tokens, long pq, long pd, int ptype, long pos, long x,
+               long normW, long xb, long normScale, float eps) {
+        gpu.launch("embed", new int[] {rows}, normW != 0 ? 1024 : 256, eq, ed, etype, dim, scale, tokens, pq, pd, ptype, pos, x,
+                normW, xb, normScale, eps);
     }
 
     /**
@@ -145,6 +152,41 @@ final class DeviceKernels {
     void matvec(DeviceType type, long q, long d, int rows, int cols, long x, int ldx, int batch, long bias, long y, int ldy,
                 int accumulate, int split) {
         gpu.launch(type.matvecKernel(batch), matvecGrid(rows, split), 128, q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split);
+    }
+
+    /**
+     * F16/BF16, one vector: {@code MATVEC_NORMED_ARGS} (MATVEC_ARGS, then {@code const float* norm_scale}): y = s·(W·x) + bias
+     * with s = *normScale, which the kernel that wrote x (the residual stream's producer, {@link #matvecResidual} or
+     * {@link #embed}) left there; x is xb = x·g. The RMSNorm without a launch of its own.
+     */
+    void matvecNormed(DeviceType type, long q, long d, int rows, int cols, long x, int ldx, int batch, long bias, long y, int ldy,
+                      int accumulate, int split, long normScale) {
+        gpu.launch(type.fusedB1Kernel("normed"), matvecGrid(rows, split), 128, q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split,
+                normScale);
+    }
+
+    /**
+     * F16/BF16, one vector: {@code MATVEC_RESIDUAL_ARGS} (MATVEC_ARGS, then {@code const float* norm_w, float* xb, float* partials,
+     * int* counter, float* norm_scale, float eps}): y (+)= W·x + bias, then xb = y·normW and *normScale = 1 / sqrt(mean(y²) +
+     * eps) for the {@link #matvecNormed} products of the next norm; partials: a float a block; counter: an int, zero before
+     * the first launch and left zero.
+     */
+    void matvecResidual(DeviceType type, long q, long d, int rows, int cols, long x, int ldx, int batch, long bias, long y, int ldy,
+                        int accumulate, int split, long normW, long xb, long partials, long counter, long normScale, float eps) {
+        gpu.launch(type.fusedB1Kernel("residual"), matvecGrid(rows, split), 128, q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate,
+                split, normW, xb, partials, counter, normScale, eps);
+    }
+
+    /**
+     * F16/BF16, one vector, the stacked [gate; up] matrix (rows = 2·ffn): {@code MATVEC_GATED_ARGS} (MATVEC_ARGS, then
+     * {@code int act, const float* norm_scale}): y[i] = act(gate_i)·up_i as {@link #gatedRows} would make it, gate_i and
+     * up_i scaled by *normScale first when normScale != 0 (as {@link #matvecNormed}); split 1 or 2.
+     */
+    void matvecGated(DeviceType type, long q, long d, int rows, int cols, long x, int ldx, int batch, long bias, long y, int ldy,
+                     int accumulate, int split, int act, long normScale) {
+        if (split > 2) throw new IllegalArgumentException("the gated product takes split 1 or 2, not " + split);
+        gpu.launch(type.fusedB1Kernel("gated"), matvecGrid(rows, split), 128, q, d, rows, cols, x, ldx, batch, bias, y, ldy, accumulate, split,
+                act, normScale);
     }
 
     /**

@@ -75,6 +75,16 @@ public record DeviceType(WeightType type, String matvec, String matvecInt8, int 
         return type == WeightType.F16 || type == WeightType.BF16;
     }
 
+    /**
+     * matvec.cu's batch-1 F16/BF16 kernel with a neighbour's launch folded in: {@code NAME_b1_normed} (the RMSNorm's
+     * scale applied to the dot products), {@code NAME_b1_residual} (writes the next norm's input and scale) or
+     * {@code NAME_b1_gated} (the gated activation as the epilogue of the [gate; up] product); only F16 and BF16 have them.
+     */
+    String fusedB1Kernel(String kind) {
+        if (!sharesRowsInBatches()) throw new IllegalArgumentException(type + " has no fused batch-1 kernels (F16 and BF16 only)");
+        return matvec + "_b1_" + kind;
+    }
+
     /** Bytes of quants in the split layout per block of {@code type.blockSize} values (Q8_0: 32, Q4_0: 16). */
     int splitQuantBytes() {
         return type.blockBytes - 2;
