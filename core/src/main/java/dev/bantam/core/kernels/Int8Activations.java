@@ -51,11 +51,11 @@ public final class Int8Activations {
     }
 
     /**
-     * Levels c and c + 1 as one int, q[c + 1] + q[c]·2¹⁶: what the int8-activation layouts
-     * multiply a lane of two weight levels by (PairedNibbleKernels has why).
+     * Levels lo and hi as one int, q[hi] + q[lo]·2¹⁶: what the int8-activation layouts multiply a
+     * lane of two weight levels (lo's in the low half) by (PairedNibbleKernels has why).
      */
-    int pair(int c) {
-        return q[c + 1] + (q[c] << 16);
+    int pair(int lo, int hi) {
+        return q[hi] + (q[lo] << 16);
     }
 
     /** Every {@link #value}, for tests. */

@@ -24,10 +24,12 @@ import static dev.bantam.core.kernels.Vec.LE;
  * arithmetic), then the 16 int8 scales and d as a float. 276 bytes per 256 values, 8.625 bits a
  * value (Q6_K 6.5625; {@link Int8x16Kernels}, the float-activation copy, 10).
  *
- * <p>Lane l of the 16 is group l (16 values, one scale). 32-byte chunk k (k = 0..7) holds in bytes
- * 2l and 2l + 1 the levels 2k and 2k + 1 of group l, so that one zero-extending load makes the 16
- * lanes' pairs. With levels up to 63 a product is at most 8,001, so a lane's upper half holds two
- * pair products (32,004) and is shifted out into an int accumulator every second chunk. The levels
+ * <p>Lane l of the 16 is group l (16 values, one scale). 64-byte chunk c (c = 0..3) holds in bytes
+ * 4l..4l + 3 the levels 4c..4c + 3 of group l, so that one load gives every lane four levels: an
+ * and gives the pairs (4c, 4c + 2), a shift and an and (4c + 1, 4c + 3). (A zero-extending 32-byte
+ * load per pair, vpmovsxbw, ran about a quarter slower.) With levels up to 63 a product is at most
+ * 8,001, so a lane's upper half holds the two pair products of a chunk (32,004) and is shifted out
+ * into an int accumulator once per chunk. The levels
  * are stored without their offset of 32, which the dot takes off once per group as 32·Σ activation
  * levels (prepared with the activations). Value d·sc·(q − 32), d·sc exact in float as the Q6_K
  * reference computes it; prefill reads the layout through {@link #dequantize} (byte permutes back
@@ -42,16 +44,17 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
     static final PairedByteKernels INSTANCE = new PairedByteKernels();
 
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
-    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final IntVector LOW_BIAS = IntVector.broadcast(I16, 0x8000);
+    /** Bytes 0 and 2 of each lane, as its low and high halves. */
+    private static final IntVector EVEN_BYTES = IntVector.broadcast(I16, 0x00FF00FF);
     private static final FloatVector OFFSET = FloatVector.broadcast(F, 32f);
 
     /** Byte offset in a super-block's levels of level i of group g. */
     static int levelAt(int g, int i) {
-        return 32 * (i / 2) + 2 * g + (i % 2);
+        return 64 * (i / 4) + 4 * g + (i % 4);
     }
 
     /** The four 64-byte level vectors back into column order (column 16g + i from levelAt(g, i)). */
@@ -108,9 +111,9 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
 
     /**
      * Activations for {@link #dot(MemorySegment, long, Activations)}: x quantized to int8 per 32
-     * ({@link Int8Activations}); the pairs a[c + 1] + a[c]·2¹⁶ in the order of the levels (chunk
-     * k, lane l: c = 16l + 2k of each 256); per group of 16, the offset's term 32·Σ a and the
-     * activation scale.
+     * ({@link Int8Activations}); the pairs a[c + 2] + a[c]·2¹⁶ in the order the dot reads them
+     * (chunk k, then p = 0, 1, then lane l: c = 16l + 4k + p of each 256); per group of 16, the
+     * offset's term 32·Σ a and the activation scale.
      */
     record Activations(int[] pairs, int[] offsetTerms, float[] scales) {}
 
@@ -120,10 +123,12 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
         int[] pairs = new int[n / 2], offsetTerms = new int[n / GROUP];
         float[] scales = new float[n / GROUP];
         for (int b = 0; b < n / BLOCK; b++) {
-            for (int k = 0; k < 8; k++) {
-                for (int l = 0; l < 16; l++) {
-                    int c = BLOCK * b + GROUP * l + 2 * k;
-                    pairs[BLOCK / 2 * b + 16 * k + l] = q.pair(c);
+            for (int k = 0; k < 4; k++) {
+                for (int p = 0; p < 2; p++) {
+                    for (int l = 0; l < 16; l++) {
+                        int c = BLOCK * b + GROUP * l + 4 * k + p;
+                        pairs[BLOCK / 2 * b + 32 * k + 16 * p + l] = q.pair(c, c + 2);
+                    }
                 }
             }
         }
@@ -144,9 +149,10 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
             long block = offset + (long) b * BLOCK_BYTES;
             int ab = b * (BLOCK / 2);
             IntVector sums = IntVector.zero(I16);
-            for (int k = 0; k < 8; k += 2) {
-                IntVector m = pairs(w, block + 32L * k).mul(IntVector.fromArray(I16, a, ab + 16 * k)).add(LOW_BIAS);
-                m = pairs(w, block + 32L * k + 32).mul(IntVector.fromArray(I16, a, ab + 16 * k + 16)).add(m);
+            for (int k = 0; k < 4; k++) {
+                IntVector v = IntVector.fromMemorySegment(I16, w, block + 64L * k, LE);
+                IntVector m = v.and(EVEN_BYTES).mul(IntVector.fromArray(I16, a, ab + 32 * k)).add(LOW_BIAS);
+                m = v.lanewise(VectorOperators.LSHR, 8).and(EVEN_BYTES).mul(IntVector.fromArray(I16, a, ab + 32 * k + 16)).add(m);
                 sums = sums.add(m.lanewise(VectorOperators.ASHR, 16));
             }
             FloatVector dots = (FloatVector) sums.sub(IntVector.fromArray(I16, x.offsetTerms(), 16 * b)).convert(VectorOperators.I2F, 0);
@@ -154,15 +160,6 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
             acc = dots.mul(sc).mul(FloatVector.fromArray(F16, x.scales(), 16 * b)).fma(FloatVector.broadcast(F16, w.get(FLOAT, block + D)), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /**
-     * 32 level bytes widened: lane l holds bytes 2l and 2l + 1 as its low and high halves. Levels
-     * are below 128, so the sign-extending B2S (vpmovsxbw) widens them exactly; ZERO_EXTEND_B2S
-     * ran through the Vector API's scalar fallback on JDK 25 (Q6_K decode at 8 rather than 20 Gelem/s).
-     */
-    private static IntVector pairs(MemorySegment w, long at) {
-        return ByteVector.fromMemorySegment(B32, w, at, LE).convertShape(VectorOperators.B2S, jdk.incubator.vector.ShortVector.SPECIES_512, 0).reinterpretAsInts();
     }
 
     /** The scalar decoding of a super-block: (d·sc)·(q − 32), each level at {@link #levelAt}. */

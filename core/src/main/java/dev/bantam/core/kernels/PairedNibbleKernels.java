@@ -201,7 +201,7 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
         for (int b = 0; b < n / BLOCK; b++) {
             for (int i = 0; i < BLOCK / 2; i++) {
                 int c = BLOCK * b + PAIR_COLUMN[i];
-                pairs[BLOCK / 2 * b + i] = q.pair(c);
+                pairs[BLOCK / 2 * b + i] = q.pair(c, c + 1);
             }
         }
         float[] levelSums = new float[n / 32];
