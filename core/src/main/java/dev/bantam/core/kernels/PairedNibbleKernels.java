@@ -11,6 +11,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import static dev.bantam.core.kernels.Blocks.INT;
+import static dev.bantam.core.kernels.Blocks.LONG;
 import static dev.bantam.core.kernels.Blocks.toFloat;
 import static dev.bantam.core.kernels.Vec.B;
 import static dev.bantam.core.kernels.Vec.F;
@@ -72,7 +74,6 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final IntVector LOW_BIAS = IntVector.broadcast(I16, 0x8000);
     private static final IntVector PAIR_MASK = IntVector.broadcast(I16, 0x000F000F);
 
@@ -120,8 +121,8 @@ final class PairedNibbleKernels implements WeightKernels, PreparedDot<PairedNibb
 
     /** A Q4_K super-block at {@code src[block..]} in this layout at {@code dst[at..]}: d, dmin, the scales and mins unpacked to bytes, the nibbles reordered. */
     static void repackQ4_K(MemorySegment src, long block, MemorySegment dst, long at, byte[] scratch) {
-        long lo = src.get(Blocks.LONG, block + 4);
-        int hi = src.get(Blocks.INT, block + 12);
+        long lo = src.get(LONG, block + 4);
+        int hi = src.get(INT, block + 12);
         dst.set(FLOAT, at, Blocks.half(src, block));
         dst.set(FLOAT, at + 4, Blocks.half(src, block + 2));
         for (int s = 0; s < 8; s++) {

@@ -19,7 +19,7 @@ public final class Q4_KRepack {
 
     /** Bytes {@code repack(pool, t, int8)} takes. */
     public static long bytes(TensorView t, boolean int8) {
-        return (int8 && INT8_LAYOUT ? PairedNibbleKernels.Q4_K.bytesFor(t.elements()) : KSplitKernels.NIBBLES.bytesFor(t.elements()));
+        return int8 && INT8_LAYOUT ? PairedNibbleKernels.Q4_K.bytesFor(t.elements()) : KSplitKernels.NIBBLES.bytesFor(t.elements());
     }
 
     /** Whether {@code repack(pool, t, true)} (and Q6_K's and Q4_0's) gives an int8-activation layout here: the CPU has 512-bit vectors. */
