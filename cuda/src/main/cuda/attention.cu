@@ -102,18 +102,26 @@ __device__ __forceinline__ float rope_at(const float* x, int d, int rope_dims, i
 // not have. A warp walks P consecutive positions at once, their keys and values loaded together
 // (32 registers): decode attention is bound by memory latency, and with chunks of 32 positions
 // a warp's walk is one round of loads instead of one per two positions (four before).
+// prefetch (decode, compute_90; else 0): the next products' weights for L2 (common.cuh's
+// prefetch_next_weights), issued once the wait is over (PREFETCH_BEFORE_WAIT: before it, to compare).
 #define ATTN_ARGS const float* qkv, int ld, void* kcache, void* vcache, const int* seq, const int* pos, int heads, \
                   int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml, \
                   float* out, int ld_out, i8* xq, float2* xs, int* counters, int rope_dims, const double* inv_freq, \
-                  int neox, int fuse
+                  int neox, int fuse, const long long* prefetch
 #define ATTN_PASS qkv, ld, kcache, vcache, seq, pos, heads, kv_heads, hd, capacity, chunk, window, scale, part_acc, \
-                  part_ml, out, ld_out, xq, xs, counters, rope_dims, inv_freq, neox, fuse
+                  part_ml, out, ld_out, xq, xs, counters, rope_dims, inv_freq, neox, fuse, prefetch
 
 // KV: the cache's element type (float, or u16 for f16: the _f16 kernels).
 template <int DPL, typename KV>
 __device__ __forceinline__ void attn_partial_rows(ATTN_ARGS) {
     constexpr int P = 16 / DPL > 2 ? 16 / DPL : 2;
+#ifdef PREFETCH_BEFORE_WAIT
+    prefetch_next_weights(prefetch);
+#endif
     after_previous_kernel();
+#ifndef PREFETCH_BEFORE_WAIT
+    prefetch_next_weights(prefetch);  // the o and [gate; up] weights, while this kernel leaves DRAM idle
+#endif
     int s = blockIdx.x, h = blockIdx.y, r = blockIdx.z, splits = gridDim.x;
     int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int kvd = kv_heads * hd, kvh = h / (heads / kv_heads);

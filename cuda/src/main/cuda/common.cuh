@@ -60,6 +60,26 @@ __device__ __forceinline__ void prefetch_l2(const void* p, long long bytes, int 
 #endif
 }
 
+// The weights of the kernels that come next, pulled into L2 by a kernel that leaves DRAM mostly
+// idle (decode attention: ~10 µs a layer reading a few MB of cache, while the o and [gate; up]
+// products after it stream 75 MB): `plan` holds PREFETCH_RANGES (address, bytes) pairs of long
+// longs, bytes 0 where unused (WeightPrefetch.java builds them, 16-byte aligned). Thread t of each
+// block asks for the block's share of range t (the grid's blocks split every range evenly) with one
+// bulk prefetch: the copy engine issues the lines, the threads do not wait. sm_90 only (the
+// instruction is Hopper's); without it, or with NO_NEXT_PREFETCH, nothing.
+#define PREFETCH_RANGES 6
+__device__ __forceinline__ void prefetch_next_weights(const long long* plan) {
+#if __CUDA_ARCH__ >= 900 && !defined(NO_NEXT_PREFETCH)
+    if (plan == nullptr || threadIdx.x >= PREFETCH_RANGES) return;
+    long long at = plan[2 * threadIdx.x], units = plan[2 * threadIdx.x + 1] >> 4;
+    long long blocks = (long long) gridDim.x * gridDim.y * gridDim.z;
+    long long b = blockIdx.x + (long long) gridDim.x * (blockIdx.y + (long long) gridDim.y * blockIdx.z);
+    long long lo = units * b / blocks, hi = units * (b + 1) / blocks;
+    if (hi > lo)
+        asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" :: "l"(at + 16 * lo), "r"((u32) (16 * (hi - lo))) : "memory");
+#endif
+}
+
 __device__ __forceinline__ float half_to_float(u16 h) {
     float f;
     asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h));

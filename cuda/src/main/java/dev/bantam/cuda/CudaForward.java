@@ -101,6 +101,11 @@ final class CudaForward {
      */
     private final long normScale, normPartials, normCounter;
     private final MemorySegment hostInputs;
+    /**
+     * Per layer, the {@link WeightPrefetch} table its decode attention hands to attn_partial: for one row with the
+     * gated epilogue, and for the other decode runs (up to {@link #MATVEC_ROWS} rows); 0 where {@link WeightPrefetch#BUDGET} is 0.
+     */
+    private final long[] prefetchB1, prefetchRows;
 
     /**
      * {@code ropeDivisors}: the file's {@code rope_freqs.weight} (llama3 rope scaling), null when it has none;
@@ -165,6 +170,13 @@ final class CudaForward {
         long widest = (long) Math.min(maxRows, QUANTIZED_MATVEC_ROWS) * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim());
         xq8 = gpu.alloc(widest);
         xs8 = gpu.alloc(8 * ((widest + 31) / 32));
+        prefetchB1 = new long[c.layers()];
+        prefetchRows = new long[c.layers()];
+        for (int l = 0; WeightPrefetch.BUDGET > 0 && l < c.layers(); l++) {
+            DeviceModel.Layer layer = w.layers().get(l);
+            prefetchB1[l] = WeightPrefetch.upload(gpu, WeightPrefetch.afterAttention(layer, gatedEpilogue(layer, 1), WeightPrefetch.BUDGET));
+            prefetchRows[l] = WeightPrefetch.upload(gpu, WeightPrefetch.afterAttention(layer, false, WeightPrefetch.BUDGET));
+        }
     }
 
     /** One device table of RoPE frequencies per distinct (base, scale) among the layers, indexed by layer. */
@@ -288,7 +300,7 @@ final class CudaForward {
                 kernels.attnPartial(splits, rows, qkv, qkvDim, keys[l], values[l], seq, pos,
                         c.heads(), c.kvHeads(), c.headDim(), capacity, chunk(rows), c.layer(l).window(), c.attentionScale(), partAcc, partMl,
                         attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0, attnCounters, c.ropeDims(), ropeTable[l], neox, fuseRope ? 1 : 0,
-                        kvHalf ? 1 : 0);
+                        kvHalf ? 1 : 0, rows == 1 ? prefetchB1[l] : rows <= MATVEC_ROWS ? prefetchRows[l] : 0L);
             }
             residual(layer.attnOut(), attnInt8 ? new Input(attn, true) : input(attn, rows, layer.attnOut()), rows, layer.postAttnNorm(),
                     folded[2 * l + 1] ? layer.ffnNorm().weight() : 0L);
@@ -299,7 +311,7 @@ final class CudaForward {
             if (layer.gateUp() != null) {
                 Input in = norm(layer.ffnNorm(), x, xb, rows, int8(rows, layer.gateUp()), ffnFolded);
                 boolean downInt8 = int8(rows, layer.down());
-                if (fuseGate && rows == 1 && !in.int8() && !downInt8 && halvesB1(layer.gateUp())) {
+                if (gatedEpilogue(layer, rows)) {
                     gatedProduct(layer.gateUp(), in, up);  // act(gate)·up straight into up, no gated_rows
                 } else {
                     // gate and up in one product: gate[r] and up[r] side by side in a row of 2·ffn
@@ -356,6 +368,14 @@ final class CudaForward {
     /** Whether the product that adds {@code lin} into x can write the next norm's input (_residual): F16/BF16, no post-norm. */
     private static boolean writesNorm(DeviceModel.Linear lin, DeviceModel.Norm postNorm) {
         return !postNorm.present() && halvesB1(lin);
+    }
+
+    /**
+     * Whether the layer's stacked [gate; up] product of {@code rows} rows computes act(gate)·up in its epilogue
+     * ({@link #fuseGate}): one row, F16/BF16 (no int8 input), and a down product that takes a float input.
+     */
+    private boolean gatedEpilogue(DeviceModel.Layer layer, int rows) {
+        return fuseGate && rows == 1 && layer.gateUp() != null && halvesB1(layer.gateUp()) && !int8(rows, layer.down());
     }
 
     /** Whether one row times {@code lin} runs matvec.cu's F16/BF16 batch-1 kernel, which has the fused variants. */

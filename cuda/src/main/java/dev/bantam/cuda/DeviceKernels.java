@@ -92,18 +92,20 @@ final class DeviceKernels {
      * {@code attn_partial_dN[_f16](const float* qkv, int ld, void* kcache, void* vcache, const int* seq, const int* pos,
      * int heads, int kv_heads, int hd, int capacity, int chunk, int window, float scale, float* part_acc, float* part_ml,
      * float* out, int ld_out, i8* xq, float2* xs, int* counters, int rope_dims, const double* inv_freq, int neox,
-     * int fuse)}: grid (splits ≤ 64 = the kernel's MAX_SPLITS, heads, rows), 128 threads = the kernel's WARPS; the last
+     * int fuse, const long long* prefetch)}: grid (splits ≤ 64 = the kernel's MAX_SPLITS, heads, rows), 128 threads = the kernel's WARPS; the last
      * block of each (head, row) merges the splits into out (counters: rows·heads ints, zero before the first launch and
      * left zero). xq != 0 (hd % 32 == 0): out also quantized for the int8 matrix-vector kernels, heads·hd values a row.
      * fuse = 1 (rows of distinct sequences, one new position each): RoPE and the KV-cache append of {@link #ropeStoreKv}
      * done here instead (rope_dims, inv_freq, neox as there). kvHalf != 0: the cache holds f16 (the _f16 kernels).
+     * prefetch != 0: a {@link WeightPrefetch} table, the next products' weights that the blocks ask L2 for (compute_90).
      */
     void attnPartial(int splits, int rows, long qkv, int ld, long kcache, long vcache, long seq, long pos,
                      int heads, int kvHeads, int hd, int capacity, int chunk, int window, float scale, long partAcc, long partMl,
-                     long out, int ldOut, long xq, long xs, long counters, int ropeDims, long invFreq, int neox, int fuse, int kvHalf) {
+                     long out, int ldOut, long xq, long xs, long counters, int ropeDims, long invFreq, int neox, int fuse, int kvHalf,
+                     long prefetch) {
         gpu.launch(attnPartialKernel(hd, kvHalf != 0), new int[] {splits, heads, rows}, 128, qkv, ld, kcache, vcache, seq, pos,
                 heads, kvHeads, hd, capacity, chunk, window, scale, partAcc, partMl, out, ldOut, xq, xs, counters,
-                ropeDims, invFreq, neox, fuse);
+                ropeDims, invFreq, neox, fuse, prefetch);
     }
 
     /**

@@ -60,6 +60,17 @@ public record DeviceMatrix(DeviceType type, int rows, int cols, long q, long d) 
         return type.matvecInt8() != null && vectorKernelFits();
     }
 
+    /** Bytes of one row at {@link #q}: the file's blocks, or for split types the quants alone. */
+    long rowBytes() {
+        long blocks = cols / type.type().blockSize;
+        return blocks * (type.split() == null ? type.type().blockBytes : type.splitQuantBytes());
+    }
+
+    /** Bytes of one row's fp16 block scales at {@link #d} (split types), else 0. */
+    long scaleRowBytes() {
+        return d == 0 ? 0 : 2L * (cols / type.type().blockSize);
+    }
+
     int typeId() {
         return type.type().id;
     }

@@ -142,6 +142,26 @@ class KernelSourcesTest {
         assertThatThrownBy(() -> DeviceKernels.attnPrefillKernel(DeviceKernels.PREFILL_MAX_HEAD + 1, false)).hasMessageContaining("head size 129");
     }
 
+    /**
+     * The decode attention's L2 prefetch of the next weights: its table size agrees between common.cuh and
+     * WeightPrefetch, and where PTX was built it is Hopper's bulk prefetch in every attn_partial kernel of
+     * compute_90 and absent from compute_75 (which has no such instruction).
+     */
+    @Test
+    void attentionPrefetchesTheNextWeightsOnCompute90Only() {
+        assertThat(KernelSources.header("common.cuh")).contains("#define PREFETCH_RANGES " + WeightPrefetch.RANGES + "\n");
+        if (!KernelSources.hasPrebuiltPtx()) return;
+        for (int arch : KernelSources.PTX_ARCHITECTURES) {
+            String ptx = KernelSources.ptx("attention", arch);
+            for (String k : kernelsIn(KernelSources.source("attention"))) {
+                String body = ptx.substring(ptx.indexOf(".entry " + k + "("));
+                int next = body.indexOf(".entry ", 1);
+                body = next < 0 ? body : body.substring(0, next);
+                assertThat(body.contains("cp.async.bulk.prefetch.L2.global")).as(k + " on compute_" + arch).isEqualTo(arch >= 90);
+            }
+        }
+    }
+
     @Test
     void theNewestArchitectureAGpuRunsIsChosen() {
         assertThat(KernelSources.ptxArchitectureFor(7, 5)).isEqualTo(75);
