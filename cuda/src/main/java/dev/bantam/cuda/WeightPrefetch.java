@@ -20,10 +20,12 @@ final class WeightPrefetch {
     /** PREFETCH_RANGES in common.cuh: (address, bytes) pairs a table holds. */
     static final int RANGES = 6;
     /**
-     * Bytes of weights a layer's attention asks L2 for ({@code -Dbantam.cuda.prefetchMB}, 0: none, to
-     * compare). The H200's L2 holds 50 MB; what is prefetched must stay there until its product reads it.
+     * Bytes of weights a layer's attention asks L2 for ({@code -Dbantam.cuda.prefetchMB}; 0, the default:
+     * none). Off because it measured slower on the H200 (cuda/NOTES.md, sixth session): BF16 B1 950 → 924
+     * tok/s at 24 MB, Q8_0 1,240 → 1,119; under ncu the o product read wholly from L2 took 7.0 µs against
+     * 7.5 (it is bound by its latency chain, not by bytes), and attention grew 9.9 → 13.6 µs a layer.
      */
-    static final long BUDGET = Long.getLong("bantam.cuda.prefetchMB", 24) << 20;
+    static final long BUDGET = Long.getLong("bantam.cuda.prefetchMB", 0) << 20;
 
     /** A byte range of device memory, 16-byte aligned at both ends (the bulk prefetch's rule). */
     record Range(long at, long bytes) {}
