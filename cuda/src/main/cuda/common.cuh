@@ -168,9 +168,16 @@ __device__ __forceinline__ void q4k_scale_min(int j, const u8* s, float* sc, flo
     }
 }
 
+// Q6_K's device layout: each 210-byte super-block padded to 224 bytes (a multiple of 16; layout.cu's
+// pad_q6_k at load), its fields at the file's offsets, so that every super-block starts 16-byte
+// aligned and the int8 units read 16-byte vectors instead of 2-byte halves (matvec.cu's Q6_KUnits).
+// DeviceType.Q6_K_DEVICE_BYTES is the same number (KernelSourcesTest).
+#define DEVICE_BYTES_Q6_K 224
+
 // Value l (0..31) of 32-value group j of a row in the file's layout (rowp: the row's first byte),
 // for the types kept as in the file whose blocks are not 16-byte multiples: Q4_1, Q5_0, Q5_1 (a
-// group is a block) and the K-quants Q5_K, Q6_K (a group is one eighth of a 256-value super-block).
+// group is a block) and the K-quants Q5_K, Q6_K (a group is one eighth of a 256-value super-block;
+// Q6_K's super-blocks DEVICE_BYTES_Q6_K apart).
 // Unaligned multi-byte fields are read byte by byte. ggml's dequantize_row_* give the bit layouts.
 __device__ __forceinline__ float u16_at(const u8* p) { return half_to_float((u16) (p[0] | (p[1] << 8))); }
 
@@ -201,7 +208,7 @@ __device__ __forceinline__ float group_value(int type, const u8* rowp, int j, in
             return u16_at(b) * sc * v - u16_at(b + 2) * mn;
         }
         case T_Q6_K: {
-            const u8* b = rowp + (long long) (j >> 3) * BLOCK_BYTES_Q6_K;
+            const u8* b = rowp + (long long) (j >> 3) * DEVICE_BYTES_Q6_K;
             int sub = j & 7, h = sub >> 2, part = sub & 3;  // half of the super-block; which of its four 32-value runs
             u8 low = b[64 * h + l + 32 * (part & 1)];
             int nib = part >= 2 ? (low >> 4) : (low & 15);
@@ -213,14 +220,14 @@ __device__ __forceinline__ float group_value(int type, const u8* rowp, int j, in
     return 0.0f;
 }
 
-// Bytes of one row of `cols` values in the file's layout of a block type.
+// Bytes of one row of `cols` values in the file's layout of a block type (Q6_K: padded).
 __device__ __forceinline__ long long row_bytes(int type, int cols) {
     switch (type) {
         case T_Q4_1: return (long long) (cols / BLOCK_SIZE_Q4_1) * BLOCK_BYTES_Q4_1;
         case T_Q5_0: return (long long) (cols / BLOCK_SIZE_Q5_0) * BLOCK_BYTES_Q5_0;
         case T_Q5_1: return (long long) (cols / BLOCK_SIZE_Q5_1) * BLOCK_BYTES_Q5_1;
         case T_Q5_K: return (long long) (cols / BLOCK_SIZE_Q5_K) * BLOCK_BYTES_Q5_K;
-        case T_Q6_K: return (long long) (cols / BLOCK_SIZE_Q6_K) * BLOCK_BYTES_Q6_K;
+        case T_Q6_K: return (long long) (cols / BLOCK_SIZE_Q6_K) * DEVICE_BYTES_Q6_K;
     }
     return 0;
 }

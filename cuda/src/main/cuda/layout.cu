@@ -1,5 +1,5 @@
 // Weight layout and precision conversions: splitting Q8_0/Q4_0 blocks into aligned quants and
-// scales at load, and dequantizing a matrix (or converting activations) for cuBLAS in prefill.
+// scales at load, padding Q6_K's super-blocks to 16-byte multiples, and dequantizing a matrix (or converting activations) for cuBLAS in prefill.
 #include "common.cuh"
 
 // raw Q8_0 blocks (fp16 d, 32 int8) → quants q[32·n] and scales d[n]
@@ -19,6 +19,18 @@ extern "C" __global__ void split_q4_0(const u8* raw, u8* q, u16* d, long long bl
         const u8* src = raw + b * BLOCK_BYTES_Q4_0;
         d[b] = (u16) (src[0] | (src[1] << 8));
         for (int j = 0; j < BLOCK_SIZE_Q4_0 / 2; j++) q[b * (BLOCK_SIZE_Q4_0 / 2) + j] = src[2 + j];
+    }
+}
+
+// raw Q6_K super-blocks (210 bytes) → the padded device layout (common.cuh's DEVICE_BYTES_Q6_K): the
+// file's bytes at the same offsets of each block, zeros after them; one thread an output byte
+extern "C" __global__ void pad_q6_k(const u8* raw, u8* out, long long blocks) {
+    after_previous_kernel();
+    long long n = blocks * DEVICE_BYTES_Q6_K;
+    for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < n; e += (long long) gridDim.x * blockDim.x) {
+        long long b = e / DEVICE_BYTES_Q6_K;
+        int o = (int) (e - b * DEVICE_BYTES_Q6_K);
+        out[e] = o < BLOCK_BYTES_Q6_K ? raw[b * BLOCK_BYTES_Q6_K + o] : 0;
     }
 }
 

@@ -680,60 +680,75 @@ struct Q4_KUnits {
     }
 };
 
-// Q6_K as in the file (210-byte super-blocks: only 2-byte alignment, so 32-bit words are read as
-// two halves). A unit is 4 consecutive positions l0..l0+3 of one half h (128 values) of a
-// super-block: one word of ql at l0, one at l0 + 32 and one of qh give 16 values, 4 in each of the
-// half's four 32-value runs p (ggml's dequantize_row_q6_K: run p is nibble p / 2 of ql[l + 32·(p % 2)]
-// and bits 2p of qh[l]); value d·sc·(q − 32), sc the int8 scale of 16 values.
+// Q6_K in its device layout (common.cuh's DEVICE_BYTES_Q6_K: super-blocks padded to 224 bytes, each
+// 16-byte aligned). A unit is 16 consecutive positions l0..l0+15 (l0 = 0 or 16) of one half h (128
+// values) of a super-block: 16 bytes of ql at l0, 16 at l0 + 32 and 16 of qh at l0 give 64 values, 16
+// in each of the half's four 32-value runs p (ggml's dequantize_row_q6_K: run p is nibble p / 2 of
+// ql[l + 32·(p % 2)] and bits 2p of qh[l]); value d·sc·(q − 32), sc = scales[8h + l0 / 16 + 2p], the
+// int8 scale of the run's 16 values. Five loads a unit (three 16-byte vectors, the half's 8 scale
+// bytes, d); in the file's layout (2-byte alignment) the same 64 values took 44 2-byte and byte
+// loads, which bound the kernel by instructions (lm head 215 MB at 1.7 TB/s on the H200).
 struct Q6_KUnits {
-    static constexpr int VALUES = 16;
-    static __device__ __forceinline__ long long prefetch_bytes(int cols) { return (long long) (cols >> 8) * BLOCK_BYTES_Q6_K; }  // the row
-    struct Unit { int q[4]; float d; signed char sc[4]; };
-    static __device__ __forceinline__ int word2(const u8* p) {
-        const u16* h = (const u16*) p;
-        return (int) ((u32) h[0] | ((u32) h[1] << 16));
-    }
+    static constexpr int VALUES = 64;
+#ifndef NO_Q6K_PREFETCH  // -Dbantam.cuda.define=NO_Q6K_PREFETCH: without the row's L2 prefetch, to compare
+    static __device__ __forceinline__ long long prefetch_bytes(int cols) { return (long long) (cols >> 8) * DEVICE_BYTES_Q6_K; }  // the row
+#else
+    static __device__ __forceinline__ long long prefetch_bytes(int cols) { return 0; }
+#endif
+    struct Unit { uint4 ql0, ql1, qh; uint2 sc; float d; };
     static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
-        const u8* blk = q + ((long long) row * (cols >> 8) + (u >> 4)) * BLOCK_BYTES_Q6_K;
-        int h = (u >> 3) & 1, l0 = (u & 7) * 4;
-        int ql0 = word2(blk + 64 * h + l0), ql1 = word2(blk + 64 * h + 32 + l0), qh = word2(blk + 128 + 32 * h + l0);
-        Unit w;
-        // 6-bit values 0..63 per byte, then −32 with a signed per-byte subtraction
-        w.q[0] = __vsubss4((ql0 & 0x0F0F0F0F) | ((qh << 4) & 0x30303030), 0x20202020);
-        w.q[1] = __vsubss4((ql1 & 0x0F0F0F0F) | ((qh << 2) & 0x30303030), 0x20202020);
-        w.q[2] = __vsubss4(((ql0 >> 4) & 0x0F0F0F0F) | (qh & 0x30303030), 0x20202020);
-        w.q[3] = __vsubss4(((ql1 >> 4) & 0x0F0F0F0F) | ((qh >> 2) & 0x30303030), 0x20202020);
-        w.d = half_to_float(*(const u16*) (blk + 208));
-#pragma unroll
-        for (int p = 0; p < 4; p++) w.sc[p] = (signed char) blk[192 + 8 * h + (l0 >> 4) + 2 * p];
-        return w;
+        const u8* blk = q + ((long long) row * (cols >> 8) + (u >> 2)) * DEVICE_BYTES_Q6_K;
+        int h = (u >> 1) & 1, l0 = (u & 1) * 16;
+        return {load_w16(blk + 64 * h + l0), load_w16(blk + 64 * h + 32 + l0), load_w16(blk + 128 + 32 * h + l0),
+                __ldg((const uint2*) (blk + 192 + 8 * h)), half_to_float(__ldg((const u16*) (blk + 208)))};
     }
-    // the four runs' blocks are consecutive (base / 32 is a multiple of 4): their (dx, dx·Σq) as two 16-byte loads
+    // run p's 16 activation quants as one 16-byte load; the four runs' blocks are consecutive (their
+    // first is a multiple of 4): their (dx, dx·Σq) as two 16-byte loads
     static __device__ __forceinline__ float dot(const Unit& w, const i8* xq, const float2* xs, int u) {
-        int base = (u >> 4) * 256 + ((u >> 3) & 1) * 128 + (u & 7) * 4;  // value index of run 0
-        const float4* sx = (const float4*) (xs + ((base >> 5) & ~3));
+        int h = (u >> 1) & 1, is = u & 1;
+        int base = (u >> 2) * 256 + 128 * h + 16 * is;  // value index of run 0's first position
+        const float4* sx = (const float4*) (xs + (u >> 2) * 8 + 4 * h);
         float4 s01 = sx[0], s23 = sx[1];
         float dx[4] = {s01.x, s01.z, s23.x, s23.z};
-        float sum = 0.0f;
+        // scales[8h + is + 2p]: bytes is and is + 2 of each word of the half's 8 scale bytes
+        int sc[4] = {(signed char) (w.sc.x >> (8 * is)), (signed char) (w.sc.x >> (8 * is + 16)),
+                     (signed char) (w.sc.y >> (8 * is)), (signed char) (w.sc.y >> (8 * is + 16))};
+        u32 l0[4] = {w.ql0.x, w.ql0.y, w.ql0.z, w.ql0.w}, l1[4] = {w.ql1.x, w.ql1.y, w.ql1.z, w.ql1.w},
+            hb[4] = {w.qh.x, w.qh.y, w.qh.z, w.qh.w};
+        int4 x0 = *(const int4*) (xq + base), x1 = *(const int4*) (xq + base + 32),
+             x2 = *(const int4*) (xq + base + 64), x3 = *(const int4*) (xq + base + 96);
+        int xa[4] = {x0.x, x0.y, x0.z, x0.w}, xb[4] = {x1.x, x1.y, x1.z, x1.w}, xc[4] = {x2.x, x2.y, x2.z, x2.w},
+            xd[4] = {x3.x, x3.y, x3.z, x3.w};
+        int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 #pragma unroll
-        for (int p = 0; p < 4; p++) sum += (float) w.sc[p] * dx[p] * (float) __dp4a(w.q[p], xword(xq, base + 32 * p), 0);
-        return w.d * sum;
+        for (int i = 0; i < 4; i++) {
+            // 6-bit values 0..63 per byte, then −32 with a signed per-byte subtraction
+            s0 = __dp4a((int) __vsubss4((int) ((l0[i] & 0x0F0F0F0F) | ((hb[i] << 4) & 0x30303030)), 0x20202020), xa[i], s0);
+            s1 = __dp4a((int) __vsubss4((int) ((l1[i] & 0x0F0F0F0F) | ((hb[i] << 2) & 0x30303030)), 0x20202020), xb[i], s1);
+            s2 = __dp4a((int) __vsubss4((int) (((l0[i] >> 4) & 0x0F0F0F0F) | (hb[i] & 0x30303030)), 0x20202020), xc[i], s2);
+            s3 = __dp4a((int) __vsubss4((int) (((l1[i] >> 4) & 0x0F0F0F0F) | ((hb[i] >> 2) & 0x30303030)), 0x20202020), xd[i], s3);
+        }
+        return w.d * ((float) sc[0] * dx[0] * (float) s0 + (float) sc[1] * dx[1] * (float) s1
+                      + (float) sc[2] * dx[2] * (float) s2 + (float) sc[3] * dx[3] * (float) s3);
     }
 };
 
 template <class T, int NB>
 __device__ __forceinline__ void matvec_int8(MATVEC8_ARGS) {  // cols % T's block size == 0
     MATVEC_ROW(T::prefetch_bytes(cols))
+    // units in flight a lane: NB_UNITS, or one of 64 values (Q6_K: three 16-byte loads already; the
+    // llama shapes give each lane one unit, and a second's registers would cost resident warps)
+    constexpr int U = T::VALUES >= 64 ? 1 : NB_UNITS;
     int units = live_cols / T::VALUES;
-    for (int u0 = lane; u0 < units; u0 += step * NB_UNITS) {
-        typename T::Unit w[NB_UNITS];
+    for (int u0 = lane; u0 < units; u0 += step * U) {
+        typename T::Unit w[U];
 #pragma unroll
-        for (int i = 0; i < NB_UNITS; i++) {
+        for (int i = 0; i < U; i++) {
             int u = u0 + i * step;
             if (u < units) w[i] = T::load(q, d, row, cols, u);
         }
 #pragma unroll
-        for (int i = 0; i < NB_UNITS; i++) {
+        for (int i = 0; i < U; i++) {
             int u = u0 + i * step;
             if (u >= units) break;
 #pragma unroll
@@ -753,8 +768,8 @@ extern "C" __global__ void matvec8_q4_k_b1(MATVEC8_ARGS) { matvec_int8<Q4_KUnits
 extern "C" __global__ void matvec8_q6_k(MATVEC8_ARGS) { matvec_int8<Q6_KUnits, MAX_BATCH>(MATVEC8_PASS); }
 extern "C" __global__ void matvec8_q6_k_b1(MATVEC8_ARGS) { matvec_int8<Q6_KUnits, 1>(MATVEC8_PASS); }
 
-// Q4_1, Q5_0, Q5_1, Q5_K and Q6_K as in the file (blocks of 20, 22, 24, 176 and 210 bytes: not
-// 16-byte aligned, so no vector loads): a lane takes one 32-value group at a time (group_value in
+// Q4_1, Q5_0, Q5_1, Q5_K as in the file and Q6_K padded (blocks of 20, 22, 24, 176 and 224 bytes:
+// the first four not 16-byte multiples, so no vector loads): a lane takes one 32-value group at a time (group_value in
 // common.cuh), neighbouring lanes neighbouring groups. Correct first; not tuned like the kernels above.
 template <int TYPE, int NB>
 __device__ __forceinline__ void matvec_groups(MATVEC_ARGS) {  // cols % block size == 0

@@ -268,6 +268,14 @@ final class DeviceKernels {
         gpu.launch(type.split(), new int[] {(int) Math.min((blocks + 255) / 256, 65535)}, 256, raw, q, d, blocks);
     }
 
+    /**
+     * {@code pad_q6_k(const u8* raw, u8* out, long long blocks)}: Q6_K super-blocks of the file → the padded device layout
+     * ({@link DeviceType#Q6_K_DEVICE_BYTES} bytes each); a grid-stride loop over the output bytes.
+     */
+    void padQ6K(long raw, long out, long blocks) {
+        gpu.launch("pad_q6_k", gridStride(blocks * DeviceType.Q6_K_DEVICE_BYTES), 256, raw, out, blocks);
+    }
+
     /** {@code dequantize(const u8* q, const u16* d, int type, int rows, int cols, void* out, int out_type)} */
     void dequantize(long q, long d, int type, int rows, int cols, long out, int outType) {
         gpu.launch("dequantize", new int[] {Math.min(rows, 8192)}, 256, q, d, type, rows, cols, out, outType);

@@ -4,12 +4,12 @@ import dev.bantam.core.tensor.TensorView;
 
 /**
  * A weight matrix on the device, {@code rows × cols} row-major, in its type's device layout:
- * {@code q} the file's bytes, or for split types the quants with their fp16 block scales at
+ * {@code q} the file's bytes (Q6_K's super-blocks padded: {@link DeviceType#padded}), or for split types the quants with their fp16 block scales at
  * {@code d} (0 when unused).
  */
 public record DeviceMatrix(DeviceType type, int rows, int cols, long q, long d) {
 
-    /** Uploads a tensor, splitting its blocks when its type has a device layout of its own. */
+    /** Uploads a tensor, splitting or padding its blocks when its type has a device layout of its own. */
     static DeviceMatrix upload(Gpu gpu, TensorView t) {
         return uploadStacked(gpu, t);
     }
@@ -41,8 +41,15 @@ public record DeviceMatrix(DeviceType type, int rows, int cols, long q, long d) 
             gpu.driver().copyToDevice(raw + at, p.data(), p.data().byteSize());
             at += p.data().byteSize();
         }
-        if (type.split() == null) return new DeviceMatrix(type, rows, cols, raw, 0);
         long blocks = (long) rows * cols / t.type().blockSize;
+        if (type.padded()) {
+            long padded = gpu.alloc(blocks * type.deviceBlockBytes());
+            gpu.kernels().padQ6K(raw, padded, blocks);
+            gpu.synchronize();
+            gpu.free(raw);
+            return new DeviceMatrix(type, rows, cols, padded, 0);
+        }
+        if (type.split() == null) return new DeviceMatrix(type, rows, cols, raw, 0);
         long q = gpu.alloc(blocks * type.splitQuantBytes()), d = gpu.alloc(blocks * 2);
         gpu.kernels().split(type, raw, q, d, blocks);
         gpu.synchronize();
@@ -60,10 +67,10 @@ public record DeviceMatrix(DeviceType type, int rows, int cols, long q, long d) 
         return type.matvecInt8() != null && vectorKernelFits();
     }
 
-    /** Bytes of one row at {@link #q}: the file's blocks, or for split types the quants alone. */
+    /** Bytes of one row at {@link #q}: the file's blocks (Q6_K's padded), or for split types the quants alone. */
     long rowBytes() {
         long blocks = cols / type.type().blockSize;
-        return blocks * (type.split() == null ? type.type().blockBytes : type.splitQuantBytes());
+        return blocks * (type.split() == null ? type.deviceBlockBytes() : type.splitQuantBytes());
     }
 
     /** Bytes of one row's fp16 block scales at {@link #d} (split types), else 0. */

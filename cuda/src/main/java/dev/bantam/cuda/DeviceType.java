@@ -85,6 +85,22 @@ public record DeviceType(WeightType type, String matvec, String matvecInt8, int 
         return matvec + "_b1_" + kind;
     }
 
+    /**
+     * Bytes of a Q6_K super-block on the device (common.cuh's DEVICE_BYTES_Q6_K): the file's 210 padded to
+     * a multiple of 16 by layout.cu's pad_q6_k, so that the int8 kernel reads 16-byte vectors.
+     */
+    static final int Q6_K_DEVICE_BYTES = 224;
+
+    /** Whether the file's blocks are padded on the device ({@link #Q6_K_DEVICE_BYTES}): Q6_K. */
+    boolean padded() {
+        return type == WeightType.Q6_K;
+    }
+
+    /** Bytes of one block at a matrix's q in the device layout of a type without a split layout. */
+    int deviceBlockBytes() {
+        return padded() ? Q6_K_DEVICE_BYTES : type.blockBytes;
+    }
+
     /** Bytes of quants in the split layout per block of {@code type.blockSize} values (Q8_0: 32, Q4_0: 16). */
     int splitQuantBytes() {
         return type.blockBytes - 2;

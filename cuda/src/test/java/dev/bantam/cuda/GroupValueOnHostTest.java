@@ -64,6 +64,7 @@ class GroupValueOnHostTest {
                 #include <cmath>
                 #include <cstdio>
                 #include <cstdlib>
+                #include <cstring>
                 typedef unsigned char u8; typedef signed char i8; typedef unsigned short u16; typedef unsigned int u32;
                 #define __device__
                 #define __forceinline__ inline
@@ -74,13 +75,20 @@ class GroupValueOnHostTest {
                 }
                 """);
         s.append(WeightTypeHeader.text().replace("#pragma once", "")).append('\n');
+        s.append(deviceBytesQ6K(common)).append('\n');
         for (String f : FUNCTIONS) s.append(function(common, "__device__ __forceinline__ " + f + "(")).append("\n\n");
         s.append("""
                 int main(int argc, char** argv) {  // TYPE COLS RAW OUT: rows 0-3 as float32
                     int type = atoi(argv[1]), cols = atoi(argv[2]);
                     FILE* in = fopen(argv[3], "rb");
-                    static u8 bytes[1 << 24];
-                    fread(bytes, 1, sizeof bytes, in);
+                    static u8 file[1 << 24], bytes[1 << 24];
+                    size_t n = fread(file, 1, sizeof file, in);
+                    memcpy(bytes, file, n);
+                    if (type == T_Q6_K)  // the device layout, as layout.cu's pad_q6_k makes it
+                        for (size_t b = 0; b < n / BLOCK_BYTES_Q6_K; b++) {
+                            memset(bytes + b * DEVICE_BYTES_Q6_K, 0, DEVICE_BYTES_Q6_K);
+                            memcpy(bytes + b * DEVICE_BYTES_Q6_K, file + b * BLOCK_BYTES_Q6_K, BLOCK_BYTES_Q6_K);
+                        }
                     FILE* out = fopen(argv[4], "wb");
                     for (int r = 0; r < 4; r++)
                         for (int i = 0; i < cols; i++) {
@@ -91,6 +99,13 @@ class GroupValueOnHostTest {
                 }
                 """);
         return s.toString();
+    }
+
+    /** common.cuh's line {@code #define DEVICE_BYTES_Q6_K N}: the padded super-block that group_value and row_bytes step by. */
+    static String deviceBytesQ6K(String common) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^#define DEVICE_BYTES_Q6_K \\d+$").matcher(common);
+        assertThat(m.find()).as("common.cuh defines DEVICE_BYTES_Q6_K").isTrue();
+        return m.group();
     }
 
     /** The text of the function starting at {@code signature}, through its matching closing brace. */

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Q6_K: each type's load and dot) compiled for the host, with host definitions of __dp4a,
  * __vsubss4 and __ldg, on random blocks and a random int8 vector. Each row's sum of unit dots must
  * equal the float product of the same weights, decoded as the float kernels decode them
- * (common.cuh's group_value for Q6_K; weight_at's formulas for the others), with the vector's
+ * (common.cuh's group_value for Q6_K, in its padded device layout; weight_at's formulas for the others), with the vector's
  * int8 values times their block scale, to 1e-4 relative: the integer path loses nothing but
  * rounding once x is int8, so a wrong bit layout or scale index shows without a GPU.
  */
@@ -50,6 +50,7 @@ class Int8UnitsOnHostTest {
                 """);
         s.append(SHIMS);
         s.append(WeightTypeHeader.text().replace("#pragma once", "")).append('\n');
+        s.append(GroupValueOnHostTest.deviceBytesQ6K(common)).append('\n');
         for (String f : COMMON) s.append(block(common, "__device__ __forceinline__ " + f + "(")).append("\n\n");
         s.append(block(matvec, "__device__ __forceinline__ int xword(")).append("\n\n");
         s.append(block(matvec, "__device__ __forceinline__ uint4 load_w16(")).append("\n\n");
@@ -60,7 +61,7 @@ class Int8UnitsOnHostTest {
     private static final String SHIMS = """
 #define __device__
 #define __forceinline__ inline
-struct int4 { int x, y, z, w; }; struct uint4 { u32 x, y, z, w; }; struct float2 { float x, y; }; struct float4 { float x, y, z, w; };
+struct int4 { int x, y, z, w; }; struct uint4 { u32 x, y, z, w; }; struct uint2 { u32 x, y; }; struct float2 { float x, y; }; struct float4 { float x, y, z, w; };
 static float2 make_float2(float a, float b) { return {a, b}; }
 template <class T> static T __ldg(const T* p) { T v; memcpy(&v, p, sizeof v); return v; }
 static int __dp4a(int a, int b, int c) { for (int i = 0; i < 4; i++) c += (int)(signed char)(a >> 8*i) * (int)(signed char)(b >> 8*i); return c; }
@@ -84,10 +85,10 @@ int main() {
         for (int l = 0; l < 32; l++) { int q = rand() % 255 - 127; xq[32*j+l] = q; s += q; xf[32*j+l] = dx * q; } xs[j] = {dx, dx * s}; }
     // Q4_K
     static u8 q4k[rows * cols / 256 * 144]; for (auto& b : q4k) b = rand();
-    static u8 q6k[rows * cols / 256 * 210]; for (auto& b : q6k) b = rand();
+    static u8 q6k[rows * cols / 256 * DEVICE_BYTES_Q6_K]; for (auto& b : q6k) b = rand();  // the padded device layout
     for (int r = 0; r < rows; r++) for (int s = 0; s < cols / 256; s++) {
         u8* b = q4k + (r * cols / 256 + s) * 144; u16 d = 0x2C00 + rand() % 256, m = 0x2800 + rand() % 256; memcpy(b, &d, 2); memcpy(b + 2, &m, 2);
-        u8* c = q6k + (r * cols / 256 + s) * 210; u16 e = 0x2C00 + rand() % 256; memcpy(c + 208, &e, 2); }
+        u8* c = q6k + (r * cols / 256 + s) * DEVICE_BYTES_Q6_K; u16 e = 0x2C00 + rand() % 256; memcpy(c + 208, &e, 2); }
     double worst = 0;
     for (int r = 0; r < rows; r++) {
         double ref = 0, got = 0;

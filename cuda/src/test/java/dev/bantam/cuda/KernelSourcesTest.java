@@ -162,6 +162,15 @@ class KernelSourcesTest {
         }
     }
 
+    /** Q6_K's padded super-block: the kernels' stride and the size DeviceMatrix allocates agree, and it is a multiple of 16. */
+    @Test
+    void q6kDeviceBlockBytesAgree() {
+        assertThat(GroupValueOnHostTest.deviceBytesQ6K(KernelSources.header("common.cuh")))
+                .isEqualTo("#define DEVICE_BYTES_Q6_K " + DeviceType.Q6_K_DEVICE_BYTES);
+        assertThat(DeviceType.Q6_K_DEVICE_BYTES % 16).isZero();
+        assertThat(DeviceType.Q6_K_DEVICE_BYTES).isGreaterThanOrEqualTo(WeightType.Q6_K.blockBytes);
+    }
+
     @Test
     void theNewestArchitectureAGpuRunsIsChosen() {
         assertThat(KernelSources.ptxArchitectureFor(7, 5)).isEqualTo(75);

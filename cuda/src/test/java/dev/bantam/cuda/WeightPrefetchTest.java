@@ -67,7 +67,7 @@ class WeightPrefetchTest {
         assertThat(WeightPrefetch.afterAttention(layer(WeightType.Q8_0, true), true, 1024 * MB)).hasSize(WeightPrefetch.RANGES);
     }
 
-    /** Q6_K rows of 2048 values are 1,680 bytes, a multiple of 16; a partial row count still ends on a 16-byte boundary. */
+    /** Q6_K rows of 2048 values are 1,792 bytes (padded), a multiple of 16; a partial row count still ends on a 16-byte boundary. */
     @Test
     void rangesAreSixteenByteAligned() {
         for (WeightType t : List.of(WeightType.Q6_K, WeightType.Q4_K, WeightType.Q5_K, WeightType.BF16)) {
