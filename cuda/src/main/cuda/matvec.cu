@@ -623,16 +623,15 @@ struct Q4_0Units {
     }
 };
 
-// Q4_K as in the file: the 32 bytes of nibbles of a 64-value group g of a 256-value super-block (low
-// nibbles are sub-block 2g, high ones sub-block 2g + 1). Σ (d·sc·n − dmin·m)·x = d·sc·dx·Σ n·q −
-// dmin·m·dx·Σq per sub-block; a unit holds both 32-value blocks of x whole, so dx·Σq is xs's second
-// half and needs no dp4a of its own. Units of 16 bytes (half a group) had spread rows of 2048 values
-// over two warps, but paid the header loads and the scale decoding twice per group and a dp4a for Σq
-// per 16 values: the products were bound by instructions (gate|up 18.9 MB in 12.3 µs on the H200).
+// Q4_K as in the file: 16 of the 32 bytes of nibbles of a 64-value group g of a 256-value super-block
+// (half h of them): low nibbles are values 16h.. of sub-block 2g, high ones the same of sub-block
+// 2g + 1. Σ (d·sc·n − dmin·m)·x = d·sc·dx·Σ n·q − dmin·m·dx·Σq per sub-block, Σq over these 16
+// values (the block sum of xs covers 32). Units of 16 bytes, not the whole group, give rows of
+// 2048 values 64 units: every lane of two warps gets one.
 struct Q4_KUnits {
-    static constexpr int VALUES = 64;
+    static constexpr int VALUES = 32;
     static __device__ __forceinline__ long long prefetch_bytes(int cols) { return (long long) (cols >> 8) * BLOCK_BYTES_Q4_K; }  // the row
-    struct Unit { uint4 lo, hi; float d1, d2, m1, m2; };  // bytes 0-15 and 16-31; d·sc and dmin·m of the two sub-blocks
+    struct Unit { uint4 q; float d1, d2, m1, m2; };  // d·sc and dmin·m of the two sub-blocks
     // byte i (0..11) of the packed scales held as three words: selects, not a local array (that
     // would live in local memory with a run-time index)
     static __device__ __forceinline__ u32 scale_byte(u32 s0, u32 s1, u32 s2, int i) {
@@ -653,30 +652,31 @@ struct Q4_KUnits {
     // multiple of 144 bytes from a 16-byte aligned row) rather than byte loads: fewer load
     // instructions per 16 bytes of nibbles, for a kernel that is not bound by bytes.
     static __device__ __forceinline__ Unit load(const u8* q, const u16* d, int row, int cols, int u) {
-        const u8* blk = q + ((long long) row * (cols >> 8) + (u >> 2)) * BLOCK_BYTES_Q4_K;
-        int g = u & 3;
+        const u8* blk = q + ((long long) row * (cols >> 8) + (u >> 3)) * BLOCK_BYTES_Q4_K;
+        int g = (u >> 1) & 3;
         u32 h = __ldg((const u32*) blk), s0 = __ldg((const u32*) (blk + 4)), s1 = __ldg((const u32*) (blk + 8)),
             s2 = __ldg((const u32*) (blk + 12));
         float dd = half_to_float((u16) (h & 0xFFFF)), dmin = half_to_float((u16) (h >> 16)), sc1, m1, sc2, m2;
         scale_min(2 * g, s0, s1, s2, &sc1, &m1);
         scale_min(2 * g + 1, s0, s1, s2, &sc2, &m2);
-        return {load_w16(blk + 16 + 32 * g), load_w16(blk + 32 + 32 * g), dd * sc1, dd * sc2, dmin * m1, dmin * m2};
+        return {load_w16(blk + 16 + 32 * g + 16 * (u & 1)), dd * sc1, dd * sc2, dmin * m1, dmin * m2};
     }
-    // the unit's 64 activation quants as four 16-byte loads and both blocks' (dx, dx·Σq) as one
+    // the unit's 32 activation quants as two 16-byte loads and both blocks' (dx, dx·Σq) as one
     static __device__ __forceinline__ float dot(const Unit& w, const i8* xq, const float2* xs, int u) {
-        int k = (u >> 2) * 256 + (u & 3) * 64;  // value index of the first low nibble
-        int4 xa = *(const int4*) (xq + k), xb = *(const int4*) (xq + k + 16), xc = *(const int4*) (xq + k + 32),
-             xd = *(const int4*) (xq + k + 48);
-        int x1[8] = {xa.x, xa.y, xa.z, xa.w, xb.x, xb.y, xb.z, xb.w}, x2[8] = {xc.x, xc.y, xc.z, xc.w, xd.x, xd.y, xd.z, xd.w};
-        u32 words[8] = {w.lo.x, w.lo.y, w.lo.z, w.lo.w, w.hi.x, w.hi.y, w.hi.z, w.hi.w};
-        int s1 = 0, s2 = 0;
+        int k = (u >> 3) * 256 + ((u >> 1) & 3) * 64 + 16 * (u & 1);  // value index of the first low nibble
+        int4 xa = *(const int4*) (xq + k), xb = *(const int4*) (xq + k + 32);
+        int x1[4] = {xa.x, xa.y, xa.z, xa.w}, x2[4] = {xb.x, xb.y, xb.z, xb.w};
+        u32 words[4] = {w.q.x, w.q.y, w.q.z, w.q.w};
+        int s1 = 0, s2 = 0, q1 = 0, q2 = 0;
 #pragma unroll
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 4; i++) {
             s1 = __dp4a((int) (words[i] & 0x0F0F0F0F), x1[i], s1);
             s2 = __dp4a((int) ((words[i] >> 4) & 0x0F0F0F0F), x2[i], s2);
+            q1 = __dp4a(0x01010101, x1[i], q1);
+            q2 = __dp4a(0x01010101, x2[i], q2);
         }
         float4 sx = *(const float4*) (xs + (k >> 5));  // k / 32 is even: 16-byte aligned
-        return sx.x * w.d1 * (float) s1 - w.m1 * sx.y + sx.z * w.d2 * (float) s2 - w.m2 * sx.w;
+        return sx.x * (w.d1 * (float) s1 - w.m1 * (float) q1) + sx.z * (w.d2 * (float) s2 - w.m2 * (float) q2);
     }
 };
 
@@ -736,8 +736,8 @@ struct Q6_KUnits {
 template <class T, int NB>
 __device__ __forceinline__ void matvec_int8(MATVEC8_ARGS) {  // cols % T's block size == 0
     MATVEC_ROW(T::prefetch_bytes(cols))
-    // units in flight a lane: NB_UNITS, or one of 64 values (Q4_K, Q6_K: two or three 16-byte loads
-    // already; the llama shapes give each lane one unit, and a second's registers would cost resident warps)
+    // units in flight a lane: NB_UNITS, or one of 64 values (Q6_K: three 16-byte loads already; the
+    // llama shapes give each lane one unit, and a second's registers would cost resident warps)
     constexpr int U = T::VALUES >= 64 ? 1 : NB_UNITS;
     int units = live_cols / T::VALUES;
     for (int u0 = lane; u0 < units; u0 += step * U) {

@@ -492,7 +492,7 @@ final class CudaForward {
         } else if (input.int8() && m.int8KernelFits()) {
             // xq8 / xs8 hold the quantized rows one after another: a byte a value, a (scale, sum) pair per 32
             kernels.matvecInt8(m.type(), m.q(), m.d(), m.rows(), m.cols(), xq8 + (long) from * m.cols(), xs8 + 8L * from * (m.cols() / 32), rows,
-                    lin.bias(), out, ldOut, accumulate ? 1 : 0, int8Split(m, split));
+                    lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
         } else if (m.vectorKernelFits()) {
             kernels.matvec(m.type(), m.q(), m.d(), m.rows(), m.cols(), in, m.cols(), rows,
                     lin.bias(), out, ldOut, accumulate ? 1 : 0, split);
@@ -509,20 +509,6 @@ final class CudaForward {
     private static int split(DeviceMatrix m, int rows) {
         return rows > 1 && m.type().sharesRowsInBatches() ? 1 : m.cols() >= 4096 ? 4 : m.rows() <= 8192 ? 2 : 1;
     }
-
-    /**
-     * {@link #split} for the int8 kernels, whose lanes take a unit of {@link DeviceType#int8UnitValues} weights each: no more
-     * warps a row than its units fill (Q4_K and Q6_K hold 64 values a unit, so a row of 2048 is 32 units: one warp, where
-     * split 2 left the second idle); {@code -Dbantam.cuda.unitSplit=false} keeps {@link #split}, to compare.
-     */
-    private static int int8Split(DeviceMatrix m, int split) {
-        if (!UNIT_SPLIT) return split;
-        int units = m.cols() / m.type().int8UnitValues();
-        while (split > 1 && 32 * split > units) split /= 2;
-        return split;
-    }
-
-    private static final boolean UNIT_SPLIT = !"false".equals(System.getProperty("bantam.cuda.unitSplit"));
 
     /** out = act(gate)·up of one row by the stacked [gate; up] product's epilogue (matvec.cu's _gated), in scaled by its norm where folded. */
     private void gatedProduct(DeviceModel.Linear gateUp, Input in, long out) {

@@ -59,19 +59,6 @@ public record DeviceType(WeightType type, String matvec, String matvecInt8, int 
         return batch == 1 ? matvec + "_b1" : batch <= B4 && sharesRowsInBatches() ? matvec + "_b4" : matvec;
     }
 
-    /**
-     * Weights one lane's unit of the {@link #matvecInt8()} kernel holds (matvec.cu's {@code VALUES} of the type's
-     * {@code Units}; KernelSourcesTest compares them), 0 where the type has no int8 kernel.
-     */
-    int int8UnitValues() {
-        return switch (type) {
-            case Q8_0 -> 16;
-            case Q4_0 -> 32;
-            case Q4_K, Q6_K -> 64;
-            default -> 0;
-        };
-    }
-
     /** The most vectors of an F16/BF16 {@code _b4} kernel. */
     static final int B4 = 4;
 

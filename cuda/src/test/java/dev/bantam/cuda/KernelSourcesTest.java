@@ -162,18 +162,6 @@ class KernelSourcesTest {
         }
     }
 
-    /** The Java side's unit sizes of the int8 kernels (CudaForward's int8Split) are the VALUES of matvec.cu's Units. */
-    @Test
-    void int8UnitValuesMatchTheKernels() {
-        String matvec = KernelSources.source("matvec");
-        for (WeightType t : List.of(WeightType.Q8_0, WeightType.Q4_0, WeightType.Q4_K, WeightType.Q6_K)) {
-            Matcher m = Pattern.compile("struct " + t.name() + "Units \\{\\s*static constexpr int VALUES = (\\d+);").matcher(matvec);
-            assertThat(m.find()).as(t + "Units in matvec.cu").isTrue();
-            assertThat(DeviceType.of(t).orElseThrow().int8UnitValues()).as(t.name()).isEqualTo(Integer.parseInt(m.group(1)));
-        }
-        assertThat(DeviceType.of(WeightType.BF16).orElseThrow().int8UnitValues()).isZero();
-    }
-
     /** Q6_K's padded super-block: the kernels' stride and the size DeviceMatrix allocates agree, and it is a multiple of 16. */
     @Test
     void q6kDeviceBlockBytesAgree() {
