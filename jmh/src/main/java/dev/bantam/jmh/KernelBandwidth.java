@@ -1,6 +1,7 @@
 package dev.bantam.jmh;
 
 import dev.bantam.core.kernels.MatMul;
+import dev.bantam.core.kernels.Q4_0Repack;
 import dev.bantam.core.kernels.Q4_KRepack;
 import dev.bantam.core.kernels.Q5_KRepack;
 import dev.bantam.core.kernels.Q6_KRepack;
@@ -19,7 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 /**
  * Decode matvec speed per weight type in GB/s of weight bytes read, beside the machine's read
@@ -30,20 +33,26 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar dev.bantam.jmh.KernelBandwidth [MiB] [threads,...] [TYPE,...]</pre>
  *
- * {@value #Q6_K_REPACKED} as a type is Q6_K repacked as {@code -Dbantam.repack=q6_k} does it; its
- * matrices hold as many values as the Q6_K ones, in 10/6.5625 as many bytes. {@value #Q4_K_SPLIT} is Q4_K
- * with its scales apart, as {@code -Dbantam.repack=q4_k} does it: 6/4.5 as many bytes as Q4_K.
- * {@value #Q5_K_SPLIT} is Q5_K with its scales apart, as
- * {@code -Dbantam.repack=q5_k} does it: 7/5.5 as many bytes as Q5_K.
+ * A type may also name a load-time layout ({@link #LAYOUTS}), made from its file type as
+ * {@code -Dbantam.repack} makes it; its matrices hold as many values as the file type's, in the
+ * layout's bytes, and the line names the kernels that ran (where the CPU lacks 512-bit vectors an
+ * {@code _INT8} layout falls back to its float-activation form, as at load).
  */
 public final class KernelBandwidth {
     private static final VectorSpecies<Long> LV = LongVector.SPECIES_PREFERRED;
     private static final int COLS = 2048;
     private static final int DISTINCT_ROWS = 256;
     private static final double SECONDS = 1.5;
-    private static final String Q6_K_REPACKED = "Q6_K_REPACKED";
-    private static final String Q4_K_SPLIT = "Q4_K_SPLIT";
-    private static final String Q5_K_SPLIT = "Q5_K_SPLIT";
+    /** The load-time layouts by name: the file type each is made from, and how. */
+    private static final Map<String, Layout> LAYOUTS = Map.of(
+            "Q6_K_REPACKED", new Layout(WeightType.Q6_K, Q6_KRepack::repack),   // float activations, 10 bits a value
+            "Q4_K_SPLIT", new Layout(WeightType.Q4_K, Q4_KRepack::repack),      // scales apart, 6 bits
+            "Q5_K_SPLIT", new Layout(WeightType.Q5_K, Q5_KRepack::repack),      // scales apart, 7 bits
+            "Q4_K_INT8", new Layout(WeightType.Q4_K, (pool, t) -> Q4_KRepack.repack(pool, t, true)),  // int8 activations, 4.75 bits
+            "Q6_K_INT8", new Layout(WeightType.Q6_K, (pool, t) -> Q6_KRepack.repack(pool, t, true)),  // 8.625 bits
+            "Q4_0_INT8", new Layout(WeightType.Q4_0, Q4_0Repack::repack));       // 5 bits
+
+    private record Layout(WeightType from, BiFunction<ThreadPool, TensorView, WeightMatrix> make) {}
 
     private KernelBandwidth() {}
 
@@ -65,19 +74,19 @@ public final class KernelBandwidth {
                         WeightMatrix big = matrix(arena, pool, type, (long) mib << 20);
                         WeightMatrix small = matrix(arena, pool, type, 512 << 10);
                         double dram = matvecRate(pool, big), cached = matvecRate(pool, small);
-                        System.out.printf(Locale.ROOT, "threads %d  %-5s DRAM %6.1f GB/s (%3.0f%% of read)   cached %6.1f GB/s  (%.2f Gelem/s)%n",
-                                t, type, dram, 100 * dram / read, cached, cached * 1e9 / small.rowBytes() * COLS / 1e9);
+                        System.out.printf(Locale.ROOT, "threads %d  %-13s DRAM %6.1f GB/s (%3.0f%% of read, %.2f Gelem/s)   cached %6.1f GB/s  (%.2f Gelem/s)  %s%n",
+                                t, type, dram, 100 * dram / read, dram / big.rowBytes() * COLS, cached, cached / small.rowBytes() * COLS,
+                                big.kernels().getClass().getSimpleName());
                     }
                 }
             }
         }
     }
 
-    /** A {@link #tiled} matrix of the type named, repacked after tiling where the name asks for it (sized as its source). */
+    /** A {@link #tiled} matrix of the type named, repacked after tiling where it names a layout (sized as its source). */
     private static WeightMatrix matrix(Arena arena, ThreadPool pool, String type, long bytes) {
-        if (type.equals(Q6_K_REPACKED)) return Q6_KRepack.repack(pool, tiled(arena, WeightType.Q6_K, bytes));
-        if (type.equals(Q4_K_SPLIT)) return Q4_KRepack.repack(pool, tiled(arena, WeightType.Q4_K, bytes));
-        if (type.equals(Q5_K_SPLIT)) return Q5_KRepack.repack(pool, tiled(arena, WeightType.Q5_K, bytes));
+        Layout layout = LAYOUTS.get(type);
+        if (layout != null) return layout.make().apply(pool, tiled(arena, layout.from(), bytes));
         return WeightMatrix.of(tiled(arena, WeightType.valueOf(type), bytes));
     }
 

@@ -66,15 +66,22 @@ class PairedByteRepackTest extends RepackedLayoutTest {
     void extremeLevelsAndActivationsStayExact() {
         try (Arena arena = Arena.ofConfined(); ThreadPool pool = new ThreadPool(1)) {
             int n = 512;
-            for (float level : new float[] {1f, -1f}) {
-                float[] w = new float[n];
-                Arrays.fill(w, level);
+            // Q6_K's quantizer maps a constant row to q = 0 whatever its sign, so the levels are
+            // written as bytes: ql and qh all ones (q = 63) or all zeros (q = 0), scales 1, d = 1
+            for (int levelBits : new int[] {0xFF, 0x00}) {
                 MemorySegment seg = arena.allocate(WeightType.Q6_K.bytesFor(n));
-                Kernels.of(WeightType.Q6_K).quantize(w, 0, seg, 0, n);
+                for (long b = 0; b < n / 256; b++) {
+                    long block = b * WeightType.Q6_K.blockBytes;
+                    seg.asSlice(block, 192).fill((byte) levelBits);
+                    seg.asSlice(block + 192, 16).fill((byte) 1);
+                    seg.set(Blocks.SHORT, block + 208, Float.floatToFloat16(1f));
+                }
+                int level = levelBits == 0xFF ? 31 : -32;
                 TensorView t = new TensorView("w", WeightType.Q6_K, new long[] {n, 1}, seg);
                 WeightMatrix m = Q6_KRepack.paired(pool, t);
                 float[] ref = new float[n];
                 Kernels.of(WeightType.Q6_K).dequantize(seg, 0, ref, 0, n);
+                assertThat(ref).as("the file's values").containsOnly((float) level);
                 for (int pattern = 0; pattern < 3; pattern++) {
                     float[] x = new float[n];
                     for (int i = 0; i < n; i++) x[i] = pattern == 0 ? 1f : pattern == 1 ? -1f : (i % 2 == 0 ? 1f : -1f);

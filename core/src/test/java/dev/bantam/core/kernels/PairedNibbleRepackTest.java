@@ -69,6 +69,11 @@ class PairedNibbleRepackTest extends RepackedLayoutTest {
             java.util.Arrays.fill(w, 1f);  // all levels 15 at the top of the scale, min 0
             MemorySegment seg = arena.allocate(WeightType.Q4_K.bytesFor(n));
             Kernels.of(WeightType.Q4_K).quantize(w, 0, seg, 0, n);
+            for (long b = 0; b < n / 256; b++) {
+                for (int i = 16; i < WeightType.Q4_K.blockBytes; i++) {
+                    assertThat(seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b * WeightType.Q4_K.blockBytes + i)).as("level byte %d", i).isEqualTo((byte) 0xFF);
+                }
+            }
             TensorView t = new TensorView("w", WeightType.Q4_K, new long[] {n, 1}, seg);
             WeightMatrix m = Q4_KRepack.paired(pool, t);
             float[] ref = new float[n];
