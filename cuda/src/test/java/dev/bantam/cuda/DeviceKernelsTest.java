@@ -169,5 +169,8 @@ class DeviceKernelsTest {
         Map<String, String> layout = defines(KernelSources.source("layout"));
         assertThat(layout).containsEntry("OUT_F16", Integer.toString(DeviceKernels.OUT_F16));
         assertThat(layout).containsEntry("OUT_BF16", Integer.toString(DeviceKernels.OUT_BF16));
+        Map<String, String> persistent = defines(KernelSources.source("persistent"));
+        assertThat(persistent).containsEntry("PERSISTENT_BLOCKS_PER_SM", Integer.toString(DeviceKernels.PERSISTENT_BLOCKS_PER_SM));
+        assertThat(persistent).containsEntry("PERSISTENT_THREADS", "256");
     }
 }
