@@ -79,7 +79,7 @@ final class CudaForward {
      * Whether a batch-1 step runs the feed-forward half of a layer (o + residual + ffn norm, [gate; up] gated, down +
      * residual + next norm) as one persistent launch (persistent.cu) instead of three, where all three products are
      * F16/BF16 of one type without biases and both norms fold ({@link #persistentFfn}); {@code -Dbantam.cuda.persistent=true}
-     * (read when a session opens). {@code -Dbantam.cuda.persistentBlocks=N}: blocks an SM (1 to 8; default 8).
+     * (read when a session opens). Its grid is {@link #persistentBlocksPerSm} blocks an SM.
      */
     private final boolean persistent = Boolean.getBoolean("bantam.cuda.persistent");
     /** The persistent launch's grid: every block resident at once (its grid barriers wait for all of them). */
@@ -174,13 +174,13 @@ final class CudaForward {
         normPartials = gpu.alloc(4L * c.dim());
         normCounter = gpu.alloc(4);
         gpu.driver().memset(normCounter, (byte) 0, 4);
-        int perSm = Math.clamp(Integer.getInteger("bantam.cuda.persistentBlocks", DeviceKernels.PERSISTENT_BLOCKS_PER_SM), 1,
-                DeviceKernels.PERSISTENT_BLOCKS_PER_SM);
-        persistentBlocks = persistent ? perSm * gpu.multiprocessors() : 0;
-        persistentPartials = persistent ? gpu.alloc(4L * persistentBlocks) : 0;
-        persistentBarrier = persistent ? gpu.alloc(12) : 0;  // two unsigned for the barrier, then the int counter
-        persistentCounter = persistent ? persistentBarrier + 8 : 0;
-        if (persistent) gpu.driver().memset(persistentBarrier, (byte) 0, 12);
+        persistentBlocks = persistent ? persistentBlocksPerSm() * gpu.multiprocessors() : 0;
+        // a float a block, then the barrier's group sums
+        persistentPartials = persistent ? gpu.alloc(4L * (persistentBlocks + DeviceKernels.PERSISTENT_BARRIER_GROUPS)) : 0;
+        long barrierBytes = 4L * DeviceKernels.PERSISTENT_BARRIER_WORDS;
+        persistentBarrier = persistent ? gpu.alloc(barrierBytes + 4) : 0;  // the barrier's words, then the int counter
+        persistentCounter = persistent ? persistentBarrier + barrierBytes : 0;
+        if (persistent) gpu.driver().memset(persistentBarrier, (byte) 0, barrierBytes + 4);
         gpu.driver().synchronize();  // the memset runs on the legacy stream, which the session's non-blocking stream does not wait for
         boolean gemm = maxRows > MATVEC_ROWS;
         act16 = gemm ? gpu.alloc(2L * maxRows * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim())) : 0;
@@ -195,6 +195,16 @@ final class CudaForward {
             prefetchB1[l] = WeightPrefetch.upload(gpu, WeightPrefetch.afterAttention(layer, gatedEpilogue(layer, 1), WeightPrefetch.BUDGET));
             prefetchRows[l] = WeightPrefetch.upload(gpu, WeightPrefetch.afterAttention(layer, false, WeightPrefetch.BUDGET));
         }
+    }
+
+    /**
+     * The persistent launch's blocks an SM: what its __launch_bounds__ were compiled for, persistent.cu's PERSISTENT_BLOCKS_PER_SM
+     * ({@link DeviceKernels#PERSISTENT_BLOCKS_PER_SM}), or N where {@code -Dbantam.cuda.define} sets PERSISTENT_BLOCKS_PER_SM=N for
+     * NVRTC: more blocks than the compiled kernel lets an SM hold would never all be resident, and its grid barriers would wait for ever.
+     */
+    static int persistentBlocksPerSm() {
+        var m = java.util.regex.Pattern.compile("(?:^|,)\\s*PERSISTENT_BLOCKS_PER_SM=(\\d+)").matcher(System.getProperty("bantam.cuda.define", ""));
+        return m.find() ? Integer.parseInt(m.group(1)) : DeviceKernels.PERSISTENT_BLOCKS_PER_SM;
     }
 
     /** One device table of RoPE frequencies per distinct (base, scale) among the layers, indexed by layer. */
