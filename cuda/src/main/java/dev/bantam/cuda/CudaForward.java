@@ -75,6 +75,17 @@ final class CudaForward {
      * and the down product takes a float input ({@code -Dbantam.cuda.fuseGate=false}, to compare).
      */
     private final boolean fuseGate = !"false".equals(System.getProperty("bantam.cuda.fuseGate"));
+    /**
+     * Whether a batch-1 step runs the feed-forward half of a layer (o + residual + ffn norm, [gate; up] gated, down +
+     * residual + next norm) as one persistent launch (persistent.cu) instead of three, where all three products are
+     * F16/BF16 of one type without biases and both norms fold ({@link #persistentFfn}); {@code -Dbantam.cuda.persistent=true}
+     * (read when a session opens). Its grid is {@link #persistentBlocksPerSm} blocks an SM.
+     */
+    private final boolean persistent = Boolean.getBoolean("bantam.cuda.persistent");
+    /** The persistent launch's grid: every block resident at once (its grid barriers wait for all of them). */
+    private final int persistentBlocks;
+    /** The persistent launch's per-block sums of squares, its grid barrier (count, generation) and its count of finished blocks. */
+    private final long persistentPartials, persistentBarrier, persistentCounter;
 
     private final Gpu gpu;
     private final DeviceKernels kernels;
@@ -163,6 +174,13 @@ final class CudaForward {
         normPartials = gpu.alloc(4L * c.dim());
         normCounter = gpu.alloc(4);
         gpu.driver().memset(normCounter, (byte) 0, 4);
+        persistentBlocks = persistent ? persistentBlocksPerSm() * gpu.multiprocessors() : 0;
+        // a float a block, then the barrier's group sums
+        persistentPartials = persistent ? gpu.alloc(4L * (persistentBlocks + DeviceKernels.PERSISTENT_BARRIER_GROUPS)) : 0;
+        long barrierBytes = 4L * DeviceKernels.PERSISTENT_BARRIER_WORDS;
+        persistentBarrier = persistent ? gpu.alloc(barrierBytes + 4) : 0;  // the barrier's words, then the int counter
+        persistentCounter = persistent ? persistentBarrier + barrierBytes : 0;
+        if (persistent) gpu.driver().memset(persistentBarrier, (byte) 0, barrierBytes + 4);
         gpu.driver().synchronize();  // the memset runs on the legacy stream, which the session's non-blocking stream does not wait for
         boolean gemm = maxRows > MATVEC_ROWS;
         act16 = gemm ? gpu.alloc(2L * maxRows * Math.max(Math.max(c.dim(), c.ffnDim()), c.qDim())) : 0;
@@ -177,6 +195,16 @@ final class CudaForward {
             prefetchB1[l] = WeightPrefetch.upload(gpu, WeightPrefetch.afterAttention(layer, gatedEpilogue(layer, 1), WeightPrefetch.BUDGET));
             prefetchRows[l] = WeightPrefetch.upload(gpu, WeightPrefetch.afterAttention(layer, false, WeightPrefetch.BUDGET));
         }
+    }
+
+    /**
+     * The persistent launch's blocks an SM: what its __launch_bounds__ were compiled for, persistent.cu's PERSISTENT_BLOCKS_PER_SM
+     * ({@link DeviceKernels#PERSISTENT_BLOCKS_PER_SM}), or N where {@code -Dbantam.cuda.define} sets PERSISTENT_BLOCKS_PER_SM=N for
+     * NVRTC: more blocks than the compiled kernel lets an SM hold would never all be resident, and its grid barriers would wait for ever.
+     */
+    static int persistentBlocksPerSm() {
+        var m = java.util.regex.Pattern.compile("(?:^|,)\\s*PERSISTENT_BLOCKS_PER_SM=(\\d+)").matcher(System.getProperty("bantam.cuda.define", ""));
+        return m.find() ? Integer.parseInt(m.group(1)) : DeviceKernels.PERSISTENT_BLOCKS_PER_SM;
     }
 
     /** One device table of RoPE frequencies per distinct (base, scale) among the layers, indexed by layer. */
@@ -302,6 +330,14 @@ final class CudaForward {
                         attn, c.qDim(), attnInt8 ? xq8 : 0, attnInt8 ? xs8 : 0, attnCounters, c.ropeDims(), ropeTable[l], neox, fuseRope ? 1 : 0,
                         kvHalf ? 1 : 0, rows == 1 ? prefetchB1[l] : rows <= MATVEC_ROWS ? prefetchRows[l] : 0L);
             }
+            long nextNorm = !folded[2 * l + 2] ? 0L : l + 1 < layers ? w.layers().get(l + 1).attnNorm().weight() : w.outputNorm().weight();
+            if (persistentFfn(layer, rows, folded[2 * l + 1], nextNorm)) {
+                DeviceMatrix wo = layer.attnOut().weight();
+                kernels.ffnB1(wo.type(), persistentBlocks, wo.q(), layer.gateUp().weight().q(), layer.down().weight().q(), dim, wo.cols(),
+                        c.ffnDim(), attn, x, xb, up, layer.ffnNorm().weight(), nextNorm, persistentPartials, persistentBarrier,
+                        persistentCounter, normScale, c.normEps(), gateAct);
+                continue;
+            }
             residual(layer.attnOut(), attnInt8 ? new Input(attn, true) : input(attn, rows, layer.attnOut()), rows, layer.postAttnNorm(),
                     folded[2 * l + 1] ? layer.ffnNorm().weight() : 0L);
 
@@ -330,7 +366,6 @@ final class CudaForward {
                 kernels.gelu(up, (long) rows * c.ffnDim());
                 hidden = input(up, rows, layer.down());
             }
-            long nextNorm = !folded[2 * l + 2] ? 0L : l + 1 < layers ? w.layers().get(l + 1).attnNorm().weight() : w.outputNorm().weight();
             residual(layer.down(), hidden, rows, layer.postFfnNorm(), nextNorm);
         }
         int n = rows - logitsFrom;
@@ -363,6 +398,18 @@ final class CudaForward {
         DeviceModel.Layer last = w.layers().getLast();
         folded[2 * layers] = logitsFrom == 0 && writesNorm(last.down(), last.postFfnNorm()) && halvesB1(new DeviceModel.Linear(w.output(), 0));
         return folded;
+    }
+
+    /**
+     * Whether the layer's feed-forward half runs as one persistent launch ({@link #persistent}): one row, the ffn norm and the
+     * next norm folded ({@code nextNorm} != 0), the gated epilogue's stacked [gate; up], and o, [gate; up] and down of one
+     * F16/BF16 type without biases (persistent.cu has neither biases nor post-norms; the folds exclude post-norms).
+     */
+    private boolean persistentFfn(DeviceModel.Layer layer, int rows, boolean ffnFolded, long nextNorm) {
+        if (!persistent || rows != 1 || !ffnFolded || nextNorm == 0 || !gatedEpilogue(layer, rows)) return false;
+        DeviceModel.Linear o = layer.attnOut(), gu = layer.gateUp(), down = layer.down();
+        return halvesB1(o) && halvesB1(down) && o.weight().type().equals(gu.weight().type()) && down.weight().type().equals(gu.weight().type())
+                && o.bias() == 0 && gu.bias() == 0 && down.bias() == 0 && o.weight().rows() == c.dim() && down.weight().cols() == c.ffnDim();
     }
 
     /** Whether the product that adds {@code lin} into x can write the next norm's input (_residual): F16/BF16, no post-norm. */

@@ -192,6 +192,26 @@ final class DeviceKernels {
     }
 
     /**
+     * F16/BF16, one vector, the feed-forward half of a layer as one persistent launch (persistent.cu): {@code matvec_TYPE_b1_ffn(
+     * const u16* wo, const u16* wgu, const u16* wdown, int dim, int qdim, int ffn, const float* attn, float* x, float* xb, float* h,
+     * const float* ffn_norm_w, const float* next_norm_w, float* partials, unsigned* bar, int* counter, float* norm_scale, float eps,
+     * int act)}: x += Wo·attn, h = act(gate)·up of the ffn norm of x ([gate; up] stacked, ffn rows each), x += Wdown·h, then xb and
+     * *normScale for the next norm (as {@link #matvecResidual}). {@code blocks} of 256 threads, all resident at once: at most
+     * {@link #PERSISTENT_BLOCKS_PER_SM} an SM. partials: a float a block, then {@link #PERSISTENT_BARRIER_GROUPS}; bar:
+     * {@link #PERSISTENT_BARRIER_WORDS} ints and counter one, zero before the first launch and left so.
+     */
+    void ffnB1(DeviceType type, int blocks, long wo, long wgu, long wdown, int dim, int qdim, int ffn, long attn, long x, long xb, long h,
+               long ffnNormW, long nextNormW, long partials, long bar, long counter, long normScale, float eps, int act) {
+        gpu.launch(type.fusedB1Kernel("ffn"), new int[] {blocks}, 256, wo, wgu, wdown, dim, qdim, ffn, attn, x, xb, h, ffnNormW, nextNormW,
+                partials, bar, counter, normScale, eps, act);
+    }
+
+    /** persistent.cu's PERSISTENT_BLOCKS_PER_SM: the blocks of 256 threads its __launch_bounds__ lets an SM hold (64 registers). */
+    static final int PERSISTENT_BLOCKS_PER_SM = 4;
+    /** persistent.cu's BARRIER_GROUPS (the grid barrier's first-level counters) and BARRIER_WORDS (its ints: a 128-byte line each, and the generation's). */
+    static final int PERSISTENT_BARRIER_GROUPS = 32, PERSISTENT_BARRIER_WORDS = 32 * (PERSISTENT_BARRIER_GROUPS + 2);
+
+    /**
      * {@code matvec_generic(const u8* q, const u16* d, int type, int rows, int cols, const float* x, int ldx, int batch,
      * const float* bias, float* y, int ldy, int accumulate, int split)}
      */

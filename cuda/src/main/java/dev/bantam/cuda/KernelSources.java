@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class KernelSources {
     /** Every kernel file, without its extension. */
-    public static final List<String> FILES = List.of("matvec", "layout", "embed_norm", "activations", "rope_kv", "attention", "attention_prefill", "argmax");
+    public static final List<String> FILES = List.of("matvec", "layout", "embed_norm", "activations", "rope_kv", "attention", "attention_prefill", "argmax", "persistent");
     /** Headers the sources include, by the name they include them by. */
     public static final List<String> HEADERS = List.of("common.cuh", WeightTypeHeader.NAME);
 

@@ -59,6 +59,40 @@ class CudaFusionTest {
         }
     }
 
+    /**
+     * The persistent feed-forward launch ({@code bantam.cuda.persistent}, persistent.cu) gives the logits of the fused launches
+     * it replaces (o _residual, _gated, down _residual), within 1e-4, in one launch a layer instead of three; Gemma 3 (post-norms)
+     * keeps its launches.
+     */
+    @ParameterizedTest(name = "{0}/{1} {2}")
+    @CsvSource({"tiny,llama-256,bf16", "tiny,llama-256,f16", "tiny,llama-tiny,bf16",
+            "arch,llama31-tiny,BF16", "arch,qwen3-tiny,BF16", "arch,gemma3-tiny,BF16", "arch,phi3-tiny,F16"})
+    void persistentFeedForwardGivesTheFusedLaunchesLogits(String dir, String model, String type) throws Exception {
+        Path file = dir.equals("tiny") ? Fixtures.tinyGguf(model, type)
+                : QuantizedCopies.quantize(Fixtures.path(dir + "/" + model + "/" + model + "-f32.gguf"), type, true, tmp);
+        int[] tokens = Fixtures.goldenCase(dir + "/" + model, "prompt").tokens();
+        Map<String, double[]> kernelsFused = new HashMap<>(), kernels = new HashMap<>();
+        float[] fused = decode(file, tokens, true, true, kernelsFused);
+        float[] persistent;
+        System.setProperty("bantam.cuda.persistent", "true");
+        try {
+            persistent = decode(file, tokens, true, true, kernels);
+        } finally {
+            System.clearProperty("bantam.cuda.persistent");
+        }
+        float diff = Agreement.maxAbsDiff(fused, persistent);
+        int layers = launches(kernelsFused, kernelsFused.keySet().stream().filter(k -> k.startsWith("attn_partial")).findFirst().orElseThrow());
+        String ffn = "matvec_" + type.toLowerCase(java.util.Locale.ROOT) + "_b1_ffn";
+        System.out.printf("cuda %s %s persistent: max |Δlogit| against the fused launches %.2e over %d steps; %d %s launches, kernels %s%n",
+                model, type, diff, tokens.length, launches(kernels, ffn), ffn, kernels.keySet());
+        assertThat(diff).as("%s %s persistent", model, type).isLessThanOrEqualTo(1e-4f);
+        boolean postNorms = model.startsWith("gemma");
+        assertThat(launches(kernels, ffn)).as(ffn + " launches").isEqualTo(postNorms ? 0 : layers);
+        if (!postNorms) {
+            assertThat(kernels.keySet()).as("no gated product launched beside the persistent one").noneMatch(k -> k.endsWith("_b1_gated"));
+        }
+    }
+
     private static int launches(Map<String, double[]> kernels, String name) {
         return kernels.containsKey(name) ? (int) kernels.get(name)[1] : 0;
     }

@@ -161,6 +161,21 @@ class DeviceKernelsTest {
         }
     }
 
+    /** The persistent launch's grid follows the blocks an SM its kernel was compiled for: the jar's, or an NVRTC define's. */
+    @Test
+    void persistentGridFollowsTheCompiledBlocksPerSm() {
+        String before = System.getProperty("bantam.cuda.define");
+        try {
+            System.clearProperty("bantam.cuda.define");
+            assertThat(CudaForward.persistentBlocksPerSm()).isEqualTo(DeviceKernels.PERSISTENT_BLOCKS_PER_SM);
+            System.setProperty("bantam.cuda.define", "NO_PREFETCH, PERSISTENT_BLOCKS_PER_SM=6,PERSISTENT_UNROLL=1");
+            assertThat(CudaForward.persistentBlocksPerSm()).isEqualTo(6);
+        } finally {
+            if (before == null) System.clearProperty("bantam.cuda.define");
+            else System.setProperty("bantam.cuda.define", before);
+        }
+    }
+
     /** Constants the host side launches against, defined again in the CUDA C sources. */
     @Test
     void theSourcesConstantsMatchTheJavaSide() {
@@ -169,5 +184,10 @@ class DeviceKernelsTest {
         Map<String, String> layout = defines(KernelSources.source("layout"));
         assertThat(layout).containsEntry("OUT_F16", Integer.toString(DeviceKernels.OUT_F16));
         assertThat(layout).containsEntry("OUT_BF16", Integer.toString(DeviceKernels.OUT_BF16));
+        Map<String, String> persistent = defines(KernelSources.source("persistent"));
+        assertThat(persistent).containsEntry("PERSISTENT_BLOCKS_PER_SM", Integer.toString(DeviceKernels.PERSISTENT_BLOCKS_PER_SM));
+        assertThat(persistent).containsEntry("PERSISTENT_THREADS", "256");
+        assertThat(persistent).containsEntry("BARRIER_GROUPS", Integer.toString(DeviceKernels.PERSISTENT_BARRIER_GROUPS));
+        assertThat(persistent).containsEntry("BARRIER_WORDS", "(32 * (BARRIER_GROUPS + 2))");
     }
 }
