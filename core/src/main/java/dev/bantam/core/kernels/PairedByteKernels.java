@@ -27,9 +27,11 @@ import static dev.bantam.core.kernels.Vec.LE;
  * <p>Lane l of the 16 is group l (16 values, one scale). 64-byte chunk c (c = 0..3) holds in bytes
  * 4l..4l + 3 the levels 4c..4c + 3 of group l, so that one load gives every lane four levels: an
  * and gives the pairs (4c, 4c + 2), a shift and an and (4c + 1, 4c + 3). (A zero-extending 32-byte
- * load per pair, vpmovsxbw, ran about a quarter slower.) The levels are stored as q (0..63) and
- * the dot subtracts 32 in the lanes, which makes them small and signed (see {@link #dot(MemorySegment,
- * long, Activations)}). Value d·sc·(q − 32), d·sc exact in float as the Q6_K
+ * load per pair, vpmovsxbw, ran about a quarter slower.) With levels up to 63 a product is at most
+ * 8,001, so a lane's upper half holds the two pair products of a chunk (32,004) and is shifted out
+ * into an int accumulator once per chunk. The levels
+ * are stored without their offset of 32, which the dot takes off once per group as 32·Σ activation
+ * levels (prepared with the activations). Value d·sc·(q − 32), d·sc exact in float as the Q6_K
  * reference computes it; prefill reads the layout through {@link #dequantize} (byte permutes back
  * into column order), which gives the reference's floats exactly.
  */
@@ -48,8 +50,6 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
     private static final IntVector LOW_BIAS = IntVector.broadcast(I16, 0x8000);
     /** Bytes 0 and 2 of each lane, as its low and high halves. */
     private static final IntVector EVEN_BYTES = IntVector.broadcast(I16, 0x00FF00FF);
-    /** The levels' offset, 32, in both halves of a lane. */
-    private static final IntVector OFFSET_PAIR = IntVector.broadcast(I16, 0x00200020);
     private static final FloatVector OFFSET = FloatVector.broadcast(F, 32f);
 
     /** Byte offset in a super-block's levels of level i of group g. */
@@ -113,14 +113,14 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
      * Activations for {@link #dot(MemorySegment, long, Activations)}: x quantized to int8 per 32
      * ({@link Int8Activations}); the pairs a[c + 2] + a[c]·2¹⁶ in the order the dot reads them
      * (chunk k, then p = 0, 1, then lane l: c = 16l + 4k + p of each 256); per group of 16, the
-     * activation scale.
+     * offset's term 32·Σ a and the activation scale.
      */
-    record Activations(int[] pairs, float[] scales) {}
+    record Activations(int[] pairs, int[] offsetTerms, float[] scales) {}
 
     @Override
     public Activations prepare(float[] x, int off, int n) {
         Int8Activations q = Int8Activations.quantize(x, off, n);
-        int[] pairs = new int[n / 2];
+        int[] pairs = new int[n / 2], offsetTerms = new int[n / GROUP];
         float[] scales = new float[n / GROUP];
         for (int b = 0; b < n / BLOCK; b++) {
             for (int k = 0; k < 4; k++) {
@@ -132,18 +132,15 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
                 }
             }
         }
-        for (int g = 0; g < n / GROUP; g++) scales[g] = q.scale[g / 2];
-        return new Activations(pairs, scales);
+        for (int g = 0; g < n / GROUP; g++) {
+            int sum = 0;
+            for (int i = 0; i < GROUP; i++) sum += q.q[GROUP * g + i];
+            offsetTerms[g] = 32 * sum;
+            scales[g] = q.scale[g / 2];
+        }
+        return new Activations(pairs, offsetTerms, scales);
     }
 
-    /**
-     * The levels less their offset of 32 in each lane's halves (one subtraction of 32 + 32·2¹⁶):
-     * signed levels −32..31 make each product at most 32·127 = 4,064, so the upper half holds the
-     * four pair products of two chunks (32,512 < 2¹⁵) and the lower half's cross terms (16,256) stay
-     * below the bias; one shift every two chunks, and no offset term to take off. The unsigned levels
-     * (0..63) held two products a shift and needed 32·Σa a group: 16-27% slower in decode
-     * (docs/cpu-speed/zen4-2026-12-04/).
-     */
     @Override
     public float dot(MemorySegment w, long offset, Activations x) {
         int[] a = x.pairs();
@@ -152,16 +149,13 @@ final class PairedByteKernels implements WeightKernels, PreparedDot<PairedByteKe
             long block = offset + (long) b * BLOCK_BYTES;
             int ab = b * (BLOCK / 2);
             IntVector sums = IntVector.zero(I16);
-            for (int k = 0; k < 4; k += 2) {
-                IntVector m = LOW_BIAS;
-                for (int c = k; c < k + 2; c++) {
-                    IntVector v = IntVector.fromMemorySegment(I16, w, block + 64L * c, LE);
-                    m = v.and(EVEN_BYTES).sub(OFFSET_PAIR).mul(IntVector.fromArray(I16, a, ab + 32 * c)).add(m);
-                    m = v.lanewise(VectorOperators.LSHR, 8).and(EVEN_BYTES).sub(OFFSET_PAIR).mul(IntVector.fromArray(I16, a, ab + 32 * c + 16)).add(m);
-                }
+            for (int k = 0; k < 4; k++) {
+                IntVector v = IntVector.fromMemorySegment(I16, w, block + 64L * k, LE);
+                IntVector m = v.and(EVEN_BYTES).mul(IntVector.fromArray(I16, a, ab + 32 * k)).add(LOW_BIAS);
+                m = v.lanewise(VectorOperators.LSHR, 8).and(EVEN_BYTES).mul(IntVector.fromArray(I16, a, ab + 32 * k + 16)).add(m);
                 sums = sums.add(m.lanewise(VectorOperators.ASHR, 16));
             }
-            FloatVector dots = (FloatVector) sums.convert(VectorOperators.I2F, 0);
+            FloatVector dots = (FloatVector) sums.sub(IntVector.fromArray(I16, x.offsetTerms(), 16 * b)).convert(VectorOperators.I2F, 0);
             FloatVector sc = (FloatVector) ByteVector.fromMemorySegment(B16, w, block + SC, LE).convertShape(VectorOperators.B2F, F16, 0);
             acc = dots.mul(sc).mul(FloatVector.fromArray(F16, x.scales(), 16 * b)).fma(FloatVector.broadcast(F16, w.get(FLOAT, block + D)), acc);
         }
